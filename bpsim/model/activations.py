@@ -1,0 +1,128 @@
+"""Activation functions, their derivatives, and how to write them down.
+
+Each activation knows its value ``f(z)``, its derivative expressed through
+``z`` and ``a = f(z)`` (cheaper and closer to how lecturers write it), and the
+symbols the formula card shows. ``softmax`` couples the units of a layer and is
+allowed on the output layer only; its Jacobian is applied as a product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+LEAKY_SLOPE = 0.01
+
+
+def _sigmoid(z: Array) -> Array:
+    # 1 / (1 + e^-z) written as exp(-log(1 + e^-z)): no overflow, no warning,
+    # and full precision in both tails.
+    out: Array = np.exp(-np.logaddexp(0.0, -z))
+    return out
+
+
+def _softmax(z: Array) -> Array:
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    out: Array = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0.0)
+
+
+def _leaky_relu(z: Array) -> Array:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _identity(z: Array) -> Array:
+    return z
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function with its derivative and its notation.
+
+    ``derivative(z, a)`` returns ``f'(z)`` elementwise (for softmax: ``None``,
+    the layer's Jacobian is applied by :func:`softmax_backward`).
+    ``symbol`` is the function's name in formulas, ``derivative_symbolic`` the
+    derivative written with ``{net}`` and ``{out}`` placeholders.
+    """
+
+    name: str
+    function: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array] | None
+    symbol: str
+    derivative_symbolic: str
+    output_only: bool = False
+
+    def __call__(self, z: Array) -> Array:
+        return self.function(z)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation(
+        "sigmoid",
+        _sigmoid,
+        lambda z, a: a * (1.0 - a),
+        "σ",
+        "{out} × (1 − {out})",
+    ),
+    "tanh": Activation(
+        "tanh",
+        np.tanh,
+        lambda z, a: 1.0 - a * a,
+        "tanh",
+        "(1 − {out}²)",
+    ),
+    "relu": Activation(
+        "relu",
+        _relu,
+        lambda z, a: (z > 0).astype(np.float64),
+        "relu",
+        "[{net} > 0]",
+    ),
+    "leaky_relu": Activation(
+        "leaky_relu",
+        _leaky_relu,
+        lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
+        "lrelu",
+        f"({{net}} > 0 ? 1 : {LEAKY_SLOPE})",
+    ),
+    "linear": Activation(
+        "linear",
+        _identity,
+        lambda z, a: np.ones_like(z),
+        "id",
+        "1",
+    ),
+    "softmax": Activation(
+        "softmax",
+        _softmax,
+        None,
+        "softmax",
+        "{out} × (g − Σ g·out)",
+        output_only=True,
+    ),
+}
+
+
+def get_activation(name: str) -> Activation:
+    """Look an activation up by name, with a message listing the valid names."""
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        valid = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(f"unknown activation {name!r}; choose one of: {valid}") from None
+
+
+def softmax_backward(a: Array, g: Array) -> Array:
+    """Return ``dE/dz`` of a softmax layer from ``a = softmax(z)`` and ``g = dE/da``."""
+    out: Array = a * (g - np.sum(g * a, axis=-1, keepdims=True))
+    return out

@@ -1,0 +1,22 @@
+"""Exceptions raised by the model. Each carries a message fit to show a user."""
+
+from __future__ import annotations
+
+
+class BpsimError(Exception):
+    """Base class of every error bpsim raises on purpose."""
+
+
+class DivergedError(BpsimError, FloatingPointError):
+    """A training step would have made the loss or a parameter non-finite.
+
+    The step was refused: the network keeps its last finite parameters.
+    """
+
+
+class DataError(BpsimError, ValueError):
+    """A data set or a CSV file cannot be used; the message says why."""
+
+
+class SessionError(BpsimError, ValueError):
+    """A session file cannot be read or written; the message says why."""
