@@ -17,9 +17,10 @@ from bpsim.model.activations import Activation, get_activation
 from bpsim.model.errors import DivergedError
 from bpsim.model.init import get_initialiser
 from bpsim.model.losses import REQUIRED_OUTPUT, Loss, get_loss
+from bpsim.model.optimizers import SGD, Optimizer
 
 if TYPE_CHECKING:
-    from bpsim.model.trace import Trace
+    from bpsim.model.frames import Trace
 
 Array = NDArray[np.float64]
 
@@ -269,22 +270,28 @@ class Network:
         self.apply_update(grad, loss)
         return loss
 
-    def trace(self, x: ArrayLike, y: ArrayLike, lr: float) -> Trace:
-        """Trace one SGD step on one sample, frame by frame, and apply it."""
-        from bpsim.model.trace import trace_step
+    def trace(
+        self, x: ArrayLike, y: ArrayLike, lr: float = 0.0, *, optimizer: Optimizer | None = None
+    ) -> Trace:
+        """Trace one training step on one sample, frame by frame, and apply it.
 
+        The step is plain SGD with learning rate ``lr`` unless an
+        ``optimizer`` is given (then its own learning rate counts).
+        """
         xs = self._check_input(np.atleast_2d(np.asarray(x, dtype=np.float64)))
         if len(xs) != 1:
             raise ValueError("trace takes one sample; use trace_batch for a mini-batch")
-        return trace_step(self, xs, self._check_target(np.atleast_2d(y), 1), lr)
+        return self.trace_batch(xs, np.atleast_2d(y), lr, optimizer=optimizer)
 
-    def trace_batch(self, X: ArrayLike, Y: ArrayLike, lr: float) -> Trace:
-        """Trace one SGD step on a mini-batch (per-sample contributions, then
-        their mean) and apply it."""
+    def trace_batch(
+        self, X: ArrayLike, Y: ArrayLike, lr: float = 0.0, *, optimizer: Optimizer | None = None
+    ) -> Trace:
+        """Trace one training step on a mini-batch (each sample's share of the
+        gradient, then their mean) and apply it."""
         from bpsim.model.trace import trace_step
 
         xs = self._check_input(X)
-        return trace_step(self, xs, self._check_target(Y, len(xs)), lr)
+        return trace_step(self, xs, self._check_target(Y, len(xs)), optimizer or SGD(lr))
 
     def __repr__(self) -> str:
         layers = "-".join(map(str, self.sizes))

@@ -40,15 +40,18 @@ def bias_name(sizes: Sequence[int], layer: int, j: int) -> str:
     return f"b_{unit_name(sizes, layer, j)}"
 
 
+MINUS = "\u2212"  # the typographic minus sign
+
+
 def fmt(x: float) -> str:
-    """A number as a lecturer writes it: four significant digits."""
+    """A number as a lecturer writes it: four significant digits, a true minus."""
     if x == 0:
         return "0"
     text = f"{x:.4g}"
     if "e" in text:
         mantissa, exp = text.split("e")
-        return f"{mantissa}e{int(exp)}"
-    return text
+        text = f"{mantissa}e{int(exp)}"
+    return text.replace("-", MINUS)
 
 
 def fmt_factor(x: float) -> str:
@@ -58,8 +61,14 @@ def fmt_factor(x: float) -> str:
 
 
 def join_sum(terms: Sequence[str]) -> str:
-    """Join terms with ``+``, eliding the middle of a long sum."""
-    if len(terms) <= MAX_TERMS:
-        return " + ".join(terms)
-    shown = [*terms[: MAX_TERMS - 2], "…", terms[-1]]
-    return " + ".join(shown) + f"  ({len(terms)} terms)"
+    """Join terms with ``+`` (``−`` before a negative term), eliding the
+    middle of a long sum."""
+    shown = list(terms)
+    if len(terms) > MAX_TERMS:
+        shown = [*terms[: MAX_TERMS - 2], "…", terms[-1]]
+    text = shown[0]
+    for term in shown[1:]:
+        text += f" {MINUS} {term[1:]}" if term.startswith(MINUS) else f" + {term}"
+    if len(terms) > MAX_TERMS:
+        text += f"  ({len(terms)} terms)"
+    return text

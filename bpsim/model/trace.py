@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from bpsim.model.frames import Frame, FrameKind, Trace
 from bpsim.model.notation import bias_name, fmt, fmt_factor, join_sum, unit_name, weight_name
+from bpsim.model.optimizers import Optimizer, Proposal
 
 if TYPE_CHECKING:
     from bpsim.model.network import Network
@@ -382,14 +383,18 @@ class _Builder:
 
     # -- update -----------------------------------------------------------------
 
-    def updates(self, lr: float, before: Network, gws: list[Array], gbs: list[Array]) -> None:
+    def updates(self, opt: Optimizer, before: Network, proposal: Proposal) -> None:
+        """One frame per updated parameter, with the optimizer's update rule."""
         net = self.net
         for layer in range(1, len(self.sizes)):
             w_old, w_new = before.weights[layer - 1], net.weights[layer - 1]
-            for j in range(self.sizes[layer]):
+            w_start = net._w_slices[layer - 1].start
+            n_out = self.sizes[layer]
+            for j in range(n_out):
                 for i in range(self.sizes[layer - 1]):
                     wn = self.w(layer, i, j)
-                    g = float(gws[layer - 1][i, j])
+                    old, new = float(w_old[i, j]), float(w_new[i, j])
+                    sym, num = opt.update_formula(wn, w_start + i * n_out + j, old, new, proposal)
                     self.update_index[("w", layer, i, j)] = len(self.frames)
                     self.add(
                         FrameKind.WEIGHT_UPDATE,
@@ -397,30 +402,29 @@ class _Builder:
                         j,
                         source=i,
                         label=f"{wn}⁺",
-                        symbolic=f"{wn}⁺ = {wn} − η × ∂E/∂{wn}",
-                        substituted=f"{fmt(w_old[i, j])} − {fmt(lr)} × {fmt_factor(g)}"
-                        + f" = {fmt(w_new[i, j])}",
-                        value=float(w_new[i, j]),
-                        before=float(w_old[i, j]),
-                        inputs=((wn, float(w_old[i, j])), ("η", lr), (f"∂E/∂{wn}", g)),
+                        symbolic=sym,
+                        substituted=num,
+                        value=new,
+                        before=old,
+                        inputs=((wn, old), ("η", opt.lr)),
                         edges=((layer, i, j),),
                     )
                 if net.train_biases:
                     bn = bias_name(self.sizes, layer, j)
-                    b_old = float(before.biases[layer - 1][j])
-                    b_new = float(net.biases[layer - 1][j])
-                    g = float(gbs[layer - 1][j])
+                    old, new = float(before.biases[layer - 1][j]), float(net.biases[layer - 1][j])
+                    k = net._b_slices[layer - 1].start + j
+                    sym, num = opt.update_formula(bn, k, old, new, proposal)
                     self.update_index[("b", layer, 0, j)] = len(self.frames)
                     self.add(
                         FrameKind.BIAS_UPDATE,
                         layer,
                         j,
                         label=f"{bn}⁺",
-                        symbolic=f"{bn}⁺ = {bn} − η × ∂E/∂{bn}",
-                        substituted=f"{fmt(b_old)} − {fmt(lr)} × {fmt_factor(g)} = {fmt(b_new)}",
-                        value=b_new,
-                        before=b_old,
-                        inputs=((bn, b_old), ("η", lr), (f"∂E/∂{bn}", g)),
+                        symbolic=sym,
+                        substituted=num,
+                        value=new,
+                        before=old,
+                        inputs=((bn, old), ("η", opt.lr)),
                     )
 
 
@@ -428,11 +432,11 @@ def _rows(arrays: list[Array], s: int) -> list[Array]:
     return [a[s] for a in arrays]
 
 
-def trace_step(net: Network, X: Array, Y: Array, lr: float) -> Trace:
-    """Trace one SGD step of ``net`` on the batch ``X, Y`` and apply it.
+def trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
+    """Trace one step of ``net`` with ``opt`` on the batch ``X, Y`` and apply it.
 
-    Raises :class:`~bpsim.model.errors.DivergedError` (and changes nothing)
-    if the step would diverge.
+    Raises :class:`~bpsim.model.errors.DivergedError` (and changes nothing,
+    the optimizer's state included) if the step would diverge.
     """
     n = len(X)
     zs, acts = net.forward_cache(X)
@@ -480,9 +484,10 @@ def trace_step(net: Network, X: Array, Y: Array, lr: float) -> Trace:
             b.mean_gradients(layer, grad_w[layer - 1], grad_b[layer - 1], n)
 
     before = net.copy()
-    grad *= lr
-    net.apply_update(grad, loss)
-    b.updates(lr, before, grad_w, grad_b)
+    proposal = opt.propose(grad)
+    net.apply_update(proposal.update, loss)
+    proposal.commit()
+    b.updates(opt, before, proposal)
 
     def frozen(arrays: list[Array]) -> tuple[Array, ...]:
         return tuple(_freeze(x) for x in arrays)
@@ -490,7 +495,7 @@ def trace_step(net: Network, X: Array, Y: Array, lr: float) -> Trace:
     return Trace(
         frames=tuple(b.frames),
         sizes=net.sizes,
-        lr=float(lr),
+        lr=opt.lr,
         loss=loss,
         X=_freeze(X),
         Y=_freeze(Y),
