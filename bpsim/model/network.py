@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 Array = NDArray[np.float64]
 
 
+def quiet_fp() -> np.errstate:
+    """Silence numpy's floating-point warnings: divergence is detected by
+    checking results for finiteness, and reported as DivergedError."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+
+
 class ParameterList(list[Array]):
     """A list of views into the network's parameter vector.
 
@@ -189,7 +195,8 @@ class Network:
 
     def forward(self, X: ArrayLike) -> Array:
         """The network's outputs for inputs of shape ``(n, sizes[0])``."""
-        return self.forward_cache(self._check_input(X))[1][-1]
+        with quiet_fp():
+            return self.forward_cache(self._check_input(X))[1][-1]
 
     def _regularization(self) -> float:
         total = 0.0
@@ -203,8 +210,9 @@ class Network:
         """Mean loss over the batch, plus the regularization terms."""
         x = self._check_input(X)
         y = self._check_target(Y, len(x))
-        zs, acts = self.forward_cache(x)
-        return self._loss.value(zs[-1], acts[-1], y) + self._regularization()
+        with quiet_fp():
+            zs, acts = self.forward_cache(x)
+            return self._loss.value(zs[-1], acts[-1], y) + self._regularization()
 
     def backward(self, zs: list[Array], acts: list[Array], y: Array) -> tuple[list[Array], Array]:
         """The deltas dE/dz of every layer and the flat gradient vector."""
@@ -233,12 +241,17 @@ class Network:
         return deltas, grad
 
     def loss_and_gradient(self, X: Array, Y: Array) -> tuple[float, Array]:
-        """Loss and flat gradient vector for already validated arrays."""
-        zs, acts = self.forward_cache(X)
-        loss = self._loss.value(zs[-1], acts[-1], Y)
-        if self.l1 or self.l2:
-            loss += self._regularization()
-        return loss, self.backward(zs, acts, Y)[1]
+        """Loss and flat gradient vector for already validated arrays.
+
+        Overflow on the way (a diverging network) raises no warning: the
+        result is then not finite, and ``apply_update`` refuses it.
+        """
+        with quiet_fp():
+            zs, acts = self.forward_cache(X)
+            loss = self._loss.value(zs[-1], acts[-1], Y)
+            if self.l1 or self.l2:
+                loss += self._regularization()
+            return loss, self.backward(zs, acts, Y)[1]
 
     def gradients(self, X: ArrayLike, Y: ArrayLike) -> tuple[list[Array], list[Array]]:
         """The exact gradient of ``loss(X, Y)``, shaped like ``weights`` and ``biases``."""
@@ -255,7 +268,8 @@ class Network:
         """
         if not self.train_biases:
             update = update * self._bias_mask
-        new = self.params - update
+        with quiet_fp():
+            new = self.params - update
         if not np.isfinite(loss):
             raise DivergedError(f"the loss is {loss}: training diverged; parameters kept")
         if not np.isfinite(new).all():

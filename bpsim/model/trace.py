@@ -8,17 +8,14 @@ trace agrees with training to the last bit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.errors import DivergedError
 from bpsim.model.frames import Frame, FrameKind, Trace
+from bpsim.model.network import Network, quiet_fp
 from bpsim.model.notation import bias_name, fmt, fmt_factor, join_sum, unit_name, weight_name
 from bpsim.model.optimizers import Optimizer, Proposal
-
-if TYPE_CHECKING:
-    from bpsim.model.network import Network
 
 Array = NDArray[np.float64]
 
@@ -438,11 +435,18 @@ def trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
     Raises :class:`~bpsim.model.errors.DivergedError` (and changes nothing,
     the optimizer's state included) if the step would diverge.
     """
+    with quiet_fp():
+        return _trace_step(net, X, Y, opt)
+
+
+def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
     n = len(X)
     zs, acts = net.forward_cache(X)
     loss = net._loss.value(zs[-1], acts[-1], Y)
     if net.l1 or net.l2:
         loss += net._regularization()
+    if not np.isfinite(loss):
+        raise DivergedError(f"the loss is {loss}: training diverged; parameters kept")
     deltas, grad = net.backward(zs, acts, Y)
     grad_w = [g.copy() for g in net._weight_views(grad)]
     grad_b = [g.copy() for g in net._bias_views(grad)]

@@ -1,0 +1,264 @@
+"""Session files: a whole teaching session as JSON, saved atomically.
+
+A session holds the architecture, the parameters, the optimizer and its
+state, the position in training (step, epoch, shuffling), the data set and the
+app's settings. Floats are written with ``repr`` precision, so a save and a
+load give back the very same numbers. A file is validated completely before
+anything is built from it; whatever is wrong is reported as one
+:class:`SessionError` whose message names the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpsim.model.datasets import Dataset
+from bpsim.model.errors import BpsimError, SessionError
+from bpsim.model.network import Network
+from bpsim.model.optimizers import make_optimizer
+from bpsim.model.training import Trainer
+
+FORMAT = "bpsim-session"
+SCHEMA_VERSION = 1
+SettingValue = str | int | float | bool | None
+
+
+@dataclass
+class Session:
+    """A trainer (network, optimizer, position), its data set and settings."""
+
+    trainer: Trainer
+    dataset: Dataset
+    settings: dict[str, SettingValue] = field(default_factory=dict)
+
+    @property
+    def net(self) -> Network:
+        return self.trainer.net
+
+
+# -- writing --------------------------------------------------------------------
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """The JSON-ready document of a session."""
+    tr, net, ds = session.trainer, session.trainer.net, session.dataset
+    opt = tr.optimizer
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "network": {
+            "sizes": list(net.sizes),
+            "activations": list(net.activation_names),
+            "loss": net.loss_name,
+            "init": net.init_name,
+            "seed": net.seed,
+            "l1": net.l1,
+            "l2": net.l2,
+            "train_biases": net.train_biases,
+            "weights": [w.tolist() for w in net.weights],
+            "biases": [b.tolist() for b in net.biases],
+        },
+        "optimizer": {
+            "name": opt.name,
+            "settings": opt.settings(),
+            "state": {k: (v if isinstance(v, int) else v.tolist()) for k, v in opt.state().items()},
+        },
+        "training": {
+            "batch_size": tr.batch_size,
+            "shuffle": tr.shuffle,
+            "step": tr.step,
+            "epoch": tr.epoch,
+            "position": tr.position,
+            "order": tr.order.tolist(),
+            "rng_state": tr.rng.bit_generator.state,
+        },
+        "dataset": {
+            "name": ds.name,
+            "task": ds.task,
+            "description": ds.description,
+            "feature_names": list(ds.feature_names),
+            "class_names": None if ds.class_names is None else list(ds.class_names),
+            "X": ds.X.tolist(),
+            "Y": ds.Y.tolist(),
+        },
+        "settings": dict(session.settings),
+    }
+
+
+def save_session(path: str | os.PathLike[str], session: Session) -> None:
+    """Write ``session`` to ``path`` atomically: the old file, if any, stays
+    whole until the new one is complete."""
+    target = Path(path)
+    text = json.dumps(session_to_dict(session), indent=1, allow_nan=False)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise SessionError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SessionError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+# -- reading --------------------------------------------------------------------
+
+
+class _InvalidError(Exception):
+    pass
+
+
+def _get(doc: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in doc:
+        raise _InvalidError(f"{where} has no {key!r}")
+    value = doc[key]
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise _InvalidError(f"{where}.{key} must be a number")
+    if not isinstance(value, kind):
+        raise _InvalidError(f"{where}.{key} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _array(value: Any, shape: tuple[int, ...], where: str) -> NDArray[np.float64]:
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _InvalidError(f"{where} must hold numbers only") from None
+    if arr.shape != shape:
+        raise _InvalidError(f"{where} has shape {arr.shape}, expected {shape}")
+    if not np.isfinite(arr).all():
+        raise _InvalidError(f"{where} holds a value that is not a finite number")
+    return arr
+
+
+def session_from_dict(doc: Any) -> Session:
+    """Build a session from a parsed document; raises SessionError."""
+    try:
+        return _build(doc)
+    except _InvalidError as exc:
+        raise SessionError(f"not a usable bpsim session: {exc}") from None
+    except (BpsimError, ValueError, TypeError, KeyError) as exc:
+        raise SessionError(f"not a usable bpsim session: {exc}") from None
+
+
+def _build(doc: Any) -> Session:
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _InvalidError("the file is not a bpsim session (no 'format': 'bpsim-session')")
+    version = _get(doc, "schema_version", int, "file")
+    if version > SCHEMA_VERSION:
+        raise _InvalidError(
+            f"schema version {version} is newer than this bpsim reads ({SCHEMA_VERSION})"
+        )
+    if version < 1:
+        raise _InvalidError(f"unknown schema version {version}")
+
+    nd = _get(doc, "network", dict, "file")
+    sizes = [int(s) for s in _get(nd, "sizes", list, "network")]
+    seed = nd.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise _InvalidError("network.seed must be an integer or null")
+    net = Network(
+        sizes,
+        _get(nd, "activations", list, "network"),
+        _get(nd, "loss", str, "network"),
+        seed,
+        init=_get(nd, "init", str, "network"),
+        l1=_get(nd, "l1", (int, float), "network"),
+        l2=_get(nd, "l2", (int, float), "network"),
+        train_biases=_get(nd, "train_biases", bool, "network"),
+    )
+    weights, biases = _get(nd, "weights", list, "network"), _get(nd, "biases", list, "network")
+    if len(weights) != net.n_layers or len(biases) != net.n_layers:
+        raise _InvalidError(f"network needs {net.n_layers} weight and bias layers")
+    for layer in range(net.n_layers):
+        shape = (sizes[layer], sizes[layer + 1])
+        net.weights[layer] = _array(weights[layer], shape, f"network.weights[{layer}]")
+        net.biases[layer] = _array(biases[layer], shape[1:], f"network.biases[{layer}]")
+
+    od = _get(doc, "optimizer", dict, "file")
+    opt_settings = _get(od, "settings", dict, "optimizer")
+    for key, value in opt_settings.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _InvalidError(f"optimizer.settings.{key} must be a number")
+    optimizer = make_optimizer(_get(od, "name", str, "optimizer"), **opt_settings)
+    state = _get(od, "state", dict, "optimizer")
+    optimizer.load_state(
+        {
+            k: (v if isinstance(v, int) else np.asarray(v, dtype=np.float64))
+            for k, v in state.items()
+        },
+        net.params.size,
+    )
+
+    dd = _get(doc, "dataset", dict, "file")
+    dataset = Dataset(
+        name=_get(dd, "name", str, "dataset"),
+        X=np.array(_get(dd, "X", list, "dataset"), dtype=np.float64),
+        Y=np.array(_get(dd, "Y", list, "dataset"), dtype=np.float64),
+        task=_get(dd, "task", str, "dataset"),
+        feature_names=tuple(_get(dd, "feature_names", list, "dataset")),
+        class_names=None if dd.get("class_names") is None else tuple(dd["class_names"]),
+        description=str(dd.get("description", "")),
+    )
+
+    td = _get(doc, "training", dict, "file")
+    trainer = Trainer(
+        net,
+        dataset.X,
+        dataset.Y,
+        optimizer,
+        batch_size=_get(td, "batch_size", int, "training"),
+        shuffle=_get(td, "shuffle", bool, "training"),
+    )
+    order = np.array(_get(td, "order", list, "training"), dtype=np.intp)
+    if sorted(order.tolist()) != list(range(len(dataset.X))):
+        raise _InvalidError("training.order must be a permutation of the samples")
+    position = _get(td, "position", int, "training")
+    if not 0 <= position <= len(order):
+        raise _InvalidError("training.position is outside the data set")
+    trainer.order, trainer.position = order, position
+    trainer.step = _get(td, "step", int, "training")
+    trainer.epoch = _get(td, "epoch", int, "training")
+    if trainer.step < 0 or trainer.epoch < 0:
+        raise _InvalidError("training.step and training.epoch must not be negative")
+    trainer.rng.bit_generator.state = _get(td, "rng_state", dict, "training")
+
+    settings = _get(doc, "settings", dict, "file")
+    for key, value in settings.items():
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise _InvalidError(f"settings.{key} must be a plain value")
+    return Session(trainer, dataset, dict(settings))
+
+
+def load_session(path: str | os.PathLike[str]) -> Session:
+    """Read a session file; any problem raises one SessionError."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SessionError(f"{p}: no such file") from None
+    except UnicodeDecodeError:
+        raise SessionError(f"{p}: not a text file (not UTF-8)") from None
+    except OSError as exc:
+        raise SessionError(f"{p}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SessionError(f"{p}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    try:
+        return session_from_dict(doc)
+    except SessionError as exc:
+        raise SessionError(f"{p}: {exc}") from None

@@ -1,0 +1,199 @@
+"""Training over a data set: mini-batches, epochs, snapshots for rewinding.
+
+A :class:`Trainer` owns the network, the optimizer and the order in which
+samples are visited. Its whole state (parameters, optimizer moments, the
+shuffling generator, the position in the epoch) fits in a :class:`Snapshot`,
+so that stepping back in time and replaying gives the same numbers exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpsim.model.frames import Trace
+from bpsim.model.network import Network
+from bpsim.model.optimizers import Optimizer
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything needed to put a trainer back where it was."""
+
+    params: Array
+    optimizer_state: Mapping[str, Array | int]
+    rng_state: Mapping[str, Any]
+    order: NDArray[np.intp]
+    position: int
+    step: int
+    epoch: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss (and accuracy for classification) over a whole data set."""
+
+    loss: float
+    accuracy: float | None
+
+
+class Trainer:
+    """Trains ``net`` on ``X, Y`` with ``optimizer`` in mini-batches.
+
+    Samples are visited in a fresh random order each epoch (``shuffle``),
+    drawn from a generator seeded with ``seed``. ``step`` counts updates,
+    ``epoch`` complete passes over the data.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        X: Array,
+        Y: Array,
+        optimizer: Optimizer,
+        *,
+        batch_size: int = 1,
+        shuffle: bool = True,
+        seed: int | None = 0,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("the batch size must be at least 1")
+        self.net = net
+        self.X = np.asarray(X, dtype=np.float64)
+        self.Y = net._check_target(Y, len(self.X))
+        net._check_input(self.X)
+        if len(self.X) == 0:
+            raise ValueError("the data set is empty")
+        self.optimizer = optimizer
+        self.batch_size = min(int(batch_size), len(self.X))
+        self.shuffle = shuffle
+        self.rng = np.random.default_rng(seed)
+        self.step = 0
+        self.epoch = 0
+        self.position = 0
+        self.order = self._new_order()
+
+    def _new_order(self) -> NDArray[np.intp]:
+        n = len(self.X)
+        return self.rng.permutation(n) if self.shuffle else np.arange(n)
+
+    def next_batch(self) -> NDArray[np.intp]:
+        """Indices of the next mini-batch (the last one of an epoch may be
+        smaller); advances the position, starting a new epoch when needed."""
+        if self.position >= len(self.order):
+            self.epoch += 1
+            self.position = 0
+            self.order = self._new_order()
+        batch = self.order[self.position : self.position + self.batch_size]
+        self.position += len(batch)
+        return batch
+
+    @property
+    def at_epoch_start(self) -> bool:
+        return self.position == 0 or self.position >= len(self.order)
+
+    def train_step(self) -> float:
+        """One update on the next mini-batch; returns its loss before the update.
+
+        On :class:`DivergedError` nothing changes, the position in the data
+        included.
+        """
+        state = (self.position, self.epoch, self.order)
+        idx = self.next_batch()
+        net = self.net
+        X, Y = self.X[idx], self.Y[idx]
+        try:
+            loss, grad = net.loss_and_gradient(X, Y)
+            proposal = self.optimizer.propose(grad)
+            net.apply_update(proposal.update, loss)
+        except FloatingPointError:
+            self.position, self.epoch, self.order = state
+            raise
+        proposal.commit()
+        self.step += 1
+        return loss
+
+    def trace_step(self) -> Trace:
+        """The next step, traced frame by frame (and applied)."""
+        state = (self.position, self.epoch, self.order)
+        idx = self.next_batch()
+        try:
+            trace = self.net.trace_batch(self.X[idx], self.Y[idx], optimizer=self.optimizer)
+        except FloatingPointError:
+            self.position, self.epoch, self.order = state
+            raise
+        self.step += 1
+        return trace
+
+    def train(self, steps: int) -> Array:
+        """Run ``steps`` updates; returns their losses."""
+        return np.array([self.train_step() for _ in range(steps)])
+
+    def train_for(self, seconds: float, max_steps: int = 1_000_000) -> Array:
+        """Run updates for about ``seconds`` (at least one); returns their losses.
+
+        This is how the app trains between two repaints.
+        """
+        losses: list[float] = []
+        deadline = time.perf_counter() + seconds
+        while len(losses) < max_steps:
+            losses.append(self.train_step())
+            if time.perf_counter() >= deadline:
+                break
+        return np.array(losses)
+
+    def evaluate(self, X: Array | None = None, Y: Array | None = None) -> Evaluation:
+        """Loss and, for classification outputs, accuracy on a data set
+        (the training data by default)."""
+        X = self.X if X is None else np.asarray(X, dtype=np.float64)
+        Y = self.Y if Y is None else self.net._check_target(Y, len(X))
+        return evaluate(self.net, X, Y)
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            params=self.net.params.copy(),
+            optimizer_state=self.optimizer.state(),
+            rng_state=self.rng.bit_generator.state,
+            order=self.order.copy(),
+            position=self.position,
+            step=self.step,
+            epoch=self.epoch,
+        )
+
+    def restore(self, snap: Snapshot) -> None:
+        self.net.set_params(snap.params)
+        if snap.optimizer_state:
+            self.optimizer.load_state(snap.optimizer_state, self.net.params.size)
+        else:
+            self.optimizer.reset()
+        self.rng.bit_generator.state = dict(snap.rng_state)
+        self.order = snap.order.copy()
+        self.position = snap.position
+        self.step = snap.step
+        self.epoch = snap.epoch
+
+
+def evaluate(net: Network, X: Array, Y: Array) -> Evaluation:
+    """Loss and accuracy of ``net`` on ``X, Y``.
+
+    Accuracy is reported for the classification losses: the arg-max for
+    several outputs, a 0.5 threshold for one sigmoid output.
+    """
+    loss = net.loss(X, Y)
+    accuracy = None
+    if net.loss_name in ("bce", "cross_entropy") or (
+        net.loss_name == "mse" and net.activation_names[-1] in ("sigmoid", "softmax")
+    ):
+        out = net.forward(X)
+        if out.shape[1] == 1:
+            accuracy = float(np.mean((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)))
+        else:
+            accuracy = float(np.mean(out.argmax(axis=1) == Y.argmax(axis=1)))
+    return Evaluation(loss, accuracy)
