@@ -1,0 +1,62 @@
+"""The ``bpsim`` command line: open the app, or export frames for slides.
+
+Qt is imported only inside the functions that need it, so ``bpsim --help``
+and ``bpsim --version`` answer at once and need no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bpsim import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bpsim",
+        description="See backpropagation: a network's forward and backward pass, frame by frame.",
+        epilog="With no command, bpsim opens the app on the classic worked example.",
+    )
+    parser.add_argument("--version", action="version", version=f"bpsim {__version__}")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--preset", metavar="NAME", help="open this preset (see 'bpsim presets')")
+    source.add_argument("--session", metavar="FILE", help="open a saved session file")
+    parser.add_argument("--fullscreen", action="store_true", help="start in full screen")
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("presets", help="list the presets and exit")
+    export = commands.add_parser(
+        "export",
+        help="write frames (PNG) or an animation (GIF) of a training step, without a display",
+        description="Render frames of one training step for slides. Needs no display.",
+    )
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--preset", metavar="NAME", help="the preset to render")
+    what.add_argument("--session", metavar="FILE", help="the session file to render")
+    out = export.add_mutually_exclusive_group(required=True)
+    out.add_argument("--frames", metavar="A:B", help="frame range to write, e.g. 0:10 or 5")
+    out.add_argument("--animation", metavar="FILE.gif", help="write an animated GIF of the step")
+    export.add_argument("--out", metavar="DIR", help="folder for the PNG frames (with --frames)")
+    export.add_argument("--size", metavar="WxH", default="1280x720", help="image size in pixels")
+    export.add_argument("--fps", type=float, default=4.0, help="frames per second of a GIF")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "presets":
+        from bpsim.model.presets import PRESETS
+
+        for name, preset in PRESETS.items():
+            print(f"{name:10} {preset.title}")
+        return 0
+    if args.command == "export":
+        from bpsim.export import run_export
+
+        return run_export(args, parser)
+    from bpsim.app import run_app
+
+    return run_app(preset=args.preset, session=args.session, fullscreen=args.fullscreen)

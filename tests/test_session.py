@@ -1,0 +1,127 @@
+"""Session files: exact round trips, atomic writes, one clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bpsim.model import SessionError
+from bpsim.model.datasets import Dataset
+from bpsim.model.optimizers import make_optimizer
+from bpsim.model.session import Session, load_session, save_session, session_to_dict
+from bpsim.model.training import Trainer
+from tests.strategies import Problem, problems
+
+
+def session_for(p: Problem, optimizer: str, steps: int) -> Session:
+    task = "classification" if p.net.loss_name != "mse" else "regression"
+    Y = p.Y
+    if p.net.loss_name == "bce" and Y.shape[1] > 1:
+        task = "regression"  # multi-label targets: keep them as plain numbers
+    names = None
+    if task == "classification":
+        names = ("no", "yes") if Y.shape[1] == 1 else tuple(f"c{k}" for k in range(Y.shape[1]))
+    dataset = Dataset("random", p.X, Y, task, class_names=names)
+    trainer = Trainer(p.net, p.X, Y, make_optimizer(optimizer, lr=0.01), batch_size=2, seed=3)
+    trainer.train(steps)
+    return Session(trainer, dataset, {"speed": 2.5, "mode": "weights", "labels": True})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(problems(), st.sampled_from(["sgd", "momentum", "adam"]), st.integers(0, 4))
+def test_save_and_load_round_trip_exactly(tmp_path: Path, p, optimizer: str, steps: int) -> None:
+    session = session_for(p, optimizer, steps)
+    path = tmp_path / "s.bpsim.json"
+    save_session(path, session)
+    loaded = load_session(path)
+    assert session_to_dict(loaded) == session_to_dict(session)
+    np.testing.assert_array_equal(loaded.net.params, session.net.params)
+    # and training goes on identically from both
+    np.testing.assert_array_equal(loaded.trainer.train(5), session.trainer.train(5))
+    np.testing.assert_array_equal(loaded.net.params, session.net.params)
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    from hypothesis import find
+
+    p = find(problems(max_batch=3), lambda p: len(p.X) == 3)
+    path = tmp_path / "good.json"
+    save_session(path, session_for(p, "adam", 2))
+    return path
+
+
+def corrupt(path: Path, change) -> Path:
+    doc = json.loads(path.read_text())
+    change(doc)
+    bad = path.with_name("bad.json")
+    bad.write_text(json.dumps(doc))
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("network"), "has no 'network'"),
+        (lambda d: d.update(format="something"), "not a bpsim session"),
+        (lambda d: d.update(schema_version=99), "newer than this bpsim reads"),
+        (lambda d: d["network"].update(loss="hinge"), "unknown loss"),
+        (lambda d: d["network"]["weights"].pop(), "weight and bias layers"),
+        (lambda d: d["network"]["weights"][0].append([1.0]), "shape"),
+        (lambda d: d["network"]["biases"][0].__setitem__(0, "x"), "numbers only"),
+        (lambda d: d["network"].update(sizes=[2, "a"]), "not a usable"),
+        (lambda d: d["optimizer"].update(name="rmsprop"), "unknown optimizer"),
+        (lambda d: d["optimizer"]["state"].update(m=[1.0]), "optimizer state 'm'"),
+        (lambda d: d["training"].update(order=[0, 0, 1]), "permutation"),
+        (lambda d: d["training"].update(position=-1), "outside the data set"),
+        (lambda d: d["training"].update(rng_state={"bit_generator": "nope"}), "not a usable"),
+        (lambda d: d["dataset"].update(X=[[1.0]]), "not a usable"),
+        (lambda d: d["settings"].update(x={"nested": 1}), "plain value"),
+        (lambda d: d["network"].update(l2=True), "must be a number"),
+    ],
+)
+def test_malformed_files_give_one_clear_error(saved: Path, change, message: str) -> None:
+    bad = corrupt(saved, change)
+    with pytest.raises(SessionError, match=message) as info:
+        load_session(bad)
+    assert str(bad) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(SessionError, match="no such file"):
+        load_session(tmp_path / "missing.json")
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(SessionError, match="not a text file"):
+        load_session(tmp_path / "bin.json")
+    (tmp_path / "broken.json").write_text('{"format": ')
+    with pytest.raises(SessionError, match="not valid JSON"):
+        load_session(tmp_path / "broken.json")
+    (tmp_path / "list.json").write_text("[1, 2]")
+    with pytest.raises(SessionError, match="not a bpsim session"):
+        load_session(tmp_path / "list.json")
+
+
+def test_a_failed_write_keeps_the_old_file(saved: Path, monkeypatch) -> None:
+    original = saved.read_bytes()
+    session = load_session(saved)
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(SessionError, match="No space left"):
+        save_session(saved, session)
+    assert saved.read_bytes() == original
+    assert [p.name for p in saved.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_write_into_a_missing_folder_is_explained(tmp_path: Path, saved: Path) -> None:
+    with pytest.raises(SessionError, match="cannot write"):
+        save_session(tmp_path / "no" / "such" / "dir.json", load_session(saved))
