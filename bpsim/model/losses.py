@@ -39,6 +39,9 @@ class Loss:
 
     def value(self, z: Array, a: Array, y: Array) -> float:
         """Mean loss over the batch, from pre-activations ``z`` and outputs ``a``."""
+        if self.name == "mse":
+            diff = a - y
+            return 0.5 * float(np.vdot(diff, diff)) / len(y)
         return float(np.sum(self.per_sample(z, a, y))) / len(y)
 
     def per_output(self, z: Array, a: Array, y: Array) -> Array:

@@ -114,6 +114,9 @@ class Network:
         self.params: Array = np.zeros(offset)
         self.weights = ParameterList(self._weight_views(self.params))
         self.biases = ParameterList(self._bias_views(self.params))
+        self._scratch = np.empty(offset)
+        self._scratch_w = self._weight_views(self._scratch)
+        self._scratch_b = self._bias_views(self._scratch)
         self._bias_mask = np.ones(offset)
         for s in self._b_slices:
             self._bias_mask[s] = 0.0
@@ -214,11 +217,20 @@ class Network:
             zs, acts = self.forward_cache(x)
             return self._loss.value(zs[-1], acts[-1], y) + self._regularization()
 
-    def backward(self, zs: list[Array], acts: list[Array], y: Array) -> tuple[list[Array], Array]:
-        """The deltas dE/dz of every layer and the flat gradient vector."""
-        grad = np.empty_like(self.params)
-        gw = self._weight_views(grad)
-        gb = self._bias_views(grad)
+    def backward(
+        self, zs: list[Array], acts: list[Array], y: Array, *, scratch: bool = False
+    ) -> tuple[list[Array], Array]:
+        """The deltas dE/dz of every layer and the flat gradient vector.
+
+        With ``scratch`` the gradient is written into a buffer the network
+        reuses (valid until the next call): the training loop's fast path.
+        """
+        if scratch:
+            grad, gw, gb = self._scratch, self._scratch_w, self._scratch_b
+        else:
+            grad = np.empty_like(self.params)
+            gw = self._weight_views(grad)
+            gb = self._bias_views(grad)
         delta = self._loss.output_delta(zs[-1], acts[-1], y, self.activations[-1])
         deltas = [delta]
         for layer in range(self.n_layers - 1, -1, -1):
@@ -247,11 +259,14 @@ class Network:
         result is then not finite, and ``apply_update`` refuses it.
         """
         with quiet_fp():
-            zs, acts = self.forward_cache(X)
-            loss = self._loss.value(zs[-1], acts[-1], Y)
-            if self.l1 or self.l2:
-                loss += self._regularization()
-            return loss, self.backward(zs, acts, Y)[1]
+            return self._loss_and_gradient(X, Y)
+
+    def _loss_and_gradient(self, X: Array, Y: Array, scratch: bool = False) -> tuple[float, Array]:
+        zs, acts = self.forward_cache(X)
+        loss = self._loss.value(zs[-1], acts[-1], Y)
+        if self.l1 or self.l2:
+            loss += self._regularization()
+        return loss, self.backward(zs, acts, Y, scratch=scratch)[1]
 
     def gradients(self, X: ArrayLike, Y: ArrayLike) -> tuple[list[Array], list[Array]]:
         """The exact gradient of ``loss(X, Y)``, shaped like ``weights`` and ``biases``."""
@@ -266,10 +281,13 @@ class Network:
         Raises :class:`DivergedError` (and changes nothing) when the loss or
         any updated parameter is not finite.
         """
+        with quiet_fp():
+            self._apply_update(update, loss)
+
+    def _apply_update(self, update: Array, loss: float) -> None:
         if not self.train_biases:
             update = update * self._bias_mask
-        with quiet_fp():
-            new = self.params - update
+        new = self.params - update
         if not np.isfinite(loss):
             raise DivergedError(f"the loss is {loss}: training diverged; parameters kept")
         if not np.isfinite(new).all():
@@ -279,9 +297,11 @@ class Network:
     def step(self, X: ArrayLike, Y: ArrayLike, lr: float) -> float:
         """One plain SGD step on the batch; returns the loss before the update."""
         x = self._check_input(X)
-        loss, grad = self.loss_and_gradient(x, self._check_target(Y, len(x)))
-        grad *= lr
-        self.apply_update(grad, loss)
+        y = self._check_target(Y, len(x))
+        with quiet_fp():
+            loss, grad = self._loss_and_gradient(x, y, scratch=True)
+            grad *= lr
+            self._apply_update(grad, loss)
         return loss
 
     def trace(

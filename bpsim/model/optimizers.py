@@ -33,7 +33,11 @@ def _no_op() -> None:
 
 
 class Optimizer:
-    """Base class. Subclasses set ``name`` and implement ``propose``."""
+    """Base class. Subclasses set ``name`` and implement ``propose``.
+
+    ``propose`` must not keep a reference to ``grad``: the training loop
+    reuses that buffer for the next step.
+    """
 
     name = "optimizer"
 
@@ -94,7 +98,7 @@ class Momentum(Optimizer):
         self.velocity: Array | None = None
 
     def propose(self, grad: Array) -> Proposal:
-        v = grad if self.velocity is None else self.momentum * self.velocity + grad
+        v = grad.copy() if self.velocity is None else self.momentum * self.velocity + grad
 
         def commit() -> None:
             self.velocity = v

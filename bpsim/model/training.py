@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.frames import Trace
-from bpsim.model.network import Network
+from bpsim.model.network import Network, quiet_fp
 from bpsim.model.optimizers import Optimizer
 
 Array = NDArray[np.float64]
@@ -75,6 +75,7 @@ class Trainer:
         self.batch_size = min(int(batch_size), len(self.X))
         self.shuffle = shuffle
         self.rng = np.random.default_rng(seed)
+        self._epoch_data: tuple[NDArray[np.intp], Array, Array] | None = None
         self.step = 0
         self.epoch = 0
         self.position = 0
@@ -95,6 +96,16 @@ class Trainer:
         self.position += len(batch)
         return batch
 
+    def _next_arrays(self) -> tuple[Array, Array]:
+        """Inputs and targets of the next mini-batch: slices of the data in
+        this epoch's order, gathered once per epoch rather than per batch."""
+        idx = self.next_batch()
+        cached = self._epoch_data
+        if cached is None or cached[0] is not self.order:
+            cached = self._epoch_data = (self.order, self.X[self.order], self.Y[self.order])
+        start = self.position - len(idx)
+        return cached[1][start : self.position], cached[2][start : self.position]
+
     @property
     def at_epoch_start(self) -> bool:
         return self.position == 0 or self.position >= len(self.order)
@@ -106,13 +117,13 @@ class Trainer:
         included.
         """
         state = (self.position, self.epoch, self.order)
-        idx = self.next_batch()
+        X, Y = self._next_arrays()
         net = self.net
-        X, Y = self.X[idx], self.Y[idx]
         try:
-            loss, grad = net.loss_and_gradient(X, Y)
-            proposal = self.optimizer.propose(grad)
-            net.apply_update(proposal.update, loss)
+            with quiet_fp():
+                loss, grad = net._loss_and_gradient(X, Y, scratch=True)
+                proposal = self.optimizer.propose(grad)
+                net._apply_update(proposal.update, loss)
         except FloatingPointError:
             self.position, self.epoch, self.order = state
             raise
@@ -123,9 +134,9 @@ class Trainer:
     def trace_step(self) -> Trace:
         """The next step, traced frame by frame (and applied)."""
         state = (self.position, self.epoch, self.order)
-        idx = self.next_batch()
+        X, Y = self._next_arrays()
         try:
-            trace = self.net.trace_batch(self.X[idx], self.Y[idx], optimizer=self.optimizer)
+            trace = self.net.trace_batch(X, Y, optimizer=self.optimizer)
         except FloatingPointError:
             self.position, self.epoch, self.order = state
             raise
