@@ -7,7 +7,6 @@ and ``bpsim --version`` answer at once and need no display.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from bpsim import __version__

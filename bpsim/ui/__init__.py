@@ -1,0 +1,1 @@
+"""bpsim's user interface: PySide6 widgets and pyqtgraph plots that draw model data."""
