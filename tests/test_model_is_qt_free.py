@@ -63,8 +63,9 @@ def test_model_tests_pass_with_qt_blocked() -> None:
     tests = [t for t in MODEL_TESTS if (root / t).exists()]
     code = BLOCKER + (
         "import pytest\n"
-        f"sys.exit(pytest.main({tests!r} + ['-q', '-p', 'no:pytest-qt', '-p', 'no:pytestqt', '-p', 'no:cacheprovider', '-o', 'addopts=',"
-        " '-x']))\n"
+        f"args = {tests!r} + ['-q', '-x', '-o', 'addopts=']\n"
+        "args += ['-p', 'no:pytest-qt', '-p', 'no:pytestqt', '-p', 'no:cacheprovider']\n"
+        "sys.exit(pytest.main(args))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=600

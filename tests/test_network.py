@@ -98,7 +98,7 @@ def test_activations_are_silent_for_huge_inputs() -> None:
 def test_step_updates_all_parameters_from_the_same_gradient() -> None:
     net = Network([2, 3, 1], "tanh", "mse", seed=5)
     X, Y = np.array([[0.2, -0.4], [0.9, 0.1]]), np.array([[0.3], [-0.2]])
-    gw, gb = net.gradients(X, Y)
+    gw, _ = net.gradients(X, Y)
     w_before = [w.copy() for w in net.weights]
     loss_before = net.loss(X, Y)
     assert net.step(X, Y, 0.1) == loss_before

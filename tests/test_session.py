@@ -33,7 +33,9 @@ def session_for(p: Problem, optimizer: str, steps: int) -> Session:
     return Session(trainer, dataset, {"speed": 2.5, "mode": "weights", "labels": True})
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(problems(), st.sampled_from(["sgd", "momentum", "adam"]), st.integers(0, 4))
 def test_save_and_load_round_trip_exactly(tmp_path: Path, p, optimizer: str, steps: int) -> None:
     session = session_for(p, optimizer, steps)

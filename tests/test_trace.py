@@ -124,8 +124,8 @@ def test_weights_at_applies_updates_frame_by_frame() -> None:
     first = updates[0]
     before = trace.weights_at(first.index - 1)
     after = trace.weights_at(first.index)
-    l, i, j = first.layer - 1, first.source, first.unit
-    assert before[l][i, j] == first.before and after[l][i, j] == first.value
+    k, i, j = first.layer - 1, first.source, first.unit
+    assert before[k][i, j] == first.before and after[k][i, j] == first.value
     changed = [(a != b).sum() for a, b in zip(after, before, strict=True)]
     assert sum(changed) == 1
     final = trace.weights_at(len(trace) - 1)

@@ -9,7 +9,6 @@ from bpsim.model import FrameKind
 from tests.worked_example import LR, T, X, worked_example_network
 
 
-
 def close(value: float, expected: str | float) -> bool:
     """True when ``value`` agrees with every decimal the guide gives (nine for
     most entries; a few of the guide's updated weights have eight)."""
