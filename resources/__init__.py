@@ -1,0 +1,1 @@
+"""Data files that ship with bpsim: sample data sets, icons, styles (see README.md)."""
