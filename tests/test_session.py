@@ -127,3 +127,17 @@ def test_a_failed_write_keeps_the_old_file(saved: Path, monkeypatch) -> None:
 def test_write_into_a_missing_folder_is_explained(tmp_path: Path, saved: Path) -> None:
     with pytest.raises(SessionError, match="cannot write"):
         save_session(tmp_path / "no" / "such" / "dir.json", load_session(saved))
+
+
+@pytest.mark.parametrize("name", ["mazur", "xor", "circle", "iris", "sine"])
+def test_sessions_from_presets_round_trip(tmp_path: Path, name: str) -> None:
+    from bpsim.model.session import new_session
+
+    session = new_session(name)
+    assert session.settings["preset"] == name
+    if session.dataset.n_samples + (0 if session.test is None else session.test.n_samples) >= 40:
+        assert session.test is not None and session.test.n_samples > 0
+    session.trainer.train(3)
+    save_session(tmp_path / "p.json", session)
+    loaded = load_session(tmp_path / "p.json")
+    assert session_to_dict(loaded) == session_to_dict(session)

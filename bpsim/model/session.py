@@ -25,6 +25,7 @@ from bpsim.model.datasets import Dataset
 from bpsim.model.errors import BpsimError, SessionError
 from bpsim.model.network import Network
 from bpsim.model.optimizers import make_optimizer
+from bpsim.model.presets import Preset, build_preset, get_preset
 from bpsim.model.training import Trainer
 
 FORMAT = "bpsim-session"
@@ -34,15 +35,37 @@ SettingValue = str | int | float | bool | None
 
 @dataclass
 class Session:
-    """A trainer (network, optimizer, position), its data set and settings."""
+    """A trainer (network, optimizer, position), its training data, an
+    optional held-out test set, and the app's settings."""
 
     trainer: Trainer
     dataset: Dataset
     settings: dict[str, SettingValue] = field(default_factory=dict)
+    test: Dataset | None = None
 
     @property
     def net(self) -> Network:
         return self.trainer.net
+
+
+TEST_FRACTION = 0.25
+MIN_SAMPLES_FOR_TEST = 40
+
+
+def new_session(preset: Preset | str) -> Session:
+    """A fresh session from a preset: its network, optimizer and data.
+
+    Data sets of 40 samples or more keep a quarter aside as a test set.
+    """
+    p = get_preset(preset) if isinstance(preset, str) else preset
+    net, data = build_preset(p)
+    test = None
+    if data.n_samples >= MIN_SAMPLES_FOR_TEST:
+        data, test = data.split(TEST_FRACTION, seed=p.seed)
+    optimizer = make_optimizer(p.optimizer, lr=p.lr)
+    batch = p.batch_size or data.n_samples
+    trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=p.seed)
+    return Session(trainer, data, {"preset": p.name, "sample": p.sample}, test)
 
 
 # -- writing --------------------------------------------------------------------
@@ -81,17 +104,37 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             "order": tr.order.tolist(),
             "rng_state": tr.rng.bit_generator.state,
         },
-        "dataset": {
-            "name": ds.name,
-            "task": ds.task,
-            "description": ds.description,
-            "feature_names": list(ds.feature_names),
-            "class_names": None if ds.class_names is None else list(ds.class_names),
-            "X": ds.X.tolist(),
-            "Y": ds.Y.tolist(),
-        },
+        "dataset": _dataset_to_dict(ds),
+        "test_dataset": None if session.test is None else _dataset_to_dict(session.test),
         "settings": dict(session.settings),
     }
+
+
+def _dataset_to_dict(ds: Dataset) -> dict[str, Any]:
+    return {
+        "name": ds.name,
+        "task": ds.task,
+        "description": ds.description,
+        "feature_names": list(ds.feature_names),
+        "class_names": None if ds.class_names is None else list(ds.class_names),
+        "X": ds.X.tolist(),
+        "Y": ds.Y.tolist(),
+    }
+
+
+def _dataset_from_dict(dd: Any, where: str) -> Dataset:
+    if not isinstance(dd, dict):
+        raise _InvalidError(f"{where} must be an object")
+    names = dd.get("class_names")
+    return Dataset(
+        name=_get(dd, "name", str, where),
+        X=np.array(_get(dd, "X", list, where), dtype=np.float64),
+        Y=np.array(_get(dd, "Y", list, where), dtype=np.float64),
+        task=_get(dd, "task", str, where),
+        feature_names=tuple(_get(dd, "feature_names", list, where)),
+        class_names=None if names is None else tuple(names),
+        description=str(dd.get("description", "")),
+    )
 
 
 def save_session(path: str | os.PathLike[str], session: Session) -> None:
@@ -203,16 +246,14 @@ def _build(doc: Any) -> Session:
         net.params.size,
     )
 
-    dd = _get(doc, "dataset", dict, "file")
-    dataset = Dataset(
-        name=_get(dd, "name", str, "dataset"),
-        X=np.array(_get(dd, "X", list, "dataset"), dtype=np.float64),
-        Y=np.array(_get(dd, "Y", list, "dataset"), dtype=np.float64),
-        task=_get(dd, "task", str, "dataset"),
-        feature_names=tuple(_get(dd, "feature_names", list, "dataset")),
-        class_names=None if dd.get("class_names") is None else tuple(dd["class_names"]),
-        description=str(dd.get("description", "")),
-    )
+    dataset = _dataset_from_dict(_get(doc, "dataset", dict, "file"), "dataset")
+    test_doc = doc.get("test_dataset")
+    test = None if test_doc is None else _dataset_from_dict(test_doc, "test_dataset")
+    if test is not None and (test.n_features, test.n_outputs) != (
+        dataset.n_features,
+        dataset.n_outputs,
+    ):
+        raise _InvalidError("test_dataset does not match the training data's columns")
 
     td = _get(doc, "training", dict, "file")
     trainer = Trainer(
@@ -240,7 +281,7 @@ def _build(doc: Any) -> Session:
     for key, value in settings.items():
         if value is not None and not isinstance(value, str | int | float | bool):
             raise _InvalidError(f"settings.{key} must be a plain value")
-    return Session(trainer, dataset, dict(settings))
+    return Session(trainer, dataset, dict(settings), test)
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
