@@ -1,0 +1,234 @@
+"""The timeline: a cursor over the frames of a training step, over steps and
+over epochs, forward and back in time.
+
+The timeline owns no Qt object and draws nothing: it moves a
+:class:`~bpsim.model.training.Trainer` through time and hands out the current
+:class:`~bpsim.model.frames.Trace` and frame index. Going back in time
+restores a checkpoint and replays the steps after it, so the numbers are
+exactly those seen before. Checkpoints are kept for every traced step and
+every ``checkpoint_every`` steps of continuous training, at most
+``max_checkpoints`` of them (older ones are thinned out, which only makes
+a far jump back replay a little longer).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bpsim.model.frames import Frame, FrameKind, Trace
+from bpsim.model.session import Session
+from bpsim.model.training import Snapshot, Trainer
+
+
+class Granularity(StrEnum):
+    """How far one press of a step key moves."""
+
+    FRAME = "frame"
+    UNIT = "unit"
+    LAYER = "layer"
+    PASS = "pass"
+    STEP = "step"
+    EPOCH = "epoch"
+
+
+GRANULARITY_LABELS = {
+    Granularity.FRAME: "One operation",
+    Granularity.UNIT: "One unit",
+    Granularity.LAYER: "One layer",
+    Granularity.PASS: "One pass",
+    Granularity.STEP: "One training step",
+    Granularity.EPOCH: "One epoch",
+}
+
+_GROUP_KIND = {  # frames of one unit that belong together
+    FrameKind.NET: "forward",
+    FrameKind.OUT: "forward",
+    FrameKind.LOSS_TERM: "loss",
+    FrameKind.LOSS: "loss",
+}
+
+
+def group_key(frame: Frame, granularity: Granularity) -> tuple[object, ...]:
+    """Frames with equal keys, one after the other, form one group."""
+    phase = frame.phase
+    if granularity is Granularity.FRAME:
+        return (frame.index,)
+    if granularity is Granularity.UNIT:
+        kind = _GROUP_KIND.get(frame.kind, frame.kind)
+        unit = None if kind == "loss" else frame.unit
+        return (frame.sample, kind, frame.layer, unit)
+    if granularity is Granularity.LAYER:
+        return (frame.sample, phase, frame.layer)
+    return (frame.sample, phase)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the timeline stands: which step, which frame of it."""
+
+    step: int  # the training step the trace shows (0 is the first update)
+    epoch: int
+    frame: int
+    n_frames: int
+
+
+class Timeline:
+    """A cursor over training: frames of the current step, steps, epochs."""
+
+    def __init__(
+        self, session: Session, *, checkpoint_every: int = 50, max_checkpoints: int = 2000
+    ) -> None:
+        self.session = session
+        self.trainer: Trainer = session.trainer
+        self.checkpoint_every = checkpoint_every
+        self.max_checkpoints = max_checkpoints
+        self._checkpoints: dict[int, Snapshot] = {}
+        self.trace: Trace
+        self._trace_step = 0
+        self.cursor = 0
+        self._open_step()
+
+    # -- where we are ------------------------------------------------------------
+
+    @property
+    def step(self) -> int:
+        """Index of the step the current trace shows (0 is the first update)."""
+        return self._trace_step
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.trainer.X) / self.trainer.batch_size)
+
+    @property
+    def epoch(self) -> int:
+        return self.step // self.steps_per_epoch
+
+    @property
+    def frame(self) -> Frame:
+        return self.trace.frames[self.cursor]
+
+    def position(self) -> Position:
+        return Position(self.step, self.epoch, self.cursor, len(self.trace))
+
+    # -- checkpoints ---------------------------------------------------------------
+
+    def _remember(self) -> None:
+        """Checkpoint the trainer as it stands (before step ``trainer.step``)."""
+        self._checkpoints[self.trainer.step] = self.trainer.snapshot()
+        if len(self._checkpoints) > self.max_checkpoints:
+            # thin out the older half: keep every other one
+            steps = sorted(self._checkpoints)
+            for s in steps[: len(steps) // 2 : 2]:
+                if s != 0:
+                    del self._checkpoints[s]
+
+    def _open_step(self) -> None:
+        """Trace the trainer's next step and put the cursor on its first frame."""
+        self._remember()
+        step = self.trainer.step
+        self.trace = self.trainer.trace_step()
+        self._trace_step = step
+        self.cursor = 0
+
+    def go_to_step(self, step: int, *, at_end: bool = False) -> None:
+        """Show step ``step`` (restoring and replaying as needed)."""
+        step = max(step, 0)
+        if step != self.trainer.step:
+            base = max((s for s in self._checkpoints if s <= step), default=None)
+            if base is None:
+                raise RuntimeError("no checkpoint to go back to")  # step 0 is always kept
+            if not base <= self.trainer.step <= step:
+                self.trainer.restore(self._checkpoints[base])
+            while self.trainer.step < step:
+                self.trainer.train_step()
+        self._open_step()
+        self.cursor = len(self.trace) - 1 if at_end else 0
+
+    # -- moving --------------------------------------------------------------------
+
+    def forward(self, granularity: Granularity = Granularity.FRAME) -> None:
+        """One step of the given granularity forward in time."""
+        if granularity is Granularity.STEP:
+            self.go_to_step(self.step + 1)
+        elif granularity is Granularity.EPOCH:
+            self.go_to_step((self.epoch + 1) * self.steps_per_epoch)
+        elif self.cursor < len(self.trace) - 1:
+            end = self._group_end(self.cursor, granularity)
+            self.cursor = end if end > self.cursor else self._group_end(end + 1, granularity)
+        else:
+            self.go_to_step(self.step + 1)
+            self.cursor = self._group_end(0, granularity)
+
+    def backward(self, granularity: Granularity = Granularity.FRAME) -> None:
+        """One step of the given granularity back in time."""
+        if granularity is Granularity.STEP:
+            if self.cursor > 0:
+                self.cursor = 0
+            elif self.step > 0:
+                self.go_to_step(self.step - 1)
+        elif granularity is Granularity.EPOCH:
+            start = self.epoch * self.steps_per_epoch
+            if self.step == start and self.cursor == 0:
+                start = max(start - self.steps_per_epoch, 0)
+            self.go_to_step(start)
+        else:
+            start = self._group_start(self.cursor, granularity)
+            if start > 0:
+                self.cursor = start - 1
+            elif self.cursor > 0:
+                self.cursor = 0
+            elif self.step > 0:
+                self.go_to_step(self.step - 1, at_end=True)
+
+    def to_start(self) -> None:
+        self.cursor = 0
+
+    def to_end(self) -> None:
+        self.cursor = len(self.trace) - 1
+
+    def seek(self, frame: int) -> None:
+        self.cursor = min(max(frame, 0), len(self.trace) - 1)
+
+    def _group_end(self, k: int, granularity: Granularity) -> int:
+        """The last frame of the group frame ``k`` belongs to."""
+        frames = self.trace.frames
+        key = group_key(frames[k], granularity)
+        while k + 1 < len(frames) and group_key(frames[k + 1], granularity) == key:
+            k += 1
+        return k
+
+    def _group_start(self, k: int, granularity: Granularity) -> int:
+        frames = self.trace.frames
+        key = group_key(frames[k], granularity)
+        while k > 0 and group_key(frames[k - 1], granularity) == key:
+            k -= 1
+        return k
+
+    # -- continuous training -------------------------------------------------------
+
+    def train_for(self, seconds: float) -> int:
+        """Train without tracing for about ``seconds`` (at least one step);
+        returns the number of steps run.
+
+        The shown step is already applied, so training carries on after it;
+        :meth:`open_next_step` then shows the next step frame by frame. A
+        :class:`~bpsim.model.DivergedError` stops training on the last
+        finite parameters.
+        """
+        trainer, every = self.trainer, self.checkpoint_every
+        deadline = time.perf_counter() + seconds
+        done = 0
+        while True:
+            if trainer.step % every == 0:
+                self._remember()
+            trainer.train_step()
+            done += 1
+            if time.perf_counter() >= deadline:
+                return done
+
+    def open_next_step(self) -> None:
+        """Show the step after the trainer's current state, at its first frame."""
+        self.go_to_step(self.trainer.step)

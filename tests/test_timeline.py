@@ -1,0 +1,134 @@
+"""The timeline: stepping through frames, steps and epochs, both ways, exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bpsim.model import FrameKind, Phase
+from bpsim.model.session import new_session
+from bpsim.timeline import Granularity, Timeline, group_key
+
+
+def params_of(tl: Timeline) -> np.ndarray:
+    return np.concatenate([w.ravel() for w in tl.trace.weights_before])
+
+
+def test_opens_on_the_first_frame_of_the_first_step() -> None:
+    tl = Timeline(new_session("mazur"))
+    assert tl.position().step == 0 and tl.cursor == 0
+    assert tl.frame.kind is FrameKind.INPUT
+    assert tl.trace.weights_before[0][0, 0] == 0.15
+
+
+def test_frame_by_frame_through_a_step_into_the_next_and_back() -> None:
+    tl = Timeline(new_session("mazur"))
+    n = len(tl.trace)
+    for _ in range(n - 1):
+        tl.forward()
+    assert tl.cursor == n - 1 and tl.frame.kind is FrameKind.WEIGHT_UPDATE
+    first_trace = tl.trace
+    tl.forward()
+    assert tl.step == 1 and tl.cursor == 0
+    # the new step starts from the updated weights
+    np.testing.assert_array_equal(tl.trace.weights_before[1], first_trace.weights_after[1])
+    tl.backward()
+    assert tl.step == 0 and tl.cursor == n - 1
+    # the same numbers as the first time
+    assert [f.value for f in tl.trace.frames[1:]] == [f.value for f in first_trace.frames[1:]]
+    # the trainer stands after the shown step, as after any traced step
+    np.testing.assert_array_equal(tl.trainer.net.weights[1], first_trace.weights_after[1])
+
+
+@pytest.mark.parametrize("preset", ["xor", "iris", "spiral"])
+def test_stepping_back_restores_parameters_exactly(preset: str) -> None:
+    tl = Timeline(new_session(preset), checkpoint_every=3)
+    seen = {}
+    for _ in range(7):
+        seen[tl.step] = (params_of(tl), tl.trace.loss)
+        tl.forward(Granularity.STEP)
+    tl.train_for(0.02)  # some untraced training in between
+    tl.open_next_step()
+    far = tl.step
+    for target in [5, 2, 0, 6]:
+        tl.go_to_step(target)
+        np.testing.assert_array_equal(params_of(tl), seen[target][0])
+        assert tl.trace.loss == seen[target][1]
+    # and forward again to where we were: the same trajectory
+    tl.go_to_step(far)
+    assert tl.step == far
+
+
+def test_step_back_from_the_first_frame_goes_to_the_previous_step_end() -> None:
+    tl = Timeline(new_session("xor"))
+    tl.forward(Granularity.STEP)
+    assert tl.step == 1 and tl.cursor == 0
+    tl.backward(Granularity.FRAME)
+    assert tl.step == 0 and tl.cursor == len(tl.trace) - 1
+    tl.backward(Granularity.STEP)
+    assert tl.step == 0 and tl.cursor == 0
+    tl.backward(Granularity.STEP)  # nothing before the first step
+    assert tl.step == 0 and tl.cursor == 0
+
+
+def test_unit_granularity_shows_a_units_sum_and_activation_together() -> None:
+    tl = Timeline(new_session("mazur"))
+    tl.forward(Granularity.UNIT)  # from the inputs to h1
+    assert tl.frame.label == "out_h1"
+    tl.forward(Granularity.UNIT)
+    assert tl.frame.label == "out_h2"
+    tl.backward(Granularity.UNIT)
+    assert tl.frame.label == "out_h1"
+    tl.backward(Granularity.UNIT)
+    assert tl.frame.kind is FrameKind.INPUT
+
+
+def test_layer_and_pass_granularities_end_on_boundaries() -> None:
+    tl = Timeline(new_session("mazur"))
+    tl.forward(Granularity.LAYER)
+    assert tl.frame.label == "out_h2" and tl.frame.layer == 1
+    tl.forward(Granularity.LAYER)
+    assert tl.frame.label == "out_o2"
+    tl.forward(Granularity.PASS)
+    assert tl.frame.kind is FrameKind.LOSS  # the whole loss phase
+    tl.forward(Granularity.PASS)
+    assert tl.frame.phase is Phase.BACKWARD and tl.trace.frames[tl.cursor + 1].phase is Phase.UPDATE
+    tl.forward(Granularity.PASS)
+    assert tl.cursor == len(tl.trace) - 1
+    tl.forward(Granularity.PASS)  # into the next step: its forward pass
+    assert tl.step == 1 and tl.frame.phase is Phase.FORWARD
+    assert tl.trace.frames[tl.cursor + 1].phase is Phase.LOSS
+
+
+def test_epochs() -> None:
+    session = new_session("iris")
+    tl = Timeline(session)
+    spe = tl.steps_per_epoch
+    assert spe == int(np.ceil(len(session.trainer.X) / session.trainer.batch_size))
+    tl.forward(Granularity.EPOCH)
+    assert tl.step == spe and tl.epoch == 1
+    tl.forward(Granularity.FRAME)
+    tl.backward(Granularity.EPOCH)
+    assert tl.step == spe and tl.cursor == 0
+    tl.backward(Granularity.EPOCH)
+    assert tl.step == 0
+
+
+def test_group_keys_split_the_worked_example_into_units() -> None:
+    tl = Timeline(new_session("mazur"))
+    keys = [group_key(f, Granularity.UNIT) for f in tl.trace.frames]
+    groups = [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+    # inputs, h1, h2, o1, o2, loss, δo1, δo2, ∂w into o1, into o2, δh1, δh2, ∂w into h1, h2,
+    # updates into h1, h2, o1, o2
+    assert len(groups) == 18
+
+
+def test_checkpoints_stay_bounded() -> None:
+    tl = Timeline(new_session("xor"), checkpoint_every=1, max_checkpoints=50)
+    tl.train_for(0.05)
+    assert len(tl._checkpoints) <= 51
+    tl.open_next_step()
+    before = params_of(tl)
+    tl.go_to_step(tl.step - 37)
+    tl.go_to_step(tl.step + 37)
+    np.testing.assert_array_equal(params_of(tl), before)
