@@ -1,0 +1,245 @@
+"""The network view: what each edge and unit shows, at a fixed size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, QTimer
+from PySide6.QtGui import QColor, QHelpEvent, QImage
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from bpsim.model import FrameKind, Network, Trace
+from bpsim.scene import scene_from_network, scene_from_trace
+from bpsim.ui.colors import DARK, LIGHT, diverging
+from bpsim.ui.legend import Legend
+from bpsim.ui.network_view import NetworkView
+from tests.worked_example import LR, T, X, worked_example_network
+
+SIGMOID2 = ("sigmoid", "sigmoid")
+
+
+@pytest.fixture
+def view(qtbot) -> NetworkView:
+    v = NetworkView()
+    v.set_dark(False)
+    v.resize(800, 500)
+    qtbot.addWidget(v)
+    return v
+
+
+@pytest.fixture(scope="module")
+def worked() -> Trace:
+    return worked_example_network().trace(X[0], T[0], LR)
+
+
+def at(trace: Trace, k: int, mode: str = "weights"):
+    return scene_from_trace(trace, k, activation_names=SIGMOID2, mode=mode)
+
+
+def first(trace: Trace, kind: FrameKind) -> int:
+    return next(f.index for f in trace.frames if f.kind is kind)
+
+
+def image(view: NetworkView) -> QImage:
+    return view.grab().toImage()
+
+
+def test_pen_width_grows_with_the_weight(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 0))
+    # w1..w4 = 0.15, 0.20, 0.25, 0.30 ; w5..w8 = 0.40, 0.45, 0.50, 0.55
+    edges = [(1, 0, 0), (1, 1, 0), (1, 0, 1), (1, 1, 1), (2, 0, 0), (2, 1, 0), (2, 0, 1)]
+    widths = [view.edge_pen_width(*e) for e in [*edges, (2, 1, 1)]]
+    assert widths == sorted(widths) and widths[0] < widths[-1]
+    assert widths[0] >= 0.5 and widths[-1] <= 20
+
+
+def test_colour_differs_by_sign(view: NetworkView) -> None:
+    net = Network([2, 2, 1], "tanh", "mse", seed=0)
+    net.weights[0] = [[-0.5, 0.5], [0.2, -0.2]]
+    view.set_scene(scene_from_network(net, [1.0, 0.0]))
+    neg, pos = view.edge_color(1, 0, 0), view.edge_color(1, 0, 1)
+    assert neg != pos
+    assert view.edge_pen_width(1, 0, 0) == view.edge_pen_width(1, 0, 1)
+    assert neg.blue() > neg.red() and pos.red() > pos.blue()  # blue negative, orange positive
+    assert view.edge_color(1, 1, 1) == neg
+
+
+def test_an_update_changes_the_thickness_of_its_edge(view: NetworkView, worked: Trace) -> None:
+    k = next(f.index for f in worked.frames if f.kind is FrameKind.WEIGHT_UPDATE and f.layer == 2)
+    view.set_scene(at(worked, k - 1))
+    old = {e: view.edge_pen_width(*e) for e in [(2, 0, 0), (2, 1, 0), (2, 1, 1)]}
+    view.set_scene(at(worked, k))  # w5: 0.40 -> 0.3589
+    assert view.scene().weights[1][0, 0] == pytest.approx(0.35891648, abs=1e-8)
+    assert view.edge_pen_width(2, 0, 0) < old[(2, 0, 0)]
+    assert view.edge_pen_width(2, 1, 0) == old[(2, 1, 0)]  # other edges keep theirs
+    assert view.edge_pen_width(2, 1, 1) == old[(2, 1, 1)]
+
+
+def test_gradient_mode_draws_known_gradients(qtbot, view: NetworkView, worked: Trace) -> None:
+    k = first(worked, FrameKind.WEIGHT_GRADIENT)  # only dE/dw5 is known
+    view.set_scene(at(worked, k))
+    with qtbot.waitSignal(view.sigModeChanged) as blocker:
+        view.set_mode("gradients")
+    assert blocker.args == ["gradients"] and view.mode() == "gradients"
+    unknown = view.edge_pen_width(2, 1, 1)
+    assert view.edge_pen_width(2, 0, 0) > unknown
+    assert view.edge_color(2, 1, 1) != view.edge_color(2, 0, 0)
+    assert view.legend_info().mode == "gradients"
+    assert not image(view).isNull()
+
+
+def test_picture_is_not_blank_and_units_show_their_value(view: NetworkView, worked: Trace) -> None:
+    k = first(worked, FrameKind.LOSS)
+    view.set_scene(at(worked, k))
+    img = image(view)
+    assert (img.width(), img.height()) == (800, 500)
+    colours = {img.pixel(x, y) for x in range(0, 800, 7) for y in range(0, 500, 7)}
+    assert len(colours) > 20
+    assert img.pixelColor(3, 3) == LIGHT.background
+    for layer, j in [(1, 0), (2, 1), (0, 1)]:
+        centre, r = view.unit_center(layer, j), view.unit_radius()
+        probe = (centre + QPointF(0, 0.8 * r)).toPoint()  # inside the circle, below the text
+        expected = diverging(float(view.scene().out[layer][j]), LIGHT)
+        got = img.pixelColor(probe)
+        assert abs(got.red() - expected.red()) <= 2, (layer, j)
+        assert abs(got.green() - expected.green()) <= 2, (layer, j)
+        assert abs(got.blue() - expected.blue()) <= 2, (layer, j)
+
+
+def test_dark_palette(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 5))
+    view.set_dark(True)
+    assert image(view).pixelColor(3, 3) == DARK.background
+
+
+def test_hover_tooltips(qtbot, view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, first(worked, FrameKind.OUTPUT_DELTA)))
+    text = view.tooltip_at(view.unit_center(1, 0))
+    assert text.splitlines() == [
+        "h1",
+        "net = 0.3775",
+        "out = 0.5933",
+        "δ = not yet computed",
+        "b_h1 = 0.35",
+    ]
+    assert view.tooltip_at(view.unit_center(0, 1)) == "i2 (input)\nvalue = 0.1"
+    assert "target t1 = 0.01" in view.tooltip_at(view.unit_center(2, 0))
+    mid = view.edge_point(2, 0, 0)  # w5: h1 -> o1
+    assert view.tooltip_at(mid) == "w5: h1 → o1\nweight = 0.4\n∂E/∂w5 = not yet computed"
+    assert view.tooltip_at(QPointF(2, 2)) == ""
+    # a real tooltip event shows the same text
+    view.show()
+    qtbot.waitExposed(view)
+    pos = view.unit_center(1, 0).toPoint()
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, pos, view.mapToGlobal(pos)))
+    assert QToolTip.text() == text
+    QToolTip.hideText()
+
+
+def test_hover_signals(qtbot, view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 3))
+    view.show()
+    qtbot.waitExposed(view)
+    with qtbot.waitSignal(view.sigUnitHovered) as blocker:
+        qtbot.mouseMove(view, view.unit_center(2, 1).toPoint())
+    assert blocker.args == [2, 1]
+    with qtbot.waitSignal(view.sigEdgeHovered) as blocker:
+        qtbot.mouseMove(view, view.edge_point(1, 1, 0, 0.4).toPoint())
+    assert blocker.args == [1, 1, 0]
+
+
+def test_stepping_frames_reuses_the_cached_edges(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 0))
+    image(view)
+    renders = view.base_render_count()
+    for k in range(1, first(worked, FrameKind.WEIGHT_UPDATE)):
+        view.set_scene(at(worked, k))
+        image(view)
+    assert view.base_render_count() == renders
+    view.set_scene(at(worked, first(worked, FrameKind.WEIGHT_UPDATE)))
+    image(view)
+    assert view.base_render_count() == renders + 1
+    view.resize(640, 400)
+    image(view)
+    assert view.base_render_count() == renders + 2
+
+
+def test_every_frame_paints_with_a_pulse_and_no_timer(view: NetworkView) -> None:
+    net = Network([2, 3, 2], "tanh", "mse", seed=1)
+    trace = net.trace_batch([[0.1, 0.2], [0.3, -0.4]], [[0, 1], [1, 0]], 0.1)
+    for k in range(len(trace)):
+        view.set_scene(scene_from_trace(trace, k, activation_names=net.activation_names))
+        for progress in (0.0, 0.4, 1.0):
+            view.set_transition(progress)
+            assert not image(view).isNull()
+    assert view.transition() == 1.0
+    assert view.findChildren(QTimer) == []
+
+
+def test_large_layers_show_their_strongest_edges(qtbot, view: NetworkView) -> None:
+    net = Network([64, 32, 10], ["sigmoid", "softmax"], "cross_entropy", seed=1)
+    view.set_scene(scene_from_network(net, np.linspace(0, 1, 64)))
+    with qtbot.waitSignal(view.sigLegendChanged) as blocker:
+        view.set_max_edges(100)
+        view.legend_info()
+    info = blocker.args[0]
+    assert (info.shown_edges, info.total_edges) == (200, 64 * 32 + 32 * 10)
+    assert "200 of 2,368 edges" in info.note
+    w = np.abs(net.weights[0])
+    strongest = np.unravel_index(int(np.argmax(w)), w.shape)
+    weakest = np.unravel_index(int(np.argmin(w)), w.shape)
+    assert view.edge_pen_width(1, *map(int, strongest)) > 0
+    assert view.edge_pen_width(1, *map(int, weakest)) == 0.0
+    assert not image(view).isNull()
+
+
+def test_font_scale_and_legend_widget(qtbot, view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 0))
+    small = view.unit_radius()
+    view.set_font_scale(1.6)
+    assert view.font_scale() == 1.6 and not image(view).isNull()
+    assert view.unit_radius() >= small
+    legend = Legend()
+    qtbot.addWidget(legend)
+    legend.set_info(view.legend_info())
+    legend.resize(legend.sizeHint())
+    img = legend.grab().toImage()
+    assert len({img.pixel(x, img.height() // 2) for x in range(img.width())}) > 3
+
+
+def test_cache_matches_the_device_pixel_ratio(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 0))
+    image(view)
+    cache = view._cache
+    assert cache is not None
+    assert cache.devicePixelRatio() == view.devicePixelRatioF()
+    assert cache.width() == round(view.width() * view.devicePixelRatioF())
+
+
+def test_empty_view_paints_its_background(view: NetworkView) -> None:
+    assert view.scene() is None
+    assert image(view).pixelColor(10, 10) == QColor(LIGHT.background)
+    assert view.tooltip_at(QPointF(QPoint(10, 10))) == ""
+
+
+def test_draft_quality_for_training(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, 0))
+    image(view)
+    renders = view.base_render_count()
+    full = view.edge_pen_width(1, 0, 0)
+    view.set_draft(True)
+    assert view.is_draft() and not image(view).isNull()
+    assert view.base_render_count() == renders + 1
+    assert view.edge_pen_width(1, 0, 0) >= 1.0
+    view.set_draft(False)
+    image(view)
+    assert view.edge_pen_width(1, 0, 0) == full
+    assert view.base_render_count() == renders + 2
+
+
+def test_mode_without_a_scene(qtbot, view: NetworkView) -> None:
+    with qtbot.waitSignal(view.sigModeChanged):
+        view.set_mode("gradients")
+    assert view.mode() == "gradients"
+    with pytest.raises(ValueError):
+        view.set_mode("sideways")
