@@ -188,7 +188,7 @@ def test_layout_hit_testing() -> None:
 
 def test_scene_module_imports_no_qt() -> None:
     code = (
-        "import sys, bpsim.scene; "
+        "import sys, bpsim.scene, bpsim.scene_highlight, bpsim.scene_text; "
         "qt = ('PySide6', 'shiboken6', 'pyqtgraph'); "
         "bad = [m for m in sys.modules if m.split('.')[0] in qt]; "
         "print(*bad); sys.exit(1 if bad else 0)"

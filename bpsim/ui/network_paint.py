@@ -1,0 +1,254 @@
+"""Painting the network view: cached edges, then the frame on top.
+
+:class:`NetworkPainter` draws, for one widget size and palette (its
+:class:`~bpsim.ui.network_style.NetworkStyle`), two layers: every edge grouped
+by quantized pen (:meth:`~NetworkPainter.paint_edges`, which the view caches
+in a pixmap) and, each paint, the overlay (:meth:`~NetworkPainter.paint_overlay`):
+the highlighted edges, weights on the edges of small networks, the units, the
+highlight rings, arrows and pulse, the hover marks and the captions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+
+from bpsim.model.notation import fmt, weight_name
+from bpsim.scene import Scene
+from bpsim.scene_highlight import Edge, Highlight, Unit
+from bpsim.ui.colors import blend, line_pen
+from bpsim.ui.network_style import NetworkStyle
+from bpsim.ui.network_units import paint_units
+
+EDGE_LABEL_T = 0.27  # where along an edge (from the source) its label sits
+
+
+class NetworkPainter(NetworkStyle):
+    """Paints edges, units and labels for one widget size and palette."""
+
+    # -- the cached part: all edges, grouped by pen ------------------------------------
+
+    def paint_edges(self, painter: QPainter, values: tuple[NDArray[np.float64], ...]) -> None:
+        pens, lay = self.pens, self.layout
+        assert pens is not None
+        for layer in range(1, len(self.sizes)):
+            vals, vis = values[layer - 1], self.visible[layer - 1]
+            y0 = np.broadcast_to(lay.ys[layer - 1][:, None], vals.shape)[vis]
+            y1 = np.broadcast_to(lay.ys[layer][None, :], vals.shape)[vis]
+            v = vals[vis]
+            key = np.where(np.isnan(v), -1, self.levels[layer - 1][vis] * 2 + (v > 0))
+            order = np.argsort(key, kind="stable")
+            bounds = np.flatnonzero(np.diff(key[order])) + 1
+            x0, x1 = float(lay.xs[layer - 1]), float(lay.xs[layer])
+            for chunk in np.split(order, bounds):
+                if not chunk.size:
+                    continue
+                k = int(key[chunk[0]])
+                painter.setPen(pens.unknown if k < 0 else pens.pens[k % 2][k // 2])
+                lines = [
+                    QLineF(x0, a, x1, b)
+                    for a, b in zip(y0[chunk].tolist(), y1[chunk].tolist(), strict=True)
+                ]
+                painter.drawLines(lines)
+
+    # -- the per-frame part ----------------------------------------------------------------
+
+    def paint_overlay(
+        self,
+        p: QPainter,
+        scene: Scene,
+        hl: Highlight | None,
+        accent: QColor,
+        fills: list[list[QBrush]],
+        hover: tuple[int, ...] | None,
+        progress: float,
+    ) -> None:
+        """The frame over the cached edges: ``hl`` drawn in ``accent``, the units,
+        the hovered unit or edge, the pulse at ``progress`` (0..1), the captions."""
+        if hl is not None:
+            self._paint_highlight_edges(p, scene, hl, accent)
+        if hover is not None and len(hover) == 3:
+            self._paint_edge(p, scene, hover, QColor(self.pal.foreground), halo=2.0)
+        if self.edge_labels:
+            self._paint_edge_labels(p, scene, hl)
+        paint_units(p, self, scene, fills, hl, accent)
+        if hl is not None:
+            self._paint_rings(p, hl, accent)
+            if hl.arrows:
+                self._paint_arrows(p, hl, accent)
+            self._paint_pulse(p, scene, hl, accent, progress)
+            if hl.edge_label and hl.edges:
+                self._paint_edge_highlight_label(p, hl, accent)
+        if hover is not None and len(hover) == 2:
+            self._ring(p, hover, QColor(self.pal.foreground), 1.5, 0.15)
+        self._paint_captions(p, scene)
+
+    def _edge_value(self, scene: Scene, e: Edge) -> float:
+        return float(scene.edge_values()[e[0] - 1][e[1], e[2]])
+
+    def _edge_pen(self, scene: Scene, e: Edge) -> QPen:
+        """The pen of a highlighted edge: its sign colour, at least 2 px wide."""
+        assert self.pens is not None
+        value = self._edge_value(scene, e)
+        width = max(2.0, self.pens.widths[self.levels[e[0] - 1][e[1], e[2]]])
+        if np.isnan(value):
+            return line_pen(self.pal.muted, width)
+        return line_pen(self.pal.negative if value < 0 else self.pal.positive, width)
+
+    def _paint_edge(self, p: QPainter, scene: Scene, e: Edge, accent: QColor, halo: float) -> None:
+        x0, y0 = self.layout.center(e[0] - 1, e[1])
+        x1, y1 = self.layout.center(e[0], e[2])
+        pen = self._edge_pen(scene, e)
+        p.setPen(line_pen(blend(self.pal.background, accent, 0.45), pen.widthF() + 2 * halo))
+        p.drawLine(QLineF(x0, y0, x1, y1))
+        p.setPen(pen)
+        p.drawLine(QLineF(x0, y0, x1, y1))
+
+    def _paint_highlight_edges(
+        self, p: QPainter, scene: Scene, hl: Highlight, accent: QColor
+    ) -> None:
+        for e in hl.edges:
+            self._paint_edge(p, scene, e, accent, self.halo)
+
+    def _arrow(self, p: QPainter, tip: QPointF, ux: float, uy: float, size: float) -> None:
+        """A filled arrowhead with its tip at ``tip``, pointing along (ux, uy)."""
+        bx, by = tip.x() - ux * size, tip.y() - uy * size
+        px, py = -uy * 0.6 * size, ux * 0.6 * size
+        p.drawPolygon(QPolygonF([tip, QPointF(bx + px, by + py), QPointF(bx - px, by - py)]))
+
+    def _paint_arrows(self, p: QPainter, hl: Highlight, accent: QColor) -> None:
+        """Arrowheads pointing back along the edges that carry a delta back."""
+        size = max(8.0, 0.7 * self.font_px)
+        p.setPen(QPen(self.pal.background, 1.2))
+        p.setBrush(accent)
+        reach = self.layout.radius + 1.6 * self.ring_w + 2.0
+        for e in hl.edges:
+            x0, y0 = self.layout.center(e[0] - 1, e[1])
+            x1, y1 = self.layout.center(e[0], e[2])
+            n = float(np.hypot(x0 - x1, y0 - y1)) or 1.0
+            ux, uy = (x0 - x1) / n, (y0 - y1) / n
+            self._arrow(p, QPointF(x0 - ux * reach, y0 - uy * reach), ux, uy, size)
+            mid = QPointF((x0 + x1) / 2 + ux * size / 2, (y0 + y1) / 2 + uy * size / 2)
+            self._arrow(p, mid, ux, uy, size)
+
+    def _paint_edge_highlight_label(self, p: QPainter, hl: Highlight, accent: QColor) -> None:
+        at = self._edge_label_point(hl.edges[0])
+        self.label(p, at, hl.edge_label, self.f_name, QColor(self.pal.foreground), accent)
+
+    def _edge_label_point(self, e: Edge) -> QPointF:
+        x0, y0, x1, y1 = self.layout.segment(*e)
+        t = EDGE_LABEL_T if self.edge_labels else 0.5
+        return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+
+    def _paint_edge_labels(self, p: QPainter, scene: Scene, hl: Highlight | None) -> None:
+        skip = set(hl.edges) if hl is not None and hl.edge_label else set()
+        p.setOpacity(0.75 if hl is not None else 1.0)
+        for layer in range(1, len(self.sizes)):
+            for i in range(self.sizes[layer - 1]):
+                for j in range(self.sizes[layer]):
+                    if (layer, i, j) in skip:
+                        continue
+                    name = weight_name(self.sizes, layer, i, j)
+                    if scene.mode == "weights":
+                        text = f"{name} = {fmt(float(scene.weights[layer - 1][i, j]))}"
+                    elif np.isnan(g := float(scene.gradients[layer - 1][i, j])):
+                        continue
+                    else:
+                        text = f"∂E/∂{name} = {fmt(g)}"
+                    at = self._edge_label_point((layer, i, j))
+                    self.label(p, at, text, self.f_small, QColor(self.pal.muted), None)
+        p.setOpacity(1.0)
+
+    def _ring(self, p: QPainter, unit: Unit, color: QColor, width: float, gap: float) -> None:
+        r = self.layout.radius
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(color, width))
+        p.drawEllipse(QPointF(*self.layout.center(*unit)), r + gap + width / 2, r + gap + width / 2)
+
+    def _paint_rings(self, p: QPainter, hl: Highlight, accent: QColor) -> None:
+        w = self.ring_w
+        soft = QColor(accent)
+        soft.setAlpha(150)
+        for unit in hl.read:
+            self._ring(p, unit, soft, 0.6 * w, 0.4 * w)
+        for unit in hl.main:
+            self._ring(p, unit, accent, w, 0.4 * w)
+
+    def _paint_pulse(
+        self, p: QPainter, scene: Scene, hl: Highlight, accent: QColor, progress: float
+    ) -> None:
+        if not 0.0 < progress < 1.0:
+            return
+        dot = self.dot
+        if hl.edges and hl.direction:
+            outline = QPen(self.pal.background, max(1.0, 0.25 * dot))
+            trail = [QColor(accent) for _ in range(3)]
+            for color, alpha in zip(trail, (50, 90, 140), strict=True):
+                color.setAlpha(alpha)
+            for e in hl.edges:
+                x0, y0, x1, y1 = self.layout.segment(*e)
+                if hl.direction < 0:
+                    x0, y0, x1, y1 = x1, y1, x0, y0
+                p.setPen(Qt.PenStyle.NoPen)
+                for k, color in enumerate(trail):
+                    t = max(progress - 0.03 * (3 - k), 0.0)
+                    p.setBrush(color)
+                    rr = dot * (0.55 + 0.12 * k)
+                    p.drawEllipse(QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0)), rr, rr)
+                p.setPen(outline)
+                p.setBrush(accent)
+                at = QPointF(x0 + progress * (x1 - x0), y0 + progress * (y1 - y0))
+                p.drawEllipse(at, dot, dot)
+        elif hl.edges:  # an update: the edge glows
+            swell = float(np.sin(np.pi * progress))
+            for e in hl.edges:
+                x0, y0, x1, y1 = self.layout.segment(*e)
+                line = QLineF(x0, y0, x1, y1)
+                p.setPen(line_pen(blend(self.pal.background, accent, 0.6), 2 * dot * swell))
+                p.drawLine(line)
+                p.setPen(self._edge_pen(scene, e))
+                p.drawLine(line)
+        else:  # a unit: a ring spreads out
+            color = QColor(accent)
+            color.setAlpha(int(255 * (1 - progress)))
+            for unit in hl.main:
+                self._ring(
+                    p, unit, color, max(2.0, 0.15 * self.font_px), progress * self.layout.radius
+                )
+
+    def _paint_captions(self, p: QPainter, scene: Scene) -> None:
+        fp, pal, last = self.font_px, self.pal, len(self.sizes) - 1
+        y = self.layout.height - self.margins[3] + 1.2 * fp
+        fm_cap, fm = QFontMetricsF(self.f_caption), self.fm_small
+        for layer, n in enumerate(self.sizes):
+            x = float(self.layout.xs[layer])
+            if layer == 0:
+                title, sub = "Input", f"{n} value" + ("s" if n > 1 else "")
+            else:
+                title = "Output" if layer == last else "Hidden" + (f" {layer}" if last > 2 else "")
+                sub = f"{n} × {scene.activation_names[layer - 1]}"
+            lines = [
+                (title, self.f_caption, fm_cap, pal.foreground),
+                (sub, self.f_small, fm, pal.muted),
+            ]
+            if layer == last and not np.isnan(scene.loss):
+                lines.append((f"E = {fmt(scene.loss)}", self.f_caption, fm_cap, pal.foreground))
+            yy = y
+            for text, f, m, color in lines:
+                p.setFont(f)
+                p.setPen(color)
+                w = m.horizontalAdvance(text)
+                left = min(max(x - w / 2, 0.3 * fp), self.layout.width - w - 0.3 * fp)
+                p.drawText(QPointF(left, yy), text)
+                yy += m.height()
+        frame = scene.frame
+        if frame is not None:
+            phase = str(frame.phase)
+            text = f"{phase.capitalize()} · {frame.label}"
+            if scene.sample is not None:
+                text += f" · sample {scene.sample + 1} of {scene.n_samples}"
+            p.setFont(self.f_tag)
+            p.setPen(pal.accent(phase))
+            p.drawText(QPointF(self.margins[0], 1.3 * fp), text)
