@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bpsim.model.frames import Frame, FrameKind, Trace
-from bpsim.model.session import Session
+from bpsim.model.session import Session, SettingValue, save_session
 from bpsim.model.training import Snapshot, Trainer
 
 
@@ -232,3 +232,30 @@ class Timeline:
     def open_next_step(self) -> None:
         """Show the step after the trainer's current state, at its first frame."""
         self.go_to_step(self.trainer.step)
+
+    # -- changes and saving ------------------------------------------------------
+
+    def settings_changed(self) -> None:
+        """The optimizer's settings changed: the future is no longer the one
+        checkpointed, so forget it and redo the shown step with the new ones."""
+        for s in [s for s in self._checkpoints if s > self.step]:
+            del self._checkpoints[s]
+        cursor = self.cursor
+        self.trainer.restore(self._checkpoints[self.step])
+        self._open_step()
+        self.cursor = min(cursor, len(self.trace) - 1)
+
+    def reset(self) -> None:
+        """Back to the first step this timeline knows."""
+        self.go_to_step(min(self._checkpoints))
+
+    def save(self, path: str, settings: dict[str, SettingValue]) -> None:
+        """Save the session as it stands before the shown step, so that
+        opening the file shows this very step again."""
+        after = self.trainer.snapshot()
+        self.trainer.restore(self._checkpoints[self.step])
+        try:
+            self.session.settings = {**self.session.settings, **settings}
+            save_session(path, self.session)
+        finally:
+            self.trainer.restore(after)

@@ -52,6 +52,27 @@ TEST_FRACTION = 0.25
 MIN_SAMPLES_FOR_TEST = 40
 
 
+def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Session:
+    """A ready-to-train session for the user's own data: one tanh hidden
+    layer, an output layer and loss that suit the task, standardized inputs,
+    Adam, and a test set when there are 40 samples or more."""
+    data = data.standardized()
+    if data.task == "classification" and data.n_outputs > 1:
+        out, loss = "softmax", "cross_entropy"
+    elif data.task == "classification":
+        out, loss = "sigmoid", "bce"
+    else:
+        out, loss = "linear", "mse"
+    net = Network([data.n_features, hidden, data.n_outputs], ["tanh", out], loss, seed)
+    test = None
+    if data.n_samples >= MIN_SAMPLES_FOR_TEST:
+        data, test = data.split(TEST_FRACTION, seed=seed)
+    optimizer = make_optimizer("adam", lr=0.01)
+    batch = min(16, data.n_samples)
+    trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=seed)
+    return Session(trainer, data, {"source": data.name}, test)
+
+
 def new_session(preset: Preset | str) -> Session:
     """A fresh session from a preset: its network, optimizer and data.
 
