@@ -139,7 +139,7 @@ class _Builder:
             o, t = f"out_{self.u(L, j)}", f"t{j + 1}"
             if kind == "mse":
                 sym = f"E_{self.u(L, j)} = ½ ({t} − {o})²"
-                num = f"½ ({fmt(y[j])} − {fmt(a[j])})²"
+                num = f"½ ({fmt(y[j])} − {fmt_factor(a[j])})²"
             else:
                 sym = f"E_{self.u(L, j)} = −[{t} ln {o} + (1 − {t}) ln(1 − {o})]"
                 num = f"−[{fmt(y[j])} ln {fmt(a[j])} + {fmt(1 - y[j])} ln {fmt(1 - a[j])}]"
@@ -207,16 +207,16 @@ class _Builder:
             o, t = f"out_{name}", f"t{j + 1}"
             if combined:
                 sym = f"δ_{name} = {o} − {t}"
-                num = f"{fmt(a[j])} − {fmt(y[j])}"
+                num = f"{fmt(a[j])} − {fmt_factor(y[j])}"
             elif act.derivative is None:  # softmax with mse
                 sym = f"δ_{name} = {o} × (g_{j + 1} − Σ_k g_k·out_ok),  g = out − t"
                 g = a - y
-                num = f"{fmt(a[j])} × ({fmt(g[j])} − {fmt(float(np.dot(g, a)))})"
+                num = f"{fmt(a[j])} × ({fmt(g[j])} − {fmt_factor(float(np.dot(g, a)))})"
             else:
                 sym = f"δ_{name} = ({o} − {t}) × " + act.derivative_symbolic.format(
                     out=o, net=f"net_{name}"
                 )
-                num = f"({fmt(a[j])} − {fmt(y[j])}) × " + act.derivative_symbolic.format(
+                num = f"({fmt(a[j])} − {fmt_factor(y[j])}) × " + act.derivative_symbolic.format(
                     out=fmt_factor(a[j]), net=fmt_factor(z[j])
                 )
             self.add(

@@ -1,0 +1,62 @@
+"""Start the desktop app. Qt is imported here, inside the functions, so that
+the command line and the model load without it."""
+
+from __future__ import annotations
+
+import sys
+
+from bpsim import __version__
+from bpsim.model.errors import BpsimError
+from bpsim.model.presets import PRESETS
+from bpsim.model.session import Session, load_session, new_session
+
+DEFAULT_PRESET = "mazur"
+ORGANIZATION = "bpsim"
+APPLICATION = "bpsim"
+
+
+def open_session(preset: str | None = None, session: str | None = None) -> Session:
+    """The session to start with; raises BpsimError or ValueError with a
+    message fit for the user."""
+    if session is not None:
+        return load_session(session)
+    name = preset or DEFAULT_PRESET
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+    return new_session(name)
+
+
+def limit_blas_threads() -> object:
+    """Tiny matrices run faster on one BLAS thread (GUIDE.md §4); returns the
+    limiter, which must be kept alive."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def run_app(preset: str | None = None, session: str | None = None, fullscreen: bool = False) -> int:
+    """Open the main window and run the event loop; returns the exit status."""
+    try:
+        start = open_session(preset, session)
+    except (BpsimError, ValueError) as exc:
+        print(f"bpsim: {exc}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from bpsim.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("bpsim")
+    app.setApplicationVersion(__version__)
+    limiter = limit_blas_threads()
+    window = MainWindow(start, session_path=session)
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    status = app.exec()
+    del limiter
+    return int(status)

@@ -1,0 +1,106 @@
+"""The window's actions: one place for names, shortcuts, icons and tips.
+
+Shortcuts use the platform's standard key sequence where one exists. The
+help dialog lists this table, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QStyle
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    tip: str
+    keys: tuple[str | QKeySequence.StandardKey, ...] = ()
+    icon: QStyle.StandardPixmap | None = None
+    checkable: bool = False
+
+
+SP = QStyle.StandardPixmap
+
+SPECS = [
+    ActionSpec("open", "&Open Session…", "Open a saved session file", (Key.Open,), SP.SP_DialogOpenButton),
+    ActionSpec("open_csv", "Open &CSV Data…", "Train a new network on your own CSV file", ("Ctrl+Shift+O",)),
+    ActionSpec("save", "&Save Session", "Save the session", (Key.Save,), SP.SP_DialogSaveButton),
+    ActionSpec("save_as", "Save Session &As…", "Save the session under a new name", (Key.SaveAs,)),
+    ActionSpec("export_png", "Export Frame as &PNG…", "Save the network view as a picture", ("Ctrl+E",)),
+    ActionSpec("export_gif", "Export Step as &GIF…", "Save the whole training step as an animation", ("Ctrl+Shift+E",)),
+    ActionSpec("quit", "&Quit", "Quit bpsim", (Key.Quit, "Ctrl+Q")),
+    ActionSpec("play", "&Play", "Play the frames (Space)", ("Space",), SP.SP_MediaPlay, checkable=True),
+    ActionSpec("next", "&Next", "One step forward (Right, Page Down)", ("Right", "PgDown"), SP.SP_MediaSeekForward),
+    ActionSpec("prev", "P&revious", "One step back (Left, Page Up)", ("Left", "PgUp"), SP.SP_MediaSeekBackward),
+    ActionSpec("start", "Start of Step", "First frame of this training step (Home)", ("Home",), SP.SP_MediaSkipBackward),
+    ActionSpec("end", "End of Step", "Last frame of this training step (End)", ("End",), SP.SP_MediaSkipForward),
+    ActionSpec("train", "&Train Continuously", "Train as fast as possible; press again to pause (T)", ("T",), SP.SP_BrowserReload, checkable=True),
+    ActionSpec("finer", "Finer Steps", "Step by a smaller unit: operation, unit, layer… (Down)", ("Down",)),
+    ActionSpec("coarser", "Coarser Steps", "Step by a larger unit: … pass, training step, epoch (Up)", ("Up",)),
+    ActionSpec("reset", "&Reset", "Start this session over from its first step", ("Ctrl+R",)),
+    ActionSpec("faster", "Faster", "Play faster (])", ("]",)),
+    ActionSpec("slower", "Slower", "Play slower ([)", ("[",)),
+    ActionSpec("gradient_mode", "Edges Show &Gradients", "Edge thickness shows |gradient| instead of |weight| (G)", ("G",), checkable=True),
+    ActionSpec("fullscreen", "&Full Screen", "Full screen for the lecture hall (F11)", (Key.FullScreen, "F11"), checkable=True),
+    ActionSpec("zoom_in", "&Larger Type", "Larger type everywhere", (Key.ZoomIn, "Ctrl+=")),
+    ActionSpec("zoom_out", "&Smaller Type", "Smaller type everywhere", (Key.ZoomOut,)),
+    ActionSpec("zoom_reset", "&Normal Type", "Type at its normal size", ("Ctrl+0",)),
+    ActionSpec("log_loss", "&Log Scale Loss", "Show the loss on a logarithmic axis (L)", ("L",), checkable=True),
+    ActionSpec("shortcuts", "&Keyboard Shortcuts", "Every key bpsim knows", (Key.HelpContents, "F1")),
+    ActionSpec("about", "&About bpsim", "What bpsim is"),
+]  # fmt: skip
+
+
+def key_text(key: str | QKeySequence.StandardKey) -> str:
+    if isinstance(key, str):
+        return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+    sequences = QKeySequence.keyBindings(key)
+    return sequences[0].toString(QKeySequence.SequenceFormat.NativeText) if sequences else ""
+
+
+def create_actions(parent: QObject) -> dict[str, QAction]:
+    """One QAction per spec, parented to ``parent``, keyed by name."""
+    style = QApplication.style()
+    actions = {}
+    for spec in SPECS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.name)
+        action.setToolTip(spec.tip)
+        action.setStatusTip(spec.tip)
+        action.setCheckable(spec.checkable)
+        keys: list[QKeySequence] = []
+        for key in spec.keys:
+            if isinstance(key, str):
+                keys.append(QKeySequence(key))
+            else:
+                keys.extend(QKeySequence.keyBindings(key))
+        unique = list(dict.fromkeys(k for k in keys if not k.isEmpty()))
+        action.setShortcuts(unique)
+        if spec.icon is not None:
+            action.setIcon(style.standardIcon(spec.icon))
+        actions[spec.name] = action
+    return actions
+
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) for the help dialog."""
+    rows = []
+    for spec in SPECS:
+        keys = [key_text(k) for k in spec.keys]
+        keys = [k for k in dict.fromkeys(keys) if k]
+        if keys:
+            rows.append((", ".join(keys), spec.tip))
+    return rows
+
+
+def app_icon() -> QIcon:
+    from importlib.resources import as_file, files
+
+    with as_file(files("bpsim.resources") / "icons" / "bpsim.svg") as path:
+        return QIcon(str(path))

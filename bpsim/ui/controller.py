@@ -1,0 +1,459 @@
+"""The controller: moves the timeline, trains, and keeps the views in step.
+
+Views lay out and draw; this class holds the logic and connects every
+callback in :meth:`Controller._connect_callbacks`. It owns the app's timers
+(play, training, the pulse's animation) and stops them in :meth:`shutdown`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
+from PySide6.QtWidgets import QApplication, QStyle
+
+from bpsim.model.errors import BpsimError, DivergedError
+from bpsim.model.presets import PRESETS
+from bpsim.model.session import Session, new_session
+from bpsim.model.training import evaluate
+from bpsim.scene import scene_from_network, scene_from_trace
+from bpsim.timeline import Granularity, Timeline
+from bpsim.ui import dialogs
+
+if TYPE_CHECKING:
+    from bpsim.ui.main_window import MainWindow
+
+TRAIN_SLICE = 0.025  # seconds of training between two repaints (~30 fps)
+MAX_TRANSITION_MS = 300
+FONT_STEP = 1.15
+
+
+class Controller(QObject):
+    """Drives ``window`` over a :class:`Timeline` of ``session``."""
+
+    def __init__(self, window: MainWindow, session: Session, session_path: str | None) -> None:
+        super().__init__(window)
+        self.w = window
+        self.view = window.network_view
+        self.card = window.formula_card
+        self.plot = window.loss_plot
+        self.controls = window.controls
+        self.a = window.actions_by_name
+        self._play_timer = QTimer(self)
+        self._train_timer = QTimer(self)
+        self._train_timer.setInterval(0)
+        self._transition = QVariantAnimation(self)
+        self._transition.setStartValue(0.0)
+        self._transition.setEndValue(1.0)
+        self._transition.setEasingCurve(QEasingCurve.Type.InOutQuad)
+        self._font_scale = 1.0
+        self._base_point_size = window.font().pointSizeF()
+        self._plotted_until = -1
+        self._train_started = 0.0
+        self._train_steps = 0
+        self.session_path = session_path
+        self.timeline: Timeline
+        self._connect_callbacks()
+        self.load(session, session_path)
+
+    # -- wiring --------------------------------------------------------------------
+
+    def _connect_callbacks(self) -> None:
+        a, c = self.a, self.controls
+        a["next"].triggered.connect(self._on_next)
+        a["prev"].triggered.connect(self._on_prev)
+        a["start"].triggered.connect(self._on_start)
+        a["end"].triggered.connect(self._on_end)
+        a["play"].toggled.connect(self._on_play_toggled)
+        a["train"].toggled.connect(self._on_train_toggled)
+        a["reset"].triggered.connect(self._on_reset)
+        a["finer"].triggered.connect(lambda: self._shift_granularity(-1))
+        a["coarser"].triggered.connect(lambda: self._shift_granularity(+1))
+        a["faster"].triggered.connect(lambda: c.speed.setValue(c.speed.value() + 1))
+        a["slower"].triggered.connect(lambda: c.speed.setValue(c.speed.value() - 1))
+        a["gradient_mode"].toggled.connect(self._on_gradient_mode_toggled)
+        a["fullscreen"].toggled.connect(self._on_fullscreen_toggled)
+        a["zoom_in"].triggered.connect(lambda: self.set_font_scale(self._font_scale * FONT_STEP))
+        a["zoom_out"].triggered.connect(lambda: self.set_font_scale(self._font_scale / FONT_STEP))
+        a["zoom_reset"].triggered.connect(lambda: self.set_font_scale(1.0))
+        a["log_loss"].toggled.connect(self.plot.set_log_y)
+        self.plot.sigLogYChanged.connect(a["log_loss"].setChecked)
+        a["open"].triggered.connect(self._on_open)
+        a["open_csv"].triggered.connect(self._on_open_csv)
+        a["save"].triggered.connect(self._on_save)
+        a["save_as"].triggered.connect(self._on_save_as)
+        a["export_png"].triggered.connect(self._on_export_png)
+        a["export_gif"].triggered.connect(self._on_export_gif)
+        a["quit"].triggered.connect(self.w.close)
+        a["shortcuts"].triggered.connect(lambda: dialogs.show_shortcuts(self.w))
+        a["about"].triggered.connect(lambda: dialogs.show_about(self.w))
+        for name, action in self.w.preset_actions.items():
+            action.triggered.connect(lambda _=False, n=name: self._on_preset(n))
+        c.speed.valueChanged.connect(self._on_speed_changed)
+        c.learning_rate.valueChanged.connect(self._on_learning_rate_changed)
+        c.edge_mode.currentIndexChanged.connect(self._on_edge_mode_changed)
+        c.granularity.currentIndexChanged.connect(lambda _: self.w.network_view.setFocus())
+        self._play_timer.timeout.connect(self._on_play_tick)
+        self._train_timer.timeout.connect(self._on_train_tick)
+        self._transition.valueChanged.connect(lambda v: self.view.set_transition(float(v)))
+        self._on_speed_changed(c.speed.value())
+
+    # -- sessions --------------------------------------------------------------------
+
+    def load(self, session: Session, path: str | None = None) -> None:
+        """Show ``session`` from its current step on."""
+        self._stop_motion()
+        self.plot.clear()
+        self._plotted_until = -1
+        self._record_progress(session)
+        self.timeline = Timeline(session)
+        self.session_path = path
+        preset = session.settings.get("preset")
+        title = Path(path).name if path else PRESETS[str(preset)].title if preset in PRESETS else ""
+        self.w.setWindowTitle(f"{title} — bpsim" if title else "bpsim")
+        description = PRESETS[str(preset)].description if preset in PRESETS else ""
+        self.controls.description.setText(description or session.dataset.description)
+        lr = self.controls.learning_rate
+        lr.blockSignals(True)
+        lr.setValue(session.trainer.optimizer.lr)
+        lr.blockSignals(False)
+        frame = session.settings.get("frame")
+        if isinstance(frame, int):
+            self.timeline.seek(frame)
+        self.refresh()
+
+    def _on_preset(self, name: str) -> None:
+        self.load(new_session(name))
+
+    def _on_reset(self) -> None:
+        self._stop_motion()
+        self.timeline.reset()
+        self.refresh()
+
+    # -- moving through time -----------------------------------------------------
+
+    def granularity(self) -> Granularity:
+        return self.w.granularity()
+
+    def _shift_granularity(self, delta: int) -> None:
+        combo = self.controls.granularity
+        combo.setCurrentIndex(min(max(combo.currentIndex() + delta, 0), combo.count() - 1))
+        self.w.statusBar().showMessage(f"Step by: {combo.currentText()}", 2000)
+
+    def _finish_transition(self) -> None:
+        if self._transition.state() == QVariantAnimation.State.Running:
+            self._transition.stop()
+        self.view.set_transition(1.0)
+
+    def _move(self, forward: bool) -> None:
+        self._finish_transition()
+        if self.a["train"].isChecked():
+            self.a["train"].setChecked(False)
+        try:
+            if forward:
+                self.timeline.forward(self.granularity())
+            else:
+                self.timeline.backward(self.granularity())
+        except DivergedError as exc:
+            self._diverged(exc)
+            return
+        self.refresh()
+        if forward:
+            self.view.set_transition(0.0)
+            self._transition.start()
+
+    def _on_next(self) -> None:
+        self._move(forward=True)
+
+    def _on_prev(self) -> None:
+        if self.a["play"].isChecked():
+            self.a["play"].setChecked(False)
+        self._move(forward=False)
+
+    def _on_start(self) -> None:
+        self._finish_transition()
+        self.timeline.to_start()
+        self.refresh()
+
+    def _on_end(self) -> None:
+        self._finish_transition()
+        self.timeline.to_end()
+        self.refresh()
+
+    def _on_play_toggled(self, playing: bool) -> None:
+        style = QApplication.style()
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.a["play"].setIcon(style.standardIcon(icon))
+        self.a["play"].setText("&Pause" if playing else "&Play")
+        if playing:
+            if self.a["train"].isChecked():
+                self.a["train"].setChecked(False)
+            self._play_timer.start()
+        else:
+            self._play_timer.stop()
+
+    def _on_play_tick(self) -> None:
+        self._move(forward=True)
+
+    def _on_speed_changed(self, fps: int) -> None:
+        self._play_timer.setInterval(int(1000 / max(fps, 1)))
+        self._transition.setDuration(min(MAX_TRANSITION_MS, int(800 / max(fps, 1))))
+        self.controls.speed_label.setText(f"{fps} frames per second")
+
+    # -- training ----------------------------------------------------------------------
+
+    def _on_train_toggled(self, training: bool) -> None:
+        if training:
+            if self.a["play"].isChecked():
+                self.a["play"].setChecked(False)
+            self._finish_transition()
+            self._train_started = time.perf_counter()
+            self._train_steps = 0
+            self.card.set_frame(None)
+            self.card.set_idle_text("Training… press T to pause and open the next step")
+            self.view.set_draft(True)  # cheaper edges while they change every refresh
+            self._train_timer.start()
+            return
+        self._train_timer.stop()
+        self.view.set_draft(False)
+        try:
+            self.timeline.open_next_step()
+        except DivergedError as exc:
+            self._diverged(exc)
+            return
+        self.refresh()
+
+    def _on_train_tick(self) -> None:
+        try:
+            self._train_steps += self.timeline.train_for(TRAIN_SLICE)
+        except DivergedError as exc:
+            self._diverged(exc)
+            return
+        trainer = self.timeline.trainer
+        x = trainer.X[0]
+        self.view.set_scene(
+            scene_from_network(trainer.net, x, mode=self._mode(), targets=trainer.Y[0])
+        )
+        self._record_progress(self.timeline.session)
+        self.plot.set_current_step(trainer.step)
+        self.plot.refresh()
+        rate = self._train_steps / max(time.perf_counter() - self._train_started, 1e-9)
+        self._update_status(training_rate=rate)
+
+    def _diverged(self, exc: DivergedError) -> None:
+        self._stop_motion()
+        message = (
+            f"Training diverged at step {self.timeline.trainer.step}: {exc}. "
+            "Lower the learning rate and go on, or step back in time."
+        )
+        self.card.set_frame(None)
+        self.card.set_idle_text(message)
+        self.w.statusBar().showMessage(message, 15000)
+
+    def _stop_motion(self) -> None:
+        for name in ("play", "train"):
+            action = self.a[name]
+            action.blockSignals(True)
+            action.setChecked(False)
+            action.blockSignals(False)
+        self._play_timer.stop()
+        self._train_timer.stop()
+        self.view.set_draft(False)
+        self._finish_transition()
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _mode(self) -> str:
+        return "gradients" if self.a["gradient_mode"].isChecked() else "weights"
+
+    def _record_progress(self, session: Session) -> None:
+        """Plot the loss at the trainer's current step if it is new."""
+        trainer = session.trainer
+        if trainer.step <= self._plotted_until:
+            return
+        train = evaluate(trainer.net, trainer.X, trainer.Y)
+        test = (
+            None if session.test is None else evaluate(trainer.net, session.test.X, session.test.Y)
+        )
+        self.plot.append(
+            trainer.step, train.loss, None if test is None else test.loss,
+            (test or train).accuracy,
+        )  # fmt: skip
+        self._plotted_until = trainer.step
+
+    def refresh(self) -> None:
+        """Show the timeline's current frame everywhere."""
+        tl = self.timeline
+        net = tl.trainer.net
+        scene = scene_from_trace(
+            tl.trace, tl.cursor, activation_names=net.activation_names, mode=self._mode()
+        )
+        self.view.set_scene(scene)
+        self.card.set_frame(tl.frame, step=tl.step, total_frames=len(tl.trace))
+        self._record_progress(tl.session)
+        self.plot.set_current_step(tl.step)
+        self.plot.refresh()
+        self._update_status()
+
+    def _update_status(self, training_rate: float | None = None) -> None:
+        tl = self.timeline
+        w = self.w
+        if training_rate is not None:
+            step = tl.trainer.step
+            w.step_label.setText(f"Step {step} · Epoch {step // tl.steps_per_epoch}")
+            w.frame_label.setText(f"Training: {training_rate:,.0f} steps/s")
+            return
+        w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")
+        w.frame_label.setText(f"Frame {tl.cursor + 1} of {len(tl.trace)} · {tl.frame.label}")
+        w.loss_label.setText(f"Loss {tl.trace.loss:.4g}")
+
+    # -- view settings ----------------------------------------------------------------
+
+    def _on_gradient_mode_toggled(self, on: bool) -> None:
+        combo = self.controls.edge_mode
+        combo.blockSignals(True)
+        combo.setCurrentIndex(1 if on else 0)
+        combo.blockSignals(False)
+        self.view.set_mode(self._mode())
+        if not self.a["train"].isChecked():
+            self.refresh()
+
+    def _on_edge_mode_changed(self, index: int) -> None:
+        self.a["gradient_mode"].setChecked(index == 1)
+
+    def _on_fullscreen_toggled(self, on: bool) -> None:
+        if on:
+            self.w.showFullScreen()
+        else:
+            self.w.showNormal()
+
+    def set_font_scale(self, scale: float) -> None:
+        self._font_scale = min(max(scale, 0.6), 4.0)
+        font = self.w.font()
+        font.setPointSizeF(self._base_point_size * self._font_scale)
+        self.w.setFont(font)
+        self.view.set_font_scale(self._font_scale)
+        self.card.set_font_scale(self._font_scale)
+        self.plot.set_font_size(self._base_point_size * self._font_scale)
+
+    def _on_learning_rate_changed(self, lr: float) -> None:
+        self._stop_motion()
+        self.timeline.trainer.optimizer.lr = float(lr)
+        self.timeline.settings_changed()
+        self.plot.truncate_after(self.timeline.step)
+        self._plotted_until = min(self._plotted_until, self.timeline.step)
+        self.refresh()
+
+    # -- files -----------------------------------------------------------------------
+
+    def _on_open(self) -> None:
+        path = dialogs.ask_open_session(self.w)
+        if path:
+            self._load_file(path)
+
+    def _load_file(self, path: str) -> None:
+        from bpsim.model.session import load_session
+
+        try:
+            session = load_session(path)
+        except BpsimError as exc:
+            dialogs.warn(self.w, "Cannot open this session", str(exc))
+            return
+        self.load(session, path)
+
+    def _on_open_csv(self) -> None:
+        from bpsim.model.csvdata import load_csv
+        from bpsim.model.session import session_for_dataset
+
+        path = dialogs.ask_open_csv(self.w)
+        if not path:
+            return
+        try:
+            session = session_for_dataset(load_csv(path))
+        except (BpsimError, ValueError) as exc:
+            dialogs.warn(self.w, "Cannot use this CSV file", str(exc))
+            return
+        self.load(session)
+
+    def _settings_to_save(self) -> dict[str, str | int | float | bool | None]:
+        return {
+            "frame": self.timeline.cursor,
+            "granularity": self.granularity().value,
+            "edge_mode": self._mode(),
+        }
+
+    def _on_save(self) -> None:
+        if self.session_path is None:
+            self._on_save_as()
+        else:
+            self._save(self.session_path)
+
+    def _on_save_as(self) -> None:
+        path = dialogs.ask_save_session(self.w, self.session_path)
+        if path:
+            self._save(path)
+
+    def _save(self, path: str) -> None:
+        try:
+            self.timeline.save(path, self._settings_to_save())
+        except BpsimError as exc:
+            dialogs.warn(self.w, "Cannot save the session", str(exc))
+            return
+        self.session_path = path
+        self.w.setWindowTitle(f"{Path(path).name} — bpsim")
+        self.w.statusBar().showMessage(f"Saved {path}", 4000)
+
+    def _on_export_png(self) -> None:
+        path = dialogs.ask_save_file(
+            self.w, "Export frame as PNG", "frame.png", "PNG images (*.png)"
+        )
+        if path and not self.view.grab().save(path, "PNG"):
+            dialogs.warn(self.w, "Cannot export the frame", f"Could not write {path}.")
+
+    def _on_export_gif(self) -> None:
+        from bpsim.export import ExportError, write_gif
+
+        path = dialogs.ask_save_file(
+            self.w, "Export step as GIF", "step.gif", "GIF animations (*.gif)"
+        )
+        if not path:
+            return
+        tl = self.timeline
+        size = (max(self.view.width(), 640), max(self.view.height(), 360))
+        try:
+            write_gif(tl.trace, tl.trainer.net.activation_names, path, size=size)
+        except ExportError as exc:
+            dialogs.warn(self.w, "Cannot export the animation", str(exc))
+            return
+        self.w.statusBar().showMessage(f"Wrote {path}", 4000)
+
+    # -- preferences and closing --------------------------------------------------
+
+    def restore_preferences(self, settings: QSettings) -> None:
+        c = self.controls
+        index = c.granularity.findData(settings.value("step/granularity", "frame"))
+        c.granularity.setCurrentIndex(max(index, 0))
+        c.speed.setValue(int(settings.value("step/speed", 3)))
+        self.set_font_scale(float(settings.value("view/font_scale", 1.0)))
+        self.a["log_loss"].setChecked(settings.value("view/log_loss", "false") == "true")
+
+    def save_preferences(self, settings: QSettings) -> None:
+        settings.setValue("step/granularity", self.granularity().value)
+        settings.setValue("step/speed", self.controls.speed.value())
+        settings.setValue("view/font_scale", self._font_scale)
+        settings.setValue("view/log_loss", "true" if self.a["log_loss"].isChecked() else "false")
+
+    def timers(self) -> list[QTimer]:
+        return [self._play_timer, self._train_timer]
+
+    def shutdown(self) -> None:
+        """Stop every timer and animation and disconnect them (on close)."""
+        self._stop_motion()
+        self._transition.stop()
+        for timer in self.timers():
+            timer.timeout.disconnect()
+        self._transition.valueChanged.disconnect()

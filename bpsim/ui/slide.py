@@ -1,0 +1,43 @@
+"""A slide: the network view above the formula card, for export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from bpsim.model.frames import Trace
+from bpsim.scene import scene_from_trace, trace_index
+from bpsim.ui.formula_card import FormulaCard
+from bpsim.ui.network_view import NetworkView
+
+
+class SlideView(QWidget):
+    """Shows frame ``k`` of a trace: the network and the formula below it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        self.network_view = NetworkView()
+        self.formula_card = FormulaCard()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.network_view, stretch=3)
+        layout.addWidget(self.formula_card, stretch=1)
+
+    def set_slide_size(self, width: int, height: int) -> None:
+        """Fix the slide's size and scale its type to it (1 at 1280x720)."""
+        self.setFixedSize(width, height)
+        scale = min(max(min(width / 1280, height / 720), 0.45), 3.0)
+        self.formula_card.set_font_scale(scale)
+        self.network_view.set_font_scale(scale)
+        self.formula_card.setMinimumHeight(0)
+
+    def show_frame(self, trace: Trace, k: int, activation_names: Sequence[str]) -> None:
+        scene = scene_from_trace(
+            trace, k, activation_names=activation_names, index=trace_index(trace)
+        )
+        self.network_view.set_scene(scene)
+        self.network_view.set_transition(1.0)
+        self.formula_card.set_frame(trace.frames[k], total_frames=len(trace))

@@ -1,0 +1,248 @@
+"""The formula card: what it says for the frames of a trace."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextDocument
+from PySide6.QtWidgets import QApplication, QWidget
+
+from bpsim.model import Network
+from bpsim.model.frames import Frame, FrameKind, Phase, Trace
+from bpsim.model.optimizers import make_optimizer
+from bpsim.ui.colors import DARK, LIGHT
+from bpsim.ui.formula_card import (
+    IDLE_TEXT,
+    PHASE_COLORS,
+    PHASE_COLORS_DARK,
+    FormulaCard,
+    formula_html,
+    phase_color,
+)
+from tests.worked_example import LR, T, X, worked_example_network
+
+SHOTS = Path("/tmp/cards")
+OUR_TAGS = re.compile(r"</?(?:sub|sup|b)>|<span style=\"[^\"<>]*\">|</span>")
+
+
+@pytest.fixture(scope="module")
+def trace() -> Trace:
+    return worked_example_network().trace(X[0], T[0], LR)
+
+
+@pytest.fixture
+def card(qtbot):  # type: ignore[no-untyped-def]
+    widget = FormulaCard()
+    qtbot.addWidget(widget)
+    widget.resize(600, 250)
+    return widget
+
+
+def by_label(trace: Trace, label: str) -> Frame:
+    return next(f for f in trace.frames if f.label == label)
+
+
+def plain(rich: str) -> str:
+    doc = QTextDocument()
+    doc.setHtml(rich)
+    return doc.toPlainText()
+
+
+def test_forward_frame(card: FormulaCard, trace: Trace) -> None:
+    card.set_frame(by_label(trace, "net_h1"), step=3, total_frames=len(trace))
+    assert card.symbolic.text().startswith("net<sub>h1</sub> = w<sub>1</sub>·i<sub>1</sub>")
+    assert plain(card.symbolic.text()) == "neth1 = w1·i1 + w2·i2 + bh1"
+    assert card.substituted.text().startswith("= 0.15·0.05")
+    assert "<b>0.3775</b>" in card.substituted.text()
+    title = plain(card.title.text())
+    assert title.startswith("Forward pass") and "layer 1" in title and "weighted sum" in title
+    assert " ".join(plain(card.position.text()).split()) == "step 3 · frame 2 / 32"
+    assert "w<sub>1</sub>" in card.inputs.text() and "0.15" in card.inputs.text()
+    assert "0.3775" in card.substituted.toolTip()
+
+
+def test_output_delta(card: FormulaCard, trace: Trace) -> None:
+    frame = by_label(trace, "δ_o1")
+    card.set_frame(frame)
+    assert "δ<sub>o1</sub>" in card.symbolic.text()
+    assert "0.1385" in card.substituted.text()
+    assert plain(card.title.text()).startswith("Backward pass")
+    # full precision on hover
+    assert repr(frame.inputs[0][1]) in card.inputs.toolTip()
+    assert card.frame() is frame
+
+
+def test_gradient_and_update(card: FormulaCard, trace: Trace) -> None:
+    card.set_frame(by_label(trace, "∂E/∂w5"))
+    assert card.symbolic.text().startswith("∂E/∂w<sub>5</sub> = δ<sub>o1</sub>")
+    assert "<b>0.08217</b>" in card.substituted.text()
+    card.set_frame(by_label(trace, "w5⁺"))
+    assert plain(card.title.text()).startswith("Update")
+    assert "<b>0.3589</b>" in card.substituted.text()
+    assert card.formula_text() == "w5⁺ = w5 − η × ∂E/∂w5\n  = 0.4 − 0.5 × 0.08217 = 0.3589"
+
+
+def test_every_frame_keeps_the_card_height(card: FormulaCard, trace: Trace) -> None:
+    heights = set()
+    for frame in trace.frames:
+        card.set_frame(frame, step=1, total_frames=len(trace))
+        heights.add(card.heightForWidth(600))
+        assert card.symbolic.text() and card.substituted.text()
+    card.set_frame(None)
+    heights.add(card.heightForWidth(600))
+    assert len(heights) == 1
+    assert card.sizeHint().height() == heights.pop()
+
+
+def test_mini_batch_frames_name_their_sample(card: FormulaCard) -> None:
+    net = Network([4, 3, 3], ["tanh", "softmax"], "cross_entropy", seed=2)
+    rng = np.random.default_rng(0)
+    batch = net.trace_batch(
+        rng.normal(size=(2, 4)), np.eye(3)[[0, 2]], optimizer=make_optimizer("adam", lr=0.1)
+    )
+    for frame in batch.frames:
+        card.set_frame(frame, total_frames=len(batch))
+        if frame.sample is not None:
+            assert f"sample {frame.sample + 1}" in plain(card.title.text())
+        assert "(sample" not in plain(card.title.text()).split("·", 2)[-1] or frame.kind in (
+            FrameKind.INPUT,
+            FrameKind.LOSS,
+        )
+    softmax = next(f for f in batch.frames if f.kind == FrameKind.OUT and f.layer == 2)
+    card.set_frame(softmax)
+    assert "e<sup>net<sub>o1</sub></sup>" in card.symbolic.text()
+    assert "<sup>" in card.substituted.text()
+
+
+def test_html_is_escaped(card: FormulaCard, trace: Trace) -> None:
+    nasty = replace(
+        by_label(trace, "net_h1"),
+        label="<b>x</b> & y",
+        symbolic='a < b && c > "d" = <script>',
+        substituted="1 < 2 = <i>3</i>",
+        inputs=(("<tag>", 1.0),),
+    )
+    card.set_frame(nasty)
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in card.title.text()
+    assert plain(card.symbolic.text()) == 'a < b && c > "d" = <script>'
+    assert "<script>" not in card.symbolic.text()
+    assert plain(card.substituted.text()) == "= 1 < 2 = <i>3</i>"
+    assert "&lt;tag&gt;" in card.inputs.text()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")),
+        max_size=60,
+    )
+)
+def test_formula_html_never_breaks(text: str) -> None:
+    out = formula_html(text)
+    bare = OUR_TAGS.sub("", out)
+    assert "<" not in bare and ">" not in bare  # every other bracket is escaped
+
+    def squash(s: str) -> str:
+        return re.sub(r"[\s_,^()]", "", s)
+
+    assert squash(plain(out)) == squash(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("net_h1", "net<sub>h1</sub>"),
+        ("out_h2_1", "out<sub>h2,1</sub>"),
+        ("t1 + w12", "t<sub>1</sub> + w<sub>12</sub>"),
+        ("E_total", "E<sub>total</sub>"),
+        ("∂E/∂b_o1", "∂E/∂b<sub>o1</sub>"),
+        ("1.2e−5 × σ(x)", "1.2e−5 × σ(x)"),
+        ("e^(−0.5)", "e<sup>−0.5</sup>"),
+        ("λ₂·w", "λ₂·w"),
+    ],
+)
+def test_formula_html_examples(text: str, expected: str) -> None:
+    assert formula_html(text) == expected
+
+
+def test_idle_text(card: FormulaCard, trace: Trace) -> None:
+    assert IDLE_TEXT in card.symbolic.text()
+    card.set_idle_text("Training <fast> …")
+    assert "Training &lt;fast&gt; …" in card.symbolic.text()
+    card.set_frame(trace[5])
+    card.set_idle_text("Paused")
+    assert "Paused" not in card.symbolic.text()
+    card.set_frame(None)
+    assert "Paused" in card.symbolic.text() and card.substituted.text() == ""
+    assert card.formula_text() == ""
+
+
+def test_font_scale(card: FormulaCard, trace: Trace) -> None:
+    card.set_frame(trace[1])
+    small_pt = card.symbolic.font().pointSizeF()
+    small_height = card.sizeHint().height()
+    card.set_font_scale(2.0)
+    assert card.symbolic.font().pointSizeF() == pytest.approx(2 * small_pt)
+    assert card.sizeHint().height() > 1.8 * small_height
+    with pytest.raises(ValueError):
+        card.set_font_scale(0)
+
+
+def test_phase_colors_agree_with_the_network_view() -> None:
+    assert set(PHASE_COLORS) == set(Phase) == set(PHASE_COLORS_DARK)
+    for phase in Phase:
+        assert phase_color(phase) == LIGHT.accent(phase.value)
+        assert phase_color(phase, dark=True) == DARK.accent(phase.value)
+    assert len({PHASE_COLORS[p] for p in (Phase.FORWARD, Phase.BACKWARD, Phase.UPDATE)}) == 3
+
+
+def test_text_is_selectable_but_leaves_the_arrow_keys_alone(qtbot, trace: Trace) -> None:  # type: ignore[no-untyped-def]
+    pressed: list[int] = []
+
+    class Window(QWidget):
+        def keyPressEvent(self, event: QKeyEvent) -> None:
+            pressed.append(event.key())
+
+    window = Window()
+    qtbot.addWidget(window)
+    card = FormulaCard(window)
+    card.set_frame(trace[1])
+    window.show()
+    for label in (card.symbolic, card.substituted, card.inputs):
+        assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+        override = QKeyEvent(
+            QEvent.Type.ShortcutOverride, Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier
+        )
+        QApplication.sendEvent(label, override)
+        assert not override.isAccepted()  # a window shortcut on → still fires
+        qtbot.keyClick(label, Qt.Key.Key_Right)
+    assert pressed == [Qt.Key.Key_Right] * 3  # and a plain key press reaches the window
+
+
+@pytest.mark.parametrize(("label", "dark"), [("net_h1", False), ("δ_h1", False), ("w5⁺", True)])
+def test_screenshot(card: FormulaCard, trace: Trace, label: str, dark: bool) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if dark:
+        pal = QPalette()
+        pal.setColor(QPalette.ColorRole.Base, QColor("#1b1d21"))
+        pal.setColor(QPalette.ColorRole.Window, QColor("#23262b"))
+        pal.setColor(QPalette.ColorRole.Text, QColor("#eceff3"))
+        pal.setColor(QPalette.ColorRole.WindowText, QColor("#eceff3"))
+        card.setPalette(pal)
+    frame = by_label(trace, label)
+    card.set_frame(frame, step=1, total_frames=len(trace))
+    card.show()
+    image = card.grab().toImage()
+    image.save(str(SHOTS / f"formula_card_{frame.index}.png"))
+    assert (image.width(), image.height()) == (600, 250)
+    bar = image.pixelColor(3, 125)  # the side bar has the phase colour
+    assert bar == phase_color(frame.phase, dark=dark)
+    inside = image.pixelColor(590, 240)
+    assert (inside.lightness() < 100) == dark

@@ -1,0 +1,327 @@
+"""The loss plot and its bounded series: tests on the points the curves hold."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtGui import QColor, QPalette
+
+from bpsim.history import BoundedSeries
+from bpsim.ui.loss_plot import DARK_COLORS, LIGHT_COLORS, LossPlot
+
+SHOTS = Path("/tmp/cards")
+
+
+@pytest.fixture
+def plot(qtbot):  # type: ignore[no-untyped-def]
+    widget = LossPlot(capacity=1_000)
+    qtbot.addWidget(widget)
+    widget.resize(900, 400)
+    return widget
+
+
+def falling_noisy(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    steps = np.arange(1, n + 1, dtype=float)
+    loss = 0.02 + 0.7 * np.exp(-steps / (n / 6)) * (1 + 0.3 * rng.standard_normal(n))
+    return steps, np.abs(loss)
+
+
+# -- the bounded series ---------------------------------------------------------
+
+
+def test_series_keeps_every_point_while_there_is_room() -> None:
+    s = BoundedSeries(100)
+    for k in range(50):
+        s.append(k, 1.0 / (k + 1))
+    x, y = s.data()
+    np.testing.assert_array_equal(x, np.arange(50))
+    np.testing.assert_array_equal(y, 1.0 / (np.arange(50) + 1))
+
+
+def test_a_million_points_stay_bounded_and_keep_their_shape() -> None:
+    n = 1_000_000
+    x = np.arange(n, dtype=float)
+    y = 1.0 / (1.0 + x / 1000.0)  # falls monotonically
+    y_spiky = y.copy()
+    y_spiky[123_457] = 5.0  # a divergence spike
+    falling, spiky = BoundedSeries(10_000), BoundedSeries(10_000)
+    for start in range(0, n, 50_000):
+        falling.extend(x[start : start + 50_000], y[start : start + 50_000])
+        spiky.extend(x[start : start + 50_000], y_spiky[start : start + 50_000])
+    xs, ys = falling.data()
+    assert len(xs) <= 10_000
+    assert falling._x.nbytes == falling._y.nbytes <= 10_000 * 8  # preallocated, never grows
+    assert (xs[0], ys[0]) == (0.0, 1.0)
+    assert (xs[-1], ys[-1]) == (x[-1], y[-1])
+    assert np.all(np.diff(xs) > 0)
+    assert np.all(np.diff(ys) < 0)  # still monotone
+    assert len(xs) > 5_000  # and not needlessly sparse
+    # points spread over the whole range, not crowded at one end
+    counts = np.histogram(xs, bins=10, range=(0, n))[0]
+    assert counts.min() > 0.5 * counts.max()
+    sx, sy = spiky.data()
+    assert sy.max() == 5.0 and 123_457.0 in sx  # the spike survives decimation
+    assert sy.min() == y_spiky.min()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 700),
+    capacity=st.integers(16, 80),
+    chunks=st.lists(st.integers(1, 90), min_size=1, max_size=12),
+    seed=st.integers(0, 2**16),
+)
+def test_series_is_the_same_however_points_arrive(
+    n: int, capacity: int, chunks: list[int], seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    x = np.arange(n, dtype=float)
+    y = rng.normal(size=n).round(1)  # rounding makes ties
+    one_by_one, in_chunks = BoundedSeries(capacity), BoundedSeries(capacity)
+    for xi, yi in zip(x, y, strict=True):
+        one_by_one.append(xi, yi)
+    start, k = 0, 0
+    while start < n:
+        size = chunks[k % len(chunks)]
+        in_chunks.extend(x[start : start + size], y[start : start + size])
+        start, k = start + size, k + 1
+    a, b = one_by_one.data(), in_chunks.data()
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert len(a[0]) <= capacity
+    if n:
+        assert (a[0][0], a[0][-1]) == (0.0, n - 1.0)
+        assert a[1].max() == y.max() and a[1].min() == y.min()
+        assert set(a[0]) <= set(x)  # only points that were appended
+        np.testing.assert_array_equal(a[1], y[a[0].astype(int)])
+
+
+def test_series_truncates_and_resumes() -> None:
+    s = BoundedSeries(64)
+    s.extend(np.arange(1000.0), np.linspace(1, 0, 1000))
+    s.truncate_after(400)
+    x, _ = s.data()
+    assert x[-1] <= 400 and s.last_x == x[-1]
+    s.append(401, 0.5)
+    assert s.data()[0][-1] == 401
+    s.append(300, 0.7)  # appending earlier drops what came after
+    x, y = s.data()
+    assert x[-1] == 300 and y[-1] == 0.7 and np.all(np.diff(x) > 0)
+    s.truncate_after(-1)
+    assert len(s) == 0 and s.last() is None
+
+
+def test_series_rejects_a_tiny_capacity() -> None:
+    with pytest.raises(ValueError):
+        BoundedSeries(4)
+
+
+# -- the widget ---------------------------------------------------------------
+
+
+def test_points_appear_only_after_refresh(plot: LossPlot) -> None:
+    plot.append(1, 0.5, test_loss=0.6, accuracy=0.25)
+    plot.append(2, 0.4)
+    assert len(plot.series("train")[0]) == 0
+    plot.refresh()
+    x, y = plot.series("train")
+    np.testing.assert_array_equal(x, [1, 2])
+    np.testing.assert_array_equal(y, [0.5, 0.4])
+    np.testing.assert_array_equal(plot.series("test")[1], [0.6])
+    np.testing.assert_array_equal(plot.series("accuracy")[1], [0.25])
+    with pytest.raises(KeyError):
+        plot.series("nonsense")
+
+
+def test_append_many_with_gaps(plot: LossPlot) -> None:
+    steps = np.arange(10)
+    test = np.where(steps % 5 == 4, 0.3, np.nan)  # evaluated every 5th step
+    plot.append_many(steps, np.linspace(1, 0.1, 10), test_losses=test)
+    plot.refresh()
+    assert len(plot.series("train")[0]) == 10
+    np.testing.assert_array_equal(plot.series("test")[0], [4, 9])
+
+
+def test_memory_bound_after_a_million_points(plot: LossPlot) -> None:
+    n = 1_000_000
+    steps = np.arange(n, dtype=float)
+    loss = 2.0 / (1.0 + steps / 500.0)
+    for start in range(0, n - 100, 99_900):
+        plot.append_many(steps[start : start + 99_900], loss[start : start + 99_900])
+    for k in range(n - 100, n):  # the last ones one by one, as a slow loop would
+        plot.append(int(steps[k]), float(loss[k]))
+    plot.refresh()
+    x, y = plot.series("train")
+    assert len(x) <= plot.capacity == 1_000
+    assert (x[0], y[0]) == (0.0, 2.0)
+    assert (x[-1], y[-1]) == (steps[-1], loss[-1])
+    assert np.all(np.diff(y) < 0)
+
+
+def test_log_toggle_sets_the_axis_log_mode(qtbot, plot: LossPlot) -> None:  # type: ignore[no-untyped-def]
+    plot.append_many(np.arange(1, 101), np.geomspace(1, 1e-3, 100), accuracies=np.full(100, 0.5))
+    plot.refresh()
+    left, right = plot.plot_item.getAxis("left"), plot.plot_item.getAxis("right")
+    with qtbot.waitSignal(plot.sigLogYChanged) as blocker:
+        plot.set_log_y(True)
+    assert blocker.args == [True]
+    assert plot.log_y() and left.logMode and plot._log_check.isChecked()
+    assert not right.logMode  # accuracy stays linear
+    assert "log" in left.labelText
+    np.testing.assert_allclose(plot.series("train")[1], np.geomspace(1, 1e-3, 100))
+    plot._log_check.click()  # the check box in the widget
+    assert not plot.log_y() and not left.logMode
+    plot.plot_item.setLogMode(y=True)  # pyqtgraph's context menu
+    assert plot._log_check.isChecked()
+
+
+def test_small_losses_keep_their_units(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(100), np.linspace(3e-3, 1e-4, 100))
+    plot.refresh()
+    plot.grab()
+    left = plot.plot_item.getAxis("left")
+    assert left.labelText == "loss" and left.autoSIPrefixScale == 1.0
+
+
+def test_marker_follows_the_current_step(plot: LossPlot) -> None:
+    plot.show()
+    assert plot.current_step() is None
+    plot.set_current_step(42)
+    assert plot.marker.value() == 42 and plot.marker.isVisible()
+    assert plot.current_step() == 42
+    plot.set_current_step(7)
+    assert plot.marker.value() == 7
+    plot.set_current_step(None)
+    assert not plot.marker.isVisible() and plot.current_step() is None
+
+
+def test_truncate_after_drops_later_points(plot: LossPlot) -> None:
+    plot.append_many(np.arange(100), np.linspace(1, 0, 100), test_losses=np.linspace(1, 0, 100))
+    plot.refresh()
+    plot.truncate_after(49)
+    for name in ("train", "test"):
+        x, _ = plot.series(name)
+        assert x[-1] == 49 and len(x) == 50
+    plot.append(50, 0.3)
+    plot.refresh()
+    assert plot.series("train")[0][-1] == 50
+
+
+def test_clear(plot: LossPlot) -> None:
+    plot.append_many(np.arange(10), np.ones(10), accuracies=np.ones(10))
+    plot.refresh()
+    assert plot.plot_item.getAxis("right").isVisible() or not plot.isVisible()
+    plot.clear()
+    for name in ("train", "test", "accuracy"):
+        assert len(plot.series(name)[0]) == 0
+    assert "No training" in plot._status.text()
+
+
+def test_non_finite_losses_are_skipped_without_warnings(plot: LossPlot) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot.show()
+        plot.append(1, 0.5)
+        plot.append(2, float("nan"), test_loss=float("inf"))
+        plot.append(3, float("inf"))
+        plot.append_many([4, 5, 6], [0.2, np.nan, 0.0], accuracies=[np.nan, 0.5, -np.inf])
+        plot.refresh()
+        plot.set_log_y(True)  # a zero loss on a log axis
+        plot.grab()
+    x, y = plot.series("train")
+    np.testing.assert_array_equal(x, [1, 4, 6])
+    assert np.all(np.isfinite(y))
+    assert len(plot.series("test")[0]) == 0
+    np.testing.assert_array_equal(plot.series("accuracy")[0], [5])
+
+
+def test_accuracy_axis_only_for_classification(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(10), np.ones(10))
+    plot.refresh()
+    assert not plot.plot_item.getAxis("right").isVisible()
+    plot.append(10, 0.5, accuracy=0.8)
+    plot.refresh()
+    assert plot.plot_item.getAxis("right").isVisible()
+    assert "80.0%" in plot._status.text()
+
+
+def test_x_unit_epoch(plot: LossPlot) -> None:
+    plot.set_x_unit("epoch", steps_per_epoch=50)
+    axis = plot.plot_item.getAxis("bottom")
+    assert plot.x_unit() == "epoch" and axis.scale == pytest.approx(1 / 50)
+    assert "epoch" in axis.labelText
+    assert axis.tickStrings([100.0, 150.0], axis.scale, 50.0) == ["2", "3"]
+    plot.set_x_unit("step")
+    assert axis.scale == 1 and "step" in axis.labelText
+    assert axis.tickStrings([0.0, 250_000.0, 1_500_000.0], 1.0, 250_000.0) == ["0", "250k", "1.5M"]
+    with pytest.raises(ValueError):
+        plot.set_x_unit("epoch")
+    with pytest.raises(ValueError):
+        plot.set_x_unit("hours")
+
+
+def test_font_size(plot: LossPlot) -> None:
+    plot.set_font_size(20)
+    assert plot.font_size() == 20
+    assert plot.plot_item.getAxis("left").style["tickFont"].pointSizeF() == 20
+    assert "20pt" in plot.plot_item.getAxis("left").labelStyle["font-size"]
+    with pytest.raises(ValueError):
+        plot.set_font_size(0)
+
+
+def _dark_palette() -> QPalette:
+    pal = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#23262b"),
+        (QPalette.ColorRole.Base, "#1b1d21"),
+        (QPalette.ColorRole.Text, "#eceff3"),
+        (QPalette.ColorRole.WindowText, "#eceff3"),
+    ):
+        pal.setColor(role, QColor(color))
+    return pal
+
+
+def _has_color(image, color: str, tolerance: int = 40) -> bool:  # type: ignore[no-untyped-def]
+    target = QColor(color)
+    for yy in range(0, image.height(), 2):
+        for xx in range(0, image.width(), 2):
+            c = image.pixelColor(xx, yy)
+            if (
+                abs(c.red() - target.red())
+                + abs(c.green() - target.green())
+                + abs(c.blue() - target.blue())
+                < tolerance
+            ):
+                return True
+    return False
+
+
+@pytest.mark.parametrize(("log", "dark"), [(False, False), (True, False), (False, True)])
+def test_screenshot(plot: LossPlot, log: bool, dark: bool) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if dark:
+        plot.setPalette(_dark_palette())
+    steps, loss = falling_noisy(2_000)
+    every = steps % 50 == 0
+    plot.append_many(steps, loss, test_losses=np.where(every, loss.mean(), np.nan))
+    plot.set_log_y(log)
+    plot.set_current_step(1_400)
+    plot.show()
+    plot.refresh()
+    image = plot.grab().toImage()
+    image.save(
+        str(SHOTS / f"loss_plot_{'log' if log else 'linear'}_{'dark' if dark else 'light'}.png")
+    )
+    assert (image.width(), image.height()) == (900, 400)
+    colors = DARK_COLORS if dark else LIGHT_COLORS
+    assert _has_color(image, colors["train"]) and _has_color(image, colors["test"])
+    background = image.pixelColor(450, 200 if log else 100)
+    assert (background.lightness() < 100) == dark

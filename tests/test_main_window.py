@@ -1,0 +1,196 @@
+"""The app, driven as a user would: keys, play, training, files; asserting
+on data (the frame the timeline is at, what an edge shows, the plotted points)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from bpsim.model import FrameKind
+from bpsim.model.session import load_session, new_session
+from bpsim.timeline import Granularity
+from bpsim.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    """Keep the user's real preferences out of the tests."""
+    QCoreApplication.setOrganizationName("bpsim-tests")
+    QCoreApplication.setApplicationName("bpsim-tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    yield
+
+
+def open_window(qtbot, preset: str = "mazur") -> MainWindow:
+    window = MainWindow(new_session(preset))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.windowHandle().requestActivate()  # shortcuts go to the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    return open_window(qtbot)
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key, times: int = 1) -> None:
+    for _ in range(times):
+        qtbot.keyClick(window.network_view, key)
+
+
+def test_opens_ready_to_step_on_the_worked_example(window: MainWindow) -> None:
+    tl = window.controller.timeline
+    assert tl.step == 0 and tl.cursor == 0 and tl.frame.kind is FrameKind.INPUT
+    assert "Frame 1 of 32" in window.frame_label.text()
+    assert window.windowTitle().startswith("The classic worked example")
+    scene = window.network_view.scene()
+    assert scene is not None and scene.weights[0][0, 0] == 0.15
+
+
+def test_keys_step_forward_and_back(qtbot, window: MainWindow) -> None:
+    tl = window.controller.timeline
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert tl.cursor == 1 and tl.frame.label == "net_h1"
+    press(qtbot, window, Qt.Key.Key_PageDown)  # a clicker's "next"
+    assert tl.frame.label == "out_h1"
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    assert tl.frame.label == "net_h1"
+    press(qtbot, window, Qt.Key.Key_End)
+    assert tl.cursor == len(tl.trace) - 1
+    press(qtbot, window, Qt.Key.Key_Home)
+    assert tl.cursor == 0
+    assert "net_h1" not in window.frame_label.text()
+
+
+def test_an_update_frame_changes_the_edge_it_updates(qtbot, window: MainWindow) -> None:
+    tl, view = window.controller.timeline, window.network_view
+    w5_update = next(f for f in tl.trace.frames if f.label == "w5⁺")
+    tl.seek(w5_update.index - 1)
+    window.controller.refresh()
+    before = view.edge_pen_width(2, 0, 0)  # w5: h1 -> o1
+    assert view.scene().weights[1][0, 0] == 0.40
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert tl.cursor == w5_update.index
+    assert view.scene().weights[1][0, 0] == pytest.approx(0.35891648, abs=1e-8)
+    assert view.edge_pen_width(2, 0, 0) < before  # the weight shrank, so does the edge
+
+
+def test_stepping_back_over_steps_restores_parameters_exactly(qtbot, window: MainWindow) -> None:
+    tl = window.controller.timeline
+    seen = []
+    for _ in range(3):
+        seen.append(tl.trainer.net.params.copy())
+        press(qtbot, window, Qt.Key.Key_End)
+        press(qtbot, window, Qt.Key.Key_Right)  # into the next step
+    assert tl.step == 3
+    for expected in reversed(seen):
+        press(qtbot, window, Qt.Key.Key_Home)
+        press(qtbot, window, Qt.Key.Key_Left)  # back past the start of the step
+        np.testing.assert_array_equal(tl.trainer.net.params, expected)
+    assert tl.step == 0
+
+
+def test_granularity_keys_change_the_step_size(qtbot, window: MainWindow) -> None:
+    tl = window.controller.timeline
+    press(qtbot, window, Qt.Key.Key_Up)  # frame -> unit
+    assert window.granularity() is Granularity.UNIT
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert tl.frame.label == "out_h1"
+    press(qtbot, window, Qt.Key.Key_Down)
+    assert window.granularity() is Granularity.FRAME
+
+
+def test_play_advances_and_pause_stops(qtbot, window: MainWindow) -> None:
+    controller = window.controller
+    window.controls.speed.setValue(30)
+    window.actions_by_name["play"].trigger()
+    qtbot.waitUntil(lambda: controller.timeline.cursor >= 4, timeout=5000)
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert not window.actions_by_name["play"].isChecked()
+    assert not any(t.isActive() for t in controller.timers())
+    cursor = controller.timeline.cursor
+    qtbot.wait(200)
+    assert controller.timeline.cursor == cursor
+
+
+def test_a_step_key_mid_animation_finishes_it_at_once(qtbot, window: MainWindow) -> None:
+    window.controls.speed.setValue(1)  # slow transitions
+    view = window.network_view
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert view.transition() < 1.0  # the pulse is on its way
+    press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.controller.timeline.cursor == 3  # no queue, no skipped presses
+
+
+def test_continuous_training_plots_and_pauses_on_an_open_step(qtbot) -> None:
+    window = open_window(qtbot, "xor")
+    controller, tl = window.controller, window.controller.timeline
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: tl.trainer.step > 200, timeout=10000)
+    press(qtbot, window, Qt.Key.Key_T)
+    assert not any(t.isActive() for t in controller.timers())
+    assert tl.step == tl.trainer.step - 1 and tl.cursor == 0  # a step, open frame by frame
+    steps, losses = window.loss_plot.series("train")
+    assert len(steps) >= 3 and steps[0] == 0 and steps[-1] == tl.trainer.step
+    assert losses[-1] < losses[0]
+
+
+def test_learning_rate_change_redoes_the_shown_step(qtbot, window: MainWindow) -> None:
+    tl = window.controller.timeline
+    old = next(f for f in tl.trace.frames if f.label == "w5⁺").value
+    window.controls.learning_rate.setValue(1.0)
+    new = next(f for f in tl.trace.frames if f.label == "w5⁺").value
+    assert tl.step == 0 and new == pytest.approx(0.40 - 1.0 * 0.082167041, abs=1e-8) != old
+
+
+def test_gradient_mode_switches_edge_widths(qtbot, window: MainWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_End)
+    view = window.network_view
+    weights_mode = [view.edge_pen_width(2, 0, j) for j in range(2)]
+    press(qtbot, window, Qt.Key.Key_G)
+    assert view.scene().mode == "gradients"
+    assert [view.edge_pen_width(2, 0, j) for j in range(2)] != weights_mode
+
+
+def test_save_and_open_show_the_same_step(qtbot, window: MainWindow, tmp_path) -> None:
+    press(qtbot, window, Qt.Key.Key_End)
+    press(qtbot, window, Qt.Key.Key_Right, times=3)  # step 1, frame 2
+    path = str(tmp_path / "lesson.bpsim.json")
+    window.controller._save(path)
+    other = open_window(qtbot, "xor")
+    other.controller._load_file(path)
+    a, b = window.controller.timeline, other.controller.timeline
+    assert (b.step, b.cursor) == (a.step, a.cursor)
+    assert [f.value for f in b.trace.frames[1:]] == [f.value for f in a.trace.frames[1:]]
+    assert load_session(path).trainer.step == 1
+
+
+def test_a_bad_session_file_changes_nothing(qtbot, window: MainWindow, tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    before = window.controller.timeline
+    window.controller._load_file(str(bad))
+    assert window.controller.timeline is before
+    (box,) = window.findChildren(QMessageBox)
+    assert "not valid JSON" in box.text() and "Nothing was changed" in box.informativeText()
+    box.close()
+
+
+def test_closing_stops_every_timer(qtbot) -> None:
+    window = open_window(qtbot, "xor")
+    window.actions_by_name["train"].trigger()
+    qtbot.wait(50)
+    window.actions_by_name["play"].trigger()  # switches training off, plays
+    timers = window.findChildren(QTimer)
+    assert any(t.isActive() for t in timers)
+    window.close()
+    assert not [t for t in window.findChildren(QTimer) if t.isActive()]
+    assert not any(t.isActive() for t in window.controller.timers())
