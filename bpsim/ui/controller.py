@@ -51,6 +51,7 @@ class Controller(QObject):
         self._font_scale = 1.0
         self._base_point_size = window.font().pointSizeF()
         self._plotted_until = -1
+        self._last_loss = float("nan")
         self._train_started = 0.0
         self._train_steps = 0
         self.session_path = session_path
@@ -276,14 +277,13 @@ class Controller(QObject):
         if trainer.step <= self._plotted_until:
             return
         train = evaluate(trainer.net, trainer.X, trainer.Y)
-        test = (
-            None if session.test is None else evaluate(trainer.net, session.test.X, session.test.Y)
-        )
-        self.plot.append(
-            trainer.step, train.loss, None if test is None else test.loss,
-            (test or train).accuracy,
-        )  # fmt: skip
+        test = None
+        if session.test is not None:
+            test = evaluate(trainer.net, session.test.X, session.test.Y)
+        accuracy = (test or train).accuracy if session.dataset.task == "classification" else None
+        self.plot.append(trainer.step, train.loss, None if test is None else test.loss, accuracy)
         self._plotted_until = trainer.step
+        self._last_loss = train.loss
 
     def refresh(self) -> None:
         """Show the timeline's current frame everywhere."""
@@ -306,6 +306,7 @@ class Controller(QObject):
             step = tl.trainer.step
             w.step_label.setText(f"Step {step} · Epoch {step // tl.steps_per_epoch}")
             w.frame_label.setText(f"Training: {training_rate:,.0f} steps/s")
+            w.loss_label.setText(f"Loss {self._last_loss:.4g}")
             return
         w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")
         w.frame_label.setText(f"Frame {tl.cursor + 1} of {len(tl.trace)} · {tl.frame.label}")

@@ -7,7 +7,7 @@ moves through time, trains and reacts to the actions created here.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         self.network_view = NetworkView()
         self.network_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.network_view)
+        # The right-hand column runs the full height; the formula sits under the network.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._sized = False
         self.formula_card = FormulaCard()
         self.loss_plot = LossPlot()
         self.controls = ControlsPanel()
@@ -175,9 +178,21 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self._sized = state is not None and self.restoreState(state)
         self.controller.restore_preferences(settings)
+
+    def _default_dock_sizes(self) -> None:
+        """The network gets most of the room; the formula sits under it."""
+        width, height = self.width(), self.height()
+        right = [self.loss_dock, self.controls_dock]
+        self.resizeDocks(right, [int(width * 0.3)] * 2, Qt.Orientation.Horizontal)
+        self.resizeDocks(right, [int(height * 0.6), int(height * 0.4)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # first show without a saved layout
+            self._default_dock_sizes()
+            self._sized = True
 
     def save_settings(self) -> None:
         settings = QSettings()
