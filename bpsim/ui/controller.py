@@ -25,7 +25,7 @@ from bpsim.ui import dialogs
 if TYPE_CHECKING:
     from bpsim.ui.main_window import MainWindow
 
-TRAIN_SLICE = 0.025  # seconds of training between two repaints (~30 fps)
+TRAIN_SLICE = 0.035  # seconds of training between two repaints (~25 fps)
 MAX_TRANSITION_MS = 300
 FONT_STEP = 1.15
 
