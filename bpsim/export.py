@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.errors import BpsimError
+from bpsim.model.files import atomic_write
 from bpsim.model.frames import Trace
 
 if TYPE_CHECKING:
@@ -92,18 +92,6 @@ def _to_rgb(image: QImage) -> NDArray[np.uint8]:
     return data.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
 
 
-def _replace_atomically(target: Path, write: Callable[[str], None]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_frames(
     trace: Trace,
     activation_names: Sequence[str],
@@ -126,7 +114,7 @@ def write_frames(
                 raise ExportError(f"cannot write {path}")
 
         try:
-            _replace_atomically(path, save)
+            atomic_write(path, save)
         except OSError as exc:
             raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
         written.append(path)
@@ -165,7 +153,7 @@ def write_gif(
         iio.imwrite(tmp, images, extension=".gif", duration=duration, loop=0)
 
     try:
-        _replace_atomically(target, save)
+        atomic_write(target, save)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     return len(frames)

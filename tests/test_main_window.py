@@ -194,3 +194,14 @@ def test_closing_stops_every_timer(qtbot) -> None:
     window.close()
     assert not [t for t in window.findChildren(QTimer) if t.isActive()]
     assert not any(t.isActive() for t in window.controller.timers())
+
+
+def test_loss_plot_by_epoch_and_log_scale(qtbot) -> None:
+    window = open_window(qtbot, "iris")
+    press(qtbot, window, Qt.Key.Key_E)
+    assert window.loss_plot.x_unit() == "epoch"
+    press(qtbot, window, Qt.Key.Key_L)
+    assert window.loss_plot.log_y()
+    window.close()
+    again = open_window(qtbot, "iris")  # preferences remembered
+    assert again.loss_plot.x_unit() == "epoch" and again.loss_plot.log_y()

@@ -141,3 +141,12 @@ def test_sessions_from_presets_round_trip(tmp_path: Path, name: str) -> None:
     save_session(tmp_path / "p.json", session)
     loaded = load_session(tmp_path / "p.json")
     assert session_to_dict(loaded) == session_to_dict(session)
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path: Path, saved: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        save_session(tmp_path / "perm.json", load_session(saved))
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "perm.json").stat().st_mode & 0o777 == 0o644

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from numpy.typing import NDArray
 
 from bpsim.model.datasets import Dataset
 from bpsim.model.errors import BpsimError, SessionError
+from bpsim.model.files import atomic_write
 from bpsim.model.network import Network
 from bpsim.model.optimizers import make_optimizer
 from bpsim.model.presets import Preset, build_preset, get_preset
@@ -163,18 +163,16 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
     whole until the new one is complete."""
     target = Path(path)
     text = json.dumps(session_to_dict(session), indent=1, allow_nan=False)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise SessionError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+
+    try:
+        atomic_write(target, write)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise SessionError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 

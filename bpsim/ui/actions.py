@@ -52,6 +52,7 @@ SPECS = [
     ActionSpec("zoom_out", "&Smaller Type", "Smaller type everywhere", (Key.ZoomOut,)),
     ActionSpec("zoom_reset", "&Normal Type", "Type at its normal size", ("Ctrl+0",)),
     ActionSpec("log_loss", "&Log Scale Loss", "Show the loss on a logarithmic axis (L)", ("L",), checkable=True),
+    ActionSpec("loss_epochs", "Loss by &Epoch", "Plot the loss against epochs instead of steps (E)", ("E",), checkable=True),
     ActionSpec("shortcuts", "&Keyboard Shortcuts", "Every key bpsim knows", (Key.HelpContents, "F1")),
     ActionSpec("about", "&About bpsim", "What bpsim is"),
 ]  # fmt: skip

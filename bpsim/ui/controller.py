@@ -81,6 +81,7 @@ class Controller(QObject):
         a["zoom_reset"].triggered.connect(lambda: self.set_font_scale(1.0))
         a["log_loss"].toggled.connect(self.plot.set_log_y)
         self.plot.sigLogYChanged.connect(a["log_loss"].setChecked)
+        a["loss_epochs"].toggled.connect(lambda _: self._apply_x_unit())
         a["open"].triggered.connect(self._on_open)
         a["open_csv"].triggered.connect(self._on_open_csv)
         a["save"].triggered.connect(self._on_save)
@@ -123,6 +124,7 @@ class Controller(QObject):
         frame = session.settings.get("frame")
         if isinstance(frame, int):
             self.timeline.seek(frame)
+        self._apply_x_unit()
         self.refresh()
 
     def _on_preset(self, name: str) -> None:
@@ -326,6 +328,12 @@ class Controller(QObject):
     def _on_edge_mode_changed(self, index: int) -> None:
         self.a["gradient_mode"].setChecked(index == 1)
 
+    def _apply_x_unit(self) -> None:
+        if self.a["loss_epochs"].isChecked():
+            self.plot.set_x_unit("epoch", steps_per_epoch=self.timeline.steps_per_epoch)
+        else:
+            self.plot.set_x_unit("step")
+
     def _on_fullscreen_toggled(self, on: bool) -> None:
         if on:
             self.w.showFullScreen()
@@ -441,12 +449,14 @@ class Controller(QObject):
         c.speed.setValue(int(settings.value("step/speed", 3)))
         self.set_font_scale(float(settings.value("view/font_scale", 1.0)))
         self.a["log_loss"].setChecked(settings.value("view/log_loss", "false") == "true")
+        self.a["loss_epochs"].setChecked(settings.value("view/loss_epochs", "false") == "true")
 
     def save_preferences(self, settings: QSettings) -> None:
         settings.setValue("step/granularity", self.granularity().value)
         settings.setValue("step/speed", self.controls.speed.value())
         settings.setValue("view/font_scale", self._font_scale)
-        settings.setValue("view/log_loss", "true" if self.a["log_loss"].isChecked() else "false")
+        for name in ("log_loss", "loss_epochs"):
+            settings.setValue(f"view/{name}", "true" if self.a[name].isChecked() else "false")
 
     def timers(self) -> list[QTimer]:
         return [self._play_timer, self._train_timer]

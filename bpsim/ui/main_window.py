@@ -33,7 +33,7 @@ from bpsim.ui.network_view import NetworkView
 FILE_MENU = ("open", "open_csv", None, "save", "save_as", None, "export_png", "export_gif")
 FILE_MENU += (None, "quit")
 VIEW_MENU = ("fullscreen", None, "zoom_in", "zoom_out", "zoom_reset", None)
-VIEW_MENU += ("gradient_mode", "log_loss")
+VIEW_MENU += ("gradient_mode", "log_loss", "loss_epochs")
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
 SIMULATION_MENU += ("faster", "slower", None, "train", "reset")
 
