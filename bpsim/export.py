@@ -59,10 +59,14 @@ def parse_frames(text: str, n_frames: int) -> range:
 
 
 def _app() -> object:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    """The running application, or a new offscreen one (no display needed)."""
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance()
+    if app is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication([sys.argv[0]])
+    return app
 
 
 def render(
@@ -108,17 +112,23 @@ def write_frames(
     written = []
     for k, image in zip(frames, render(trace, activation_names, frames, size), strict=True):
         path = folder / f"frame_{k:04d}.png"
-
-        def save(tmp: str, image: QImage = image, path: Path = path) -> None:
-            if not image.save(tmp, "PNG"):
-                raise ExportError(f"cannot write {path}")
-
-        try:
-            atomic_write(path, save)
-        except OSError as exc:
-            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_png(image, path)
         written.append(path)
     return written
+
+
+def write_png(image: QImage, path: str | os.PathLike[str]) -> None:
+    """Save ``image`` as a PNG, whole or not at all."""
+    target = Path(path)
+
+    def save(tmp: str) -> None:
+        if not image.save(tmp, "PNG"):
+            raise ExportError(f"cannot write {target}")
+
+    try:
+        atomic_write(target, save)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def gif_frames(trace: Trace) -> list[int]:

@@ -3,9 +3,11 @@ on data (the frame the timeline is at, what an edge shows, the plotted points)."
 
 from __future__ import annotations
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from bpsim.model import FrameKind
@@ -164,9 +166,9 @@ def test_save_and_open_show_the_same_step(qtbot, window: MainWindow, tmp_path) -
     press(qtbot, window, Qt.Key.Key_End)
     press(qtbot, window, Qt.Key.Key_Right, times=3)  # step 1, frame 2
     path = str(tmp_path / "lesson.bpsim.json")
-    window.controller._save(path)
+    window.controller.files.save(path)
     other = open_window(qtbot, "xor")
-    other.controller._load_file(path)
+    other.controller.files.load_file(path)
     a, b = window.controller.timeline, other.controller.timeline
     assert (b.step, b.cursor) == (a.step, a.cursor)
     assert [f.value for f in b.trace.frames[1:]] == [f.value for f in a.trace.frames[1:]]
@@ -177,7 +179,7 @@ def test_a_bad_session_file_changes_nothing(qtbot, window: MainWindow, tmp_path)
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     before = window.controller.timeline
-    window.controller._load_file(str(bad))
+    window.controller.files.load_file(str(bad))
     assert window.controller.timeline is before
     (box,) = window.findChildren(QMessageBox)
     assert "not valid JSON" in box.text() and "Nothing was changed" in box.informativeText()
@@ -205,3 +207,19 @@ def test_loss_plot_by_epoch_and_log_scale(qtbot) -> None:
     window.close()
     again = open_window(qtbot, "iris")  # preferences remembered
     assert again.loss_plot.x_unit() == "epoch" and again.loss_plot.log_y()
+
+
+def test_export_from_the_window(qtbot, window: MainWindow, tmp_path, monkeypatch) -> None:
+    from bpsim.ui import dialogs
+
+    press(qtbot, window, Qt.Key.Key_Right, times=5)
+    target = tmp_path / "slide.png"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *args: str(target))
+    window.actions_by_name["export_png"].trigger()
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1280, 720)
+    gif = tmp_path / "step.gif"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *args: str(gif))
+    window.actions_by_name["export_gif"].trigger()
+    assert iio.imread(gif, index=None).shape[0] == len(window.controller.timeline.trace)
+    assert window.controller.timeline.cursor == 5  # exporting does not move the app

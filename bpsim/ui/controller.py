@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
 from PySide6.QtWidgets import QApplication, QStyle
 
-from bpsim.model.errors import BpsimError, DivergedError
+from bpsim.model.errors import DivergedError
 from bpsim.model.presets import PRESETS
 from bpsim.model.session import Session, new_session
 from bpsim.model.training import evaluate
 from bpsim.scene import scene_from_network, scene_from_trace
 from bpsim.timeline import Granularity, Timeline
 from bpsim.ui import dialogs
+from bpsim.ui.file_controller import FileController
 
 if TYPE_CHECKING:
     from bpsim.ui.main_window import MainWindow
@@ -57,6 +58,7 @@ class Controller(QObject):
         self.session_path = session_path
         self.timeline: Timeline
         self._connect_callbacks()
+        self.files = FileController(self)
         self.load(session, session_path)
 
     # -- wiring --------------------------------------------------------------------
@@ -82,12 +84,6 @@ class Controller(QObject):
         a["log_loss"].toggled.connect(self.plot.set_log_y)
         self.plot.sigLogYChanged.connect(a["log_loss"].setChecked)
         a["loss_epochs"].toggled.connect(lambda _: self._apply_x_unit())
-        a["open"].triggered.connect(self._on_open)
-        a["open_csv"].triggered.connect(self._on_open_csv)
-        a["save"].triggered.connect(self._on_save)
-        a["save_as"].triggered.connect(self._on_save_as)
-        a["export_png"].triggered.connect(self._on_export_png)
-        a["export_gif"].triggered.connect(self._on_export_gif)
         a["quit"].triggered.connect(self.w.close)
         a["shortcuts"].triggered.connect(lambda: dialogs.show_shortcuts(self.w))
         a["about"].triggered.connect(lambda: dialogs.show_about(self.w))
@@ -239,7 +235,7 @@ class Controller(QObject):
         trainer = self.timeline.trainer
         x = trainer.X[0]
         self.view.set_scene(
-            scene_from_network(trainer.net, x, mode=self._mode(), targets=trainer.Y[0])
+            scene_from_network(trainer.net, x, mode=self.edge_mode(), targets=trainer.Y[0])
         )
         self._record_progress(self.timeline.session)
         self.plot.set_current_step(trainer.step)
@@ -270,7 +266,7 @@ class Controller(QObject):
 
     # -- showing -------------------------------------------------------------------------
 
-    def _mode(self) -> str:
+    def edge_mode(self) -> str:
         return "gradients" if self.a["gradient_mode"].isChecked() else "weights"
 
     def _record_progress(self, session: Session) -> None:
@@ -292,7 +288,7 @@ class Controller(QObject):
         tl = self.timeline
         net = tl.trainer.net
         scene = scene_from_trace(
-            tl.trace, tl.cursor, activation_names=net.activation_names, mode=self._mode()
+            tl.trace, tl.cursor, activation_names=net.activation_names, mode=self.edge_mode()
         )
         self.view.set_scene(scene)
         self.card.set_frame(tl.frame, step=tl.step, total_frames=len(tl.trace))
@@ -321,7 +317,7 @@ class Controller(QObject):
         combo.blockSignals(True)
         combo.setCurrentIndex(1 if on else 0)
         combo.blockSignals(False)
-        self.view.set_mode(self._mode())
+        self.view.set_mode(self.edge_mode())
         if not self.a["train"].isChecked():
             self.refresh()
 
@@ -356,89 +352,6 @@ class Controller(QObject):
         self.plot.truncate_after(self.timeline.step)
         self._plotted_until = min(self._plotted_until, self.timeline.step)
         self.refresh()
-
-    # -- files -----------------------------------------------------------------------
-
-    def _on_open(self) -> None:
-        path = dialogs.ask_open_session(self.w)
-        if path:
-            self._load_file(path)
-
-    def _load_file(self, path: str) -> None:
-        from bpsim.model.session import load_session
-
-        try:
-            session = load_session(path)
-        except BpsimError as exc:
-            dialogs.warn(self.w, "Cannot open this session", str(exc))
-            return
-        self.load(session, path)
-
-    def _on_open_csv(self) -> None:
-        from bpsim.model.csvdata import load_csv
-        from bpsim.model.session import session_for_dataset
-
-        path = dialogs.ask_open_csv(self.w)
-        if not path:
-            return
-        try:
-            session = session_for_dataset(load_csv(path))
-        except (BpsimError, ValueError) as exc:
-            dialogs.warn(self.w, "Cannot use this CSV file", str(exc))
-            return
-        self.load(session)
-
-    def _settings_to_save(self) -> dict[str, str | int | float | bool | None]:
-        return {
-            "frame": self.timeline.cursor,
-            "granularity": self.granularity().value,
-            "edge_mode": self._mode(),
-        }
-
-    def _on_save(self) -> None:
-        if self.session_path is None:
-            self._on_save_as()
-        else:
-            self._save(self.session_path)
-
-    def _on_save_as(self) -> None:
-        path = dialogs.ask_save_session(self.w, self.session_path)
-        if path:
-            self._save(path)
-
-    def _save(self, path: str) -> None:
-        try:
-            self.timeline.save(path, self._settings_to_save())
-        except BpsimError as exc:
-            dialogs.warn(self.w, "Cannot save the session", str(exc))
-            return
-        self.session_path = path
-        self.w.setWindowTitle(f"{Path(path).name} — bpsim")
-        self.w.statusBar().showMessage(f"Saved {path}", 4000)
-
-    def _on_export_png(self) -> None:
-        path = dialogs.ask_save_file(
-            self.w, "Export frame as PNG", "frame.png", "PNG images (*.png)"
-        )
-        if path and not self.view.grab().save(path, "PNG"):
-            dialogs.warn(self.w, "Cannot export the frame", f"Could not write {path}.")
-
-    def _on_export_gif(self) -> None:
-        from bpsim.export import ExportError, write_gif
-
-        path = dialogs.ask_save_file(
-            self.w, "Export step as GIF", "step.gif", "GIF animations (*.gif)"
-        )
-        if not path:
-            return
-        tl = self.timeline
-        size = (max(self.view.width(), 640), max(self.view.height(), 360))
-        try:
-            write_gif(tl.trace, tl.trainer.net.activation_names, path, size=size)
-        except ExportError as exc:
-            dialogs.warn(self.w, "Cannot export the animation", str(exc))
-            return
-        self.w.statusBar().showMessage(f"Wrote {path}", 4000)
 
     # -- preferences and closing --------------------------------------------------
 
