@@ -7,10 +7,9 @@ import sys
 
 from bpsim import __version__
 from bpsim.model.errors import BpsimError
-from bpsim.model.presets import PRESETS
+from bpsim.model.presets import DEFAULT_PRESET, PRESETS
 from bpsim.model.session import Session, load_session, new_session
 
-DEFAULT_PRESET = "mazur"
 ORGANIZATION = "bpsim"
 APPLICATION = "bpsim"
 

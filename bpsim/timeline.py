@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 
 from bpsim.model.frames import Frame, FrameKind, Trace
@@ -65,16 +64,6 @@ def group_key(frame: Frame, granularity: Granularity) -> tuple[object, ...]:
     return (frame.sample, phase)
 
 
-@dataclass(frozen=True)
-class Position:
-    """Where the timeline stands: which step, which frame of it."""
-
-    step: int  # the training step the trace shows (0 is the first update)
-    epoch: int
-    frame: int
-    n_frames: int
-
-
 class Timeline:
     """A cursor over training: frames of the current step, steps, epochs."""
 
@@ -84,6 +73,7 @@ class Timeline:
         self.session = session
         self.trainer: Trainer = session.trainer
         self.checkpoint_every = checkpoint_every
+        self._spacing = checkpoint_every  # doubles each time checkpoints are thinned
         self.max_checkpoints = max_checkpoints
         self._checkpoints: dict[int, Snapshot] = {}
         self.trace: Trace
@@ -110,20 +100,25 @@ class Timeline:
     def frame(self) -> Frame:
         return self.trace.frames[self.cursor]
 
-    def position(self) -> Position:
-        return Position(self.step, self.epoch, self.cursor, len(self.trace))
-
     # -- checkpoints ---------------------------------------------------------------
+
+    @property
+    def first_step(self) -> int:
+        """The earliest step this timeline can go back to."""
+        return min(self._checkpoints)
 
     def _remember(self) -> None:
         """Checkpoint the trainer as it stands (before step ``trainer.step``)."""
         self._checkpoints[self.trainer.step] = self.trainer.snapshot()
         if len(self._checkpoints) > self.max_checkpoints:
-            # thin out the older half: keep every other one
-            steps = sorted(self._checkpoints)
-            for s in steps[: len(steps) // 2 : 2]:
-                if s != 0:
+            # Drop every other checkpoint over the whole range: the spacing
+            # doubles evenly, so no jump back replays more than a few times
+            # the average gap. The first and the shown step are kept.
+            keep = {self.first_step, self._trace_step, self.trainer.step}
+            for s in sorted(self._checkpoints)[1::2]:
+                if s not in keep:
                     del self._checkpoints[s]
+            self._spacing *= 2  # and training checkpoints half as often from now on
 
     def _open_step(self) -> None:
         """Trace the trainer's next step and put the cursor on its first frame."""
@@ -134,16 +129,23 @@ class Timeline:
         self.cursor = 0
 
     def go_to_step(self, step: int, *, at_end: bool = False) -> None:
-        """Show step ``step`` (restoring and replaying as needed)."""
-        step = max(step, 0)
-        if step != self.trainer.step:
-            base = max((s for s in self._checkpoints if s <= step), default=None)
-            if base is None:
-                raise RuntimeError("no checkpoint to go back to")  # step 0 is always kept
-            if not base <= self.trainer.step <= step:
-                self.trainer.restore(self._checkpoints[base])
-            while self.trainer.step < step:
-                self.trainer.train_step()
+        """Show step ``step`` (restoring and replaying as needed).
+
+        Steps before :attr:`first_step` show the first step. Replaying
+        restores every checkpoint it passes, so settings changed on the way
+        (a learning rate) apply from the step they were changed at.
+        """
+        step = max(step, self.first_step)
+        checkpoints = self._checkpoints
+        base = max(s for s in checkpoints if s <= step)
+        if not base <= self.trainer.step <= step:
+            self.trainer.restore(checkpoints[base])
+        while self.trainer.step < step:
+            if self.trainer.step in checkpoints:
+                self.trainer.restore(checkpoints[self.trainer.step])
+            self.trainer.train_step()
+        if step in checkpoints:
+            self.trainer.restore(checkpoints[step])
         self._open_step()
         self.cursor = len(self.trace) - 1 if at_end else 0
 
@@ -167,12 +169,12 @@ class Timeline:
         if granularity is Granularity.STEP:
             if self.cursor > 0:
                 self.cursor = 0
-            elif self.step > 0:
+            elif self.step > self.first_step:
                 self.go_to_step(self.step - 1)
         elif granularity is Granularity.EPOCH:
             start = self.epoch * self.steps_per_epoch
-            if self.step == start and self.cursor == 0:
-                start = max(start - self.steps_per_epoch, 0)
+            if self.step <= start and self.cursor == 0:
+                start -= self.steps_per_epoch
             self.go_to_step(start)
         else:
             start = self._group_start(self.cursor, granularity)
@@ -180,8 +182,13 @@ class Timeline:
                 self.cursor = start - 1
             elif self.cursor > 0:
                 self.cursor = 0
-            elif self.step > 0:
+            elif self.step > self.first_step:
                 self.go_to_step(self.step - 1, at_end=True)
+
+    @property
+    def at_beginning(self) -> bool:
+        """True on the first frame of the first step: nothing earlier to show."""
+        return self.cursor == 0 and self.step <= self.first_step
 
     def to_start(self) -> None:
         self.cursor = 0
@@ -209,23 +216,24 @@ class Timeline:
 
     # -- continuous training -------------------------------------------------------
 
-    def train_for(self, seconds: float) -> int:
+    def train_for(self, seconds: float, out: list[float] | None = None) -> int:
         """Train without tracing for about ``seconds`` (at least one step);
-        returns the number of steps run.
+        returns the number of steps run. Their losses go to ``out``.
 
         The shown step is already applied, so training carries on after it;
         :meth:`open_next_step` then shows the next step frame by frame. A
         :class:`~bpsim.model.DivergedError` stops training on the last
         finite parameters.
         """
-        trainer, every = self.trainer, self.checkpoint_every
+        trainer = self.trainer
         deadline = time.perf_counter() + seconds
         done = 0
         while True:
-            if trainer.step % every == 0:
+            if trainer.step % self._spacing == 0:
                 self._remember()
-            trainer.train_step()
-            done += 1
+            left = deadline - time.perf_counter()
+            to_next = self._spacing - trainer.step % self._spacing
+            done += len(trainer.train_for(left, max_steps=to_next, out=out))
             if time.perf_counter() >= deadline:
                 return done
 
@@ -235,19 +243,21 @@ class Timeline:
 
     # -- changes and saving ------------------------------------------------------
 
-    def settings_changed(self) -> None:
-        """The optimizer's settings changed: the future is no longer the one
-        checkpointed, so forget it and redo the shown step with the new ones."""
+    def set_learning_rate(self, lr: float) -> None:
+        """Use learning rate ``lr`` from the shown step on: redo that step with
+        it and forget the checkpoints after it (that future has changed).
+        Going back before the change still replays the old rate exactly."""
         for s in [s for s in self._checkpoints if s > self.step]:
             del self._checkpoints[s]
         cursor = self.cursor
         self.trainer.restore(self._checkpoints[self.step])
+        self.trainer.optimizer.lr = float(lr)
         self._open_step()
         self.cursor = min(cursor, len(self.trace) - 1)
 
     def reset(self) -> None:
         """Back to the first step this timeline knows."""
-        self.go_to_step(min(self._checkpoints))
+        self.go_to_step(self.first_step)
 
     def save(self, path: str, settings: dict[str, SettingValue]) -> None:
         """Save the session as it stands before the shown step, so that

@@ -223,3 +223,25 @@ def test_export_from_the_window(qtbot, window: MainWindow, tmp_path, monkeypatch
     window.actions_by_name["export_gif"].trigger()
     assert iio.imread(gif, index=None).shape[0] == len(window.controller.timeline.trace)
     assert window.controller.timeline.cursor == 5  # exporting does not move the app
+
+
+def test_divergence_is_shown_and_recoverable(qtbot) -> None:
+    window = open_window(qtbot, "sine")
+    controller, tl = window.controller, window.controller.timeline
+    window.controls.learning_rate.setValue(100.0)
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: not window.actions_by_name["train"].isChecked(), timeout=10000)
+    assert "diverged" in window.statusBar().currentMessage()
+    assert "diverged" in window.formula_card.idle_text()
+    # the last good step is shown, at its end; the refused one changed nothing
+    assert tl.step == tl.trainer.step - 1 and tl.cursor == len(tl.trace) - 1
+    assert np.isfinite(tl.trainer.net.params).all()
+    steps, losses = window.loss_plot.series("train")
+    assert steps[-1] >= tl.trainer.step - 1
+    assert losses.max() > 10 * losses[0]  # the blow-up is on the curve
+    window.controls.learning_rate.setValue(0.01)  # lower it and go on from here
+    shown = tl.step
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: tl.trainer.step > shown + 100, timeout=10000)
+    press(qtbot, window, Qt.Key.Key_T)
+    assert np.isfinite(tl.trace.loss) and not any(t.isActive() for t in controller.timers())

@@ -131,7 +131,7 @@ def test_divergence_is_refused_and_reported() -> None:
     X, Y = np.array([[3.0]]), np.array([[1.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(DivergedError, match="parameters kept"):
+        with pytest.raises(DivergedError, match="the parameters were kept"):
             for _ in range(10_000):
                 last_good = net.params.copy()
                 net.step(X, Y, 5.0)

@@ -16,7 +16,7 @@ def params_of(tl: Timeline) -> np.ndarray:
 
 def test_opens_on_the_first_frame_of_the_first_step() -> None:
     tl = Timeline(new_session("mazur"))
-    assert tl.position().step == 0 and tl.cursor == 0
+    assert tl.step == 0 and tl.cursor == 0 and tl.at_beginning
     assert tl.frame.kind is FrameKind.INPUT
     assert tl.trace.weights_before[0][0, 0] == 0.15
 
@@ -132,3 +132,60 @@ def test_checkpoints_stay_bounded() -> None:
     tl.go_to_step(tl.step - 37)
     tl.go_to_step(tl.step + 37)
     np.testing.assert_array_equal(params_of(tl), before)
+
+
+def values_of(tl: Timeline) -> np.ndarray:
+    return np.array([f.value for f in tl.trace.frames])  # NaN where a frame has no value
+
+
+def test_a_learning_rate_change_keeps_the_past_exact() -> None:
+    tl = Timeline(new_session("xor"), checkpoint_every=4)
+    for _ in range(5):
+        tl.forward(Granularity.STEP)
+    before_change = {s: None for s in range(5)}
+    for s in before_change:
+        tl.go_to_step(s)
+        before_change[s] = values_of(tl)
+    tl.go_to_step(5)
+    tl.set_learning_rate(3.0)
+    assert tl.trace.lr == 3.0 and tl.step == 5
+    after_change = values_of(tl)
+    for _ in range(3):
+        tl.forward(Granularity.STEP)
+    tl.reset()  # back to the start: the old rate again
+    assert tl.step == 0 and tl.trace.lr == 1.0
+    for s, values in before_change.items():
+        tl.go_to_step(s)
+        np.testing.assert_array_equal(values_of(tl), values)
+    tl.go_to_step(5)  # and forward again: the new rate from step 5 on
+    assert tl.trace.lr == 3.0
+    np.testing.assert_array_equal(values_of(tl), after_change)
+
+
+def test_a_reopened_session_starts_where_it_was_saved(tmp_path) -> None:
+    from bpsim.model.session import load_session
+
+    tl = Timeline(new_session("xor"))
+    for _ in range(5):
+        tl.forward(Granularity.STEP)
+    tl.save(str(tmp_path / "s.json"), {})
+    reopened = Timeline(load_session(tmp_path / "s.json"))
+    assert reopened.step == 5 and reopened.first_step == 5 and reopened.at_beginning
+    reopened.backward(Granularity.FRAME)  # nothing before: stays, no error
+    reopened.backward(Granularity.EPOCH)
+    assert reopened.step == 5 and reopened.cursor == 0
+    reopened.forward(Granularity.STEP)
+    reopened.reset()
+    assert reopened.step == 5
+
+
+def test_thinning_keeps_the_first_and_the_shown_step() -> None:
+    tl = Timeline(new_session("xor"), checkpoint_every=1, max_checkpoints=16)
+    tl.train_for(0.05)
+    tl.open_next_step()
+    shown = tl.step
+    tl.train_for(0.05)
+    steps = sorted(tl._checkpoints)
+    assert steps[0] == 0 and shown in tl._checkpoints and len(steps) <= 17
+    gaps = np.diff(steps)
+    assert gaps.max() <= 4 * max(np.median(gaps), 1)  # evenly spread, no huge holes

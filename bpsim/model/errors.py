@@ -11,7 +11,12 @@ class DivergedError(BpsimError, FloatingPointError):
     """A training step would have made the loss or a parameter non-finite.
 
     The step was refused: the network keeps its last finite parameters.
+    ``reason`` says what went wrong in a few words ("the loss became inf").
     """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}: training diverged; the parameters were kept")
+        self.reason = reason
 
 
 class DataError(BpsimError, ValueError):

@@ -289,9 +289,9 @@ class Network:
             update = update * self._bias_mask
         new = self.params - update
         if not np.isfinite(loss):
-            raise DivergedError(f"the loss is {loss}: training diverged; parameters kept")
+            raise DivergedError(f"the loss became {loss}")
         if not np.isfinite(new).all():
-            raise DivergedError("an update would make a parameter non-finite; parameters kept")
+            raise DivergedError("an update would make a parameter infinite")
         self.params[...] = new
 
     def step(self, X: ArrayLike, Y: ArrayLike, lr: float) -> float:

@@ -63,6 +63,13 @@ class Optimizer:
         """The hyper-parameters, for session files."""
         return {"lr": self.lr}
 
+    def apply_settings(self, settings: Mapping[str, float]) -> None:
+        """Set hyper-parameters from :meth:`settings` (as a snapshot holds them)."""
+        for key, value in settings.items():
+            if key not in self.settings():
+                raise ValueError(f"{self.name} has no setting {key!r}")
+            setattr(self, key, float(value))
+
     def state(self) -> dict[str, Array | int]:
         """A copy of the internal state (moments, step count)."""
         return {}

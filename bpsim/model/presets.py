@@ -19,6 +19,7 @@ from bpsim.model.datasets import DATASETS, Dataset, dataset_parameters, make_dat
 from bpsim.model.network import Network
 
 OPTIMIZER_NAMES = ("sgd", "momentum", "adam")
+DEFAULT_PRESET = "mazur"  # what the app opens with
 OptimizerName = Literal["sgd", "momentum", "adam"]
 DatasetArg = int | float | str | None
 Matrix = tuple[tuple[float, ...], ...]

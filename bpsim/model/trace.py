@@ -41,7 +41,7 @@ def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
     if net.l1 or net.l2:
         loss += net._regularization()
     if not np.isfinite(loss):
-        raise DivergedError(f"the loss is {loss}: training diverged; parameters kept")
+        raise DivergedError(f"the loss became {loss}")
     deltas, grad = net.backward(zs, acts, Y)
     grad_w = [g.copy() for g in net._weight_views(grad)]
     grad_b = [g.copy() for g in net._bias_views(grad)]

@@ -28,6 +28,7 @@ class Snapshot:
     """Everything needed to put a trainer back where it was."""
 
     params: Array
+    optimizer_settings: Mapping[str, float]
     optimizer_state: Mapping[str, Array | int]
     rng_state: Mapping[str, Any]
     order: NDArray[np.intp]
@@ -106,10 +107,6 @@ class Trainer:
         start = self.position - len(idx)
         return cached[1][start : self.position], cached[2][start : self.position]
 
-    @property
-    def at_epoch_start(self) -> bool:
-        return self.position == 0 or self.position >= len(self.order)
-
     def train_step(self) -> float:
         """One update on the next mini-batch; returns its loss before the update.
 
@@ -147,15 +144,22 @@ class Trainer:
         """Run ``steps`` updates; returns their losses."""
         return np.array([self.train_step() for _ in range(steps)])
 
-    def train_for(self, seconds: float, max_steps: int = 1_000_000) -> Array:
+    def train_for(
+        self, seconds: float, max_steps: int = 1_000_000, out: list[float] | None = None
+    ) -> Array:
         """Run updates for about ``seconds`` (at least one); returns their losses.
 
+        Each loss is also appended to ``out`` as it comes, so that a caller
+        still has them when a :class:`DivergedError` cuts the run short.
         This is how the app trains between two repaints.
         """
         losses: list[float] = []
         deadline = time.perf_counter() + seconds
         while len(losses) < max_steps:
-            losses.append(self.train_step())
+            loss = self.train_step()
+            losses.append(loss)
+            if out is not None:
+                out.append(loss)
             if time.perf_counter() >= deadline:
                 break
         return np.array(losses)
@@ -170,9 +174,10 @@ class Trainer:
     def snapshot(self) -> Snapshot:
         return Snapshot(
             params=self.net.params.copy(),
+            optimizer_settings=self.optimizer.settings(),
             optimizer_state=self.optimizer.state(),
             rng_state=self.rng.bit_generator.state,
-            order=self.order.copy(),
+            order=self.order,  # replaced each epoch, never changed in place: share it
             position=self.position,
             step=self.step,
             epoch=self.epoch,
@@ -180,12 +185,13 @@ class Trainer:
 
     def restore(self, snap: Snapshot) -> None:
         self.net.set_params(snap.params)
+        self.optimizer.apply_settings(snap.optimizer_settings)
         if snap.optimizer_state:
             self.optimizer.load_state(snap.optimizer_state, self.net.params.size)
         else:
             self.optimizer.reset()
         self.rng.bit_generator.state = dict(snap.rng_state)
-        self.order = snap.order.copy()
+        self.order = snap.order
         self.position = snap.position
         self.step = snap.step
         self.epoch = snap.epoch

@@ -7,15 +7,17 @@ callback in :meth:`Controller._connect_callbacks`. It owns the app's timers
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
 from PySide6.QtWidgets import QApplication, QStyle
 
 from bpsim.model.errors import DivergedError
-from bpsim.model.presets import PRESETS
+from bpsim.model.presets import DEFAULT_PRESET, PRESETS
 from bpsim.model.session import Session, new_session
 from bpsim.model.training import evaluate
 from bpsim.scene import scene_from_network, scene_from_trace
@@ -29,6 +31,16 @@ if TYPE_CHECKING:
 TRAIN_SLICE = 0.035  # seconds of training between two repaints (~25 fps)
 MAX_TRANSITION_MS = 300
 FONT_STEP = 1.15
+
+
+def evaluate_session(session: Session) -> tuple[float, float | None, float | None]:
+    """Training loss, test loss and (for classification) accuracy, the test
+    set's when there is one, of the session's network as it stands."""
+    trainer = session.trainer
+    train = evaluate(trainer.net, trainer.X, trainer.Y)
+    test = None if session.test is None else evaluate(trainer.net, session.test.X, session.test.Y)
+    accuracy = (test or train).accuracy if session.dataset.task == "classification" else None
+    return train.loss, None if test is None else test.loss, accuracy
 
 
 class Controller(QObject):
@@ -52,6 +64,7 @@ class Controller(QObject):
         self._font_scale = 1.0
         self._base_point_size = window.font().pointSizeF()
         self._plotted_until = -1
+        self._shut_down = False
         self._last_loss = float("nan")
         self._train_started = 0.0
         self._train_steps = 0
@@ -59,7 +72,8 @@ class Controller(QObject):
         self.timeline: Timeline
         self._connect_callbacks()
         self.files = FileController(self)
-        self.load(session, session_path)
+        if not self.load(session, session_path):
+            self.load(new_session(DEFAULT_PRESET))
 
     # -- wiring --------------------------------------------------------------------
 
@@ -91,6 +105,7 @@ class Controller(QObject):
             action.triggered.connect(lambda _=False, n=name: self._on_preset(n))
         c.speed.valueChanged.connect(self._on_speed_changed)
         c.learning_rate.valueChanged.connect(self._on_learning_rate_changed)
+        c.learning_rate.editingFinished.connect(self.view.setFocus)  # arrows step again
         c.edge_mode.currentIndexChanged.connect(self._on_edge_mode_changed)
         c.granularity.currentIndexChanged.connect(lambda _: self.w.network_view.setFocus())
         self._play_timer.timeout.connect(self._on_play_tick)
@@ -100,28 +115,40 @@ class Controller(QObject):
 
     # -- sessions --------------------------------------------------------------------
 
-    def load(self, session: Session, path: str | None = None) -> None:
-        """Show ``session`` from its current step on."""
+    def load(self, session: Session, path: str | None = None) -> bool:
+        """Show ``session`` from its current step on. If its first step
+        cannot be computed (it diverges), say so and keep what was shown."""
         self._stop_motion()
+        start_step, start = session.trainer.step, evaluate_session(session)
+        try:
+            timeline = Timeline(session)
+        except DivergedError as exc:
+            dialogs.warn(self.w, "Cannot open this session", f"Its first step diverges: {exc}.")
+            return False
+        self.timeline = timeline
         self.plot.clear()
         self._plotted_until = -1
-        self._record_progress(session)
-        self.timeline = Timeline(session)
+        self._plot_point(start_step, start)
         self.session_path = path
         preset = session.settings.get("preset")
         title = Path(path).name if path else PRESETS[str(preset)].title if preset in PRESETS else ""
         self.w.setWindowTitle(f"{title} — bpsim" if title else "bpsim")
         description = PRESETS[str(preset)].description if preset in PRESETS else ""
         self.controls.description.setText(description or session.dataset.description)
-        lr = self.controls.learning_rate
-        lr.blockSignals(True)
-        lr.setValue(session.trainer.optimizer.lr)
-        lr.blockSignals(False)
-        frame = session.settings.get("frame")
-        if isinstance(frame, int):
-            self.timeline.seek(frame)
+        self._apply_saved_settings(session.settings)
         self._apply_x_unit()
         self.refresh()
+        return True
+
+    def _apply_saved_settings(self, settings: dict[str, str | int | float | bool | None]) -> None:
+        granularity = self.controls.granularity.findData(settings.get("granularity"))
+        if granularity >= 0:
+            self.controls.granularity.setCurrentIndex(granularity)
+        if settings.get("edge_mode") in ("weights", "gradients"):
+            self.a["gradient_mode"].setChecked(settings["edge_mode"] == "gradients")
+        frame = settings.get("frame")
+        if isinstance(frame, int) and not isinstance(frame, bool):
+            self.timeline.seek(frame)
 
     def _on_preset(self, name: str) -> None:
         self.load(new_session(name))
@@ -169,6 +196,9 @@ class Controller(QObject):
     def _on_prev(self) -> None:
         if self.a["play"].isChecked():
             self.a["play"].setChecked(False)
+        if self.timeline.at_beginning:
+            self.w.statusBar().showMessage("This is where the session starts.", 3000)
+            return
         self._move(forward=False)
 
     def _on_start(self) -> None:
@@ -227,9 +257,15 @@ class Controller(QObject):
         self.refresh()
 
     def _on_train_tick(self) -> None:
+        first = self.timeline.trainer.step
+        losses: list[float] = []
         try:
-            self._train_steps += self.timeline.train_for(TRAIN_SLICE)
+            self._train_steps += self.timeline.train_for(TRAIN_SLICE, out=losses)
         except DivergedError as exc:
+            # Show the run up to the blow-up: each step's loss before its update.
+            steps = np.arange(first, first + len(losses))
+            self.plot.append_many(steps, np.array(losses))
+            self._plotted_until = max(self._plotted_until, first + len(losses) - 1)
             self._diverged(exc)
             return
         trainer = self.timeline.trainer
@@ -244,14 +280,20 @@ class Controller(QObject):
         self._update_status(training_rate=rate)
 
     def _diverged(self, exc: DivergedError) -> None:
+        """Training diverged: plot where it went, show the last good step."""
         self._stop_motion()
+        tl = self.timeline
+        failed = tl.trainer.step
+        self._record_progress(tl.session)
+        with contextlib.suppress(DivergedError):  # else the last good step stays shown
+            tl.go_to_step(failed - 1, at_end=True)
+        self.refresh()
         message = (
-            f"Training diverged at step {self.timeline.trainer.step}: {exc}. "
-            "Lower the learning rate and go on, or step back in time."
+            f"Training diverged at step {failed}: {exc.reason}. "
+            "Lower the learning rate to go on from here, or step back in time."
         )
-        self.card.set_frame(None)
         self.card.set_idle_text(message)
-        self.w.statusBar().showMessage(message, 15000)
+        self.w.statusBar().showMessage(message, 20000)
 
     def _stop_motion(self) -> None:
         for name in ("play", "train"):
@@ -271,17 +313,14 @@ class Controller(QObject):
 
     def _record_progress(self, session: Session) -> None:
         """Plot the loss at the trainer's current step if it is new."""
-        trainer = session.trainer
-        if trainer.step <= self._plotted_until:
-            return
-        train = evaluate(trainer.net, trainer.X, trainer.Y)
-        test = None
-        if session.test is not None:
-            test = evaluate(trainer.net, session.test.X, session.test.Y)
-        accuracy = (test or train).accuracy if session.dataset.task == "classification" else None
-        self.plot.append(trainer.step, train.loss, None if test is None else test.loss, accuracy)
-        self._plotted_until = trainer.step
-        self._last_loss = train.loss
+        if session.trainer.step > self._plotted_until:
+            self._plot_point(session.trainer.step, evaluate_session(session))
+
+    def _plot_point(self, step: int, point: tuple[float, float | None, float | None]) -> None:
+        train, test, accuracy = point
+        self.plot.append(step, train, test, accuracy)
+        self._plotted_until = step
+        self._last_loss = train
 
     def refresh(self) -> None:
         """Show the timeline's current frame everywhere."""
@@ -308,7 +347,12 @@ class Controller(QObject):
             return
         w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")
         w.frame_label.setText(f"Frame {tl.cursor + 1} of {len(tl.trace)} · {tl.frame.label}")
-        w.loss_label.setText(f"Loss {tl.trace.loss:.4g}")
+        w.loss_label.setText(f"Batch loss {tl.trace.loss:.4g}")
+        lr = self.controls.learning_rate
+        if lr.value() != tl.trainer.optimizer.lr:  # stepping back may restore another rate
+            lr.blockSignals(True)
+            lr.setValue(tl.trainer.optimizer.lr)
+            lr.blockSignals(False)
 
     # -- view settings ----------------------------------------------------------------
 
@@ -331,9 +375,9 @@ class Controller(QObject):
             self.plot.set_x_unit("step")
 
     def _on_fullscreen_toggled(self, on: bool) -> None:
-        if on:
+        if on and not self.w.isFullScreen():
             self.w.showFullScreen()
-        else:
+        elif not on and self.w.isFullScreen():
             self.w.showNormal()
 
     def set_font_scale(self, scale: float) -> None:
@@ -347,10 +391,14 @@ class Controller(QObject):
 
     def _on_learning_rate_changed(self, lr: float) -> None:
         self._stop_motion()
-        self.timeline.trainer.optimizer.lr = float(lr)
-        self.timeline.settings_changed()
-        self.plot.truncate_after(self.timeline.step)
-        self._plotted_until = min(self._plotted_until, self.timeline.step)
+        tl = self.timeline
+        try:
+            tl.set_learning_rate(lr)
+        except DivergedError as exc:
+            self._diverged(exc)
+            return
+        self.plot.truncate_after(tl.step)
+        self._plotted_until = min(self._plotted_until, tl.step)
         self.refresh()
 
     # -- preferences and closing --------------------------------------------------
@@ -376,6 +424,9 @@ class Controller(QObject):
 
     def shutdown(self) -> None:
         """Stop every timer and animation and disconnect them (on close)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._stop_motion()
         self._transition.stop()
         for timer in self.timers():

@@ -85,6 +85,8 @@ class FileController(QObject):
             self.save(path)
 
     def save(self, path: str) -> None:
+        if self.c.a["train"].isChecked():
+            self.c.a["train"].setChecked(False)  # pause on a step: that is what is saved
         try:
             self.c.timeline.save(path, self._settings_to_save())
         except BpsimError as exc:

@@ -6,16 +6,18 @@ moves through time, trains and reacts to the actions created here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSlider,
     QToolBar,
     QWidget,
@@ -58,6 +60,7 @@ class ControlsPanel(QWidget):
         self.learning_rate.setRange(0.0001, 100.0)
         self.learning_rate.setSingleStep(0.05)
         self.learning_rate.setToolTip("Learning rate η; a change applies from the current step on")
+        self.learning_rate.setKeyboardTracking(False)  # apply when typing is done
         self.edge_mode = QComboBox()
         self.edge_mode.addItem("|weight|", "weights")
         self.edge_mode.addItem("|gradient|", "gradients")
@@ -94,7 +97,12 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel()
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        self.formula_dock = self._dock("Formula", "formula", self.formula_card, bottom)
+        # The card scrolls rather than grow: large type must not squeeze the network.
+        card_scroll = QScrollArea()
+        card_scroll.setWidget(self.formula_card)
+        card_scroll.setWidgetResizable(True)
+        card_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.formula_dock = self._dock("Formula", "formula", card_scroll, bottom)
         self.loss_dock = self._dock("Loss", "loss", self.loss_plot, right)
         self.controls_dock = self._dock("Controls", "controls", self.controls, right)
         self.preset_menu = self.menuBar().addMenu("&File").addMenu("&New from Preset")
@@ -199,6 +207,17 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.controller.save_preferences(settings)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.actions_by_name["fullscreen"].setChecked(self.isFullScreen())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self.showNormal()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
