@@ -55,7 +55,6 @@ def test_every_preset_builds_a_matching_network_and_data_set(name: str) -> None:
     net, data = build_preset(name)
     assert net.sizes == preset.sizes
     assert (data.n_features, data.n_outputs) == (net.sizes[0], net.sizes[-1])
-    assert 0 <= preset.sample < data.n_samples
     assert net.loss_name == preset.loss and net.train_biases == preset.train_biases
     if preset.standardize:
         np.testing.assert_allclose(data.X.mean(axis=0), 0.0, atol=1e-12)
@@ -73,7 +72,7 @@ def test_building_twice_gives_the_same_network_and_data(name: str) -> None:
 def test_mazur_reproduces_the_worked_example() -> None:
     net, data = build_preset("mazur")
     assert data.X.tolist() == [[0.05, 0.10]] and data.Y.tolist() == [[0.01, 0.99]]
-    out = net.forward(data.X[[get_preset("mazur").sample]])
+    out = net.forward(data.X[[0]])
     assert out[0, 0] == pytest.approx(0.75136507, abs=5e-9)
     assert out[0, 1] == pytest.approx(0.772928465, abs=5e-10)
     assert net.loss(data.X, data.Y) == pytest.approx(0.298371109, abs=5e-10)
@@ -157,7 +156,6 @@ BASE = {
         ),
         ({"lr": 0.0}, "learning rate must be positive"),
         ({"batch_size": 0}, "batch size"),
-        ({"sample": -1}, "sample index"),
         ({"weights": (((1.0, 2.0),), ((1.0,), (2.0,)))}, "weights of shapes"),
         ({"biases": ((0.0,), (0.0,))}, "biases of shapes"),
     ],
@@ -170,8 +168,6 @@ def test_invalid_presets_are_refused(changes: dict[str, object], message: str) -
 def test_build_checks_the_data_fits_the_network() -> None:
     with pytest.raises(ValueError, match="the data have 2 inputs and 1 outputs, the network 3"):
         build_preset(Preset(**{**BASE, "sizes": (3, 2, 1)}))  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="sample 4 is beyond the data set"):
-        build_preset(Preset(**{**BASE, "sample": 4}))  # type: ignore[arg-type]
 
 
 def test_explicit_parameters_are_set() -> None:

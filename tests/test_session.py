@@ -86,6 +86,8 @@ def corrupt(path: Path, change) -> Path:
         (lambda d: d["dataset"].update(X=[[1.0]]), "not a usable"),
         (lambda d: d["settings"].update(x={"nested": 1}), "plain value"),
         (lambda d: d["network"].update(l2=True), "must be a number"),
+        (lambda d: d["network"].update(sizes=[2, 10**6, 10**6, 2]), "bpsim handles"),
+        (lambda d: d["network"].update(sizes=[2, 0, 2]), "whole numbers of units"),
     ],
 )
 def test_malformed_files_give_one_clear_error(saved: Path, change, message: str) -> None:

@@ -36,7 +36,6 @@ class Preset:
     ``batch_size=None`` means the whole data set. ``weights`` and ``biases``,
     when given, replace the initial parameters: ``weights[l][i][j]`` is the
     weight from unit ``i`` of layer ``l`` to unit ``j`` of layer ``l + 1``.
-    ``sample`` is the index of the sample the step-by-step trace starts with.
     """
 
     name: str
@@ -58,7 +57,6 @@ class Preset:
     standardize: bool = False
     weights: tuple[Matrix, ...] | None = None
     biases: Matrix | None = None
-    sample: int = 0
 
     def __post_init__(self) -> None:
         where = f"preset {self.name!r}"
@@ -80,8 +78,6 @@ class Preset:
             raise ValueError(f"{where}: the learning rate must be positive")
         if self.batch_size is not None and self.batch_size < 1:
             raise ValueError(f"{where}: the batch size must be at least 1")
-        if self.sample < 0:
-            raise ValueError(f"{where}: the sample index must not be negative")
         shapes = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
         if self.weights is not None:
             got = [np.shape(w) for w in self.weights]
@@ -128,8 +124,6 @@ def build_preset(preset: Preset | str) -> tuple[Network, Dataset]:
             f"preset {p.name!r}: the data have {data.n_features} inputs and "
             f"{data.n_outputs} outputs, the network {p.sizes[0]} and {p.sizes[-1]}"
         )
-    if p.sample >= data.n_samples:
-        raise ValueError(f"preset {p.name!r}: sample {p.sample} is beyond the data set")
     return net, data
 
 

@@ -10,6 +10,7 @@ anything is built from it; whatever is wrong is reported as one
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from bpsim.model.presets import Preset, build_preset, get_preset
 from bpsim.model.training import Trainer
 
 FORMAT = "bpsim-session"
+MAX_PARAMETERS = 10_000_000  # a file asking for more is not a teaching session
 SCHEMA_VERSION = 1
 SettingValue = str | int | float | bool | None
 
@@ -86,7 +88,7 @@ def new_session(preset: Preset | str) -> Session:
     optimizer = make_optimizer(p.optimizer, lr=p.lr)
     batch = p.batch_size or data.n_samples
     trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=p.seed)
-    return Session(trainer, data, {"preset": p.name, "sample": p.sample}, test)
+    return Session(trainer, data, {"preset": p.name}, test)
 
 
 # -- writing --------------------------------------------------------------------
@@ -228,7 +230,14 @@ def _build(doc: Any) -> Session:
         raise _InvalidError(f"unknown schema version {version}")
 
     nd = _get(doc, "network", dict, "file")
-    sizes = [int(s) for s in _get(nd, "sizes", list, "network")]
+    sizes = _get(nd, "sizes", list, "network")
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
+        raise _InvalidError("network.sizes must be whole numbers of units, 1 or more")
+    n_params = sum(a * b + b for a, b in itertools.pairwise(sizes))
+    if n_params > MAX_PARAMETERS:
+        raise _InvalidError(
+            f"the network has {n_params:,} parameters; bpsim handles {MAX_PARAMETERS:,}"
+        )
     seed = nd.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise _InvalidError("network.seed must be an integer or null")
