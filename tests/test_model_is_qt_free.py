@@ -21,6 +21,8 @@ MODEL_TESTS = [
     "tests/test_datasets.py",
     "tests/test_csvdata.py",
     "tests/test_presets.py",
+    "tests/test_setup.py",
+    "tests/test_boundary.py",
 ]
 
 BLOCKER = """
