@@ -3,6 +3,8 @@ on data (the frame the timeline is at, what an edge shows, the plotted points)."
 
 from __future__ import annotations
 
+import dataclasses
+
 import imageio.v3 as iio
 import numpy as np
 import pytest
@@ -245,3 +247,17 @@ def test_divergence_is_shown_and_recoverable(qtbot) -> None:
     qtbot.waitUntil(lambda: tl.trainer.step > shown + 100, timeout=10000)
     press(qtbot, window, Qt.Key.Key_T)
     assert np.isfinite(tl.trace.loss) and not any(t.isActive() for t in controller.timers())
+
+
+def test_network_settings_rebuild_the_network(qtbot, window: MainWindow, monkeypatch) -> None:
+    from bpsim.model.setup import rebuild, setup_of
+    from bpsim.ui import network_dialog
+
+    def fake_edit(parent, session):
+        return rebuild(session, dataclasses.replace(setup_of(session), hidden=(3, 3)))
+
+    monkeypatch.setattr(network_dialog, "edit_network", fake_edit)
+    window.actions_by_name["network_settings"].trigger()
+    tl = window.controller.timeline
+    assert tl.trainer.net.sizes == (2, 3, 3, 2) and tl.step == 0 and tl.cursor == 0
+    assert window.network_view.scene().sizes == (2, 3, 3, 2)

@@ -43,6 +43,7 @@ SPECS = [
     ActionSpec("train", "&Train Continuously", "Train as fast as possible; press again to pause (T)", ("T",), SP.SP_BrowserReload, checkable=True),
     ActionSpec("finer", "Finer Steps", "Step by a smaller unit: operation, unit, layer… (Down)", ("Down",)),
     ActionSpec("coarser", "Coarser Steps", "Step by a larger unit: … pass, training step, epoch (Up)", ("Up",)),
+    ActionSpec("network_settings", "&Network and Training…", "Change the architecture, activations, loss, optimizer, batch size… (Ctrl+Shift+N)", ("Ctrl+Shift+N",)),
     ActionSpec("reset", "&Reset", "Start this session over from its first step", ("Ctrl+R",)),
     ActionSpec("faster", "Faster", "Play faster (])", ("]",)),
     ActionSpec("slower", "Slower", "Play slower ([)", ("[",)),

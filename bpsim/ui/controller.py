@@ -86,6 +86,7 @@ class Controller(QObject):
         a["play"].toggled.connect(self._on_play_toggled)
         a["train"].toggled.connect(self._on_train_toggled)
         a["reset"].triggered.connect(self._on_reset)
+        a["network_settings"].triggered.connect(self._on_network_settings)
         a["finer"].triggered.connect(lambda: self._shift_granularity(-1))
         a["coarser"].triggered.connect(lambda: self._shift_granularity(+1))
         a["faster"].triggered.connect(lambda: c.speed.setValue(c.speed.value() + 1))
@@ -132,6 +133,7 @@ class Controller(QObject):
         self.session_path = path
         preset = session.settings.get("preset")
         title = Path(path).name if path else PRESETS[str(preset)].title if preset in PRESETS else ""
+        title = title or str(session.settings.get("source") or "")
         self.w.setWindowTitle(f"{title} — bpsim" if title else "bpsim")
         description = PRESETS[str(preset)].description if preset in PRESETS else ""
         self.controls.description.setText(description or session.dataset.description)
@@ -152,6 +154,14 @@ class Controller(QObject):
 
     def _on_preset(self, name: str) -> None:
         self.load(new_session(name))
+
+    def _on_network_settings(self) -> None:
+        from bpsim.ui.network_dialog import edit_network
+
+        self._stop_motion()
+        session = edit_network(self.w, self.timeline.session)
+        if session is not None:
+            self.load(session)
 
     def _on_reset(self) -> None:
         self._stop_motion()

@@ -37,7 +37,7 @@ FILE_MENU += (None, "quit")
 VIEW_MENU = ("fullscreen", None, "zoom_in", "zoom_out", "zoom_reset", None)
 VIEW_MENU += ("gradient_mode", "log_loss", "loss_epochs")
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
-SIMULATION_MENU += ("faster", "slower", None, "train", "reset")
+SIMULATION_MENU += ("faster", "slower", None, "train", "reset", None, "network_settings")
 
 
 class ControlsPanel(QWidget):
