@@ -17,6 +17,7 @@ draws them.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -262,7 +263,7 @@ class BoundedSeries:
         if not keep(self._first[0]):
             self.clear()
             return
-        side = "right" if keep_equal else "left"
+        side: Literal["left", "right"] = "right" if keep_equal else "left"
         self._n = int(np.searchsorted(self._x[: self._n], x, side=side))
         pending = self._pending_points()
         kept = [p for p in pending if keep(p[0])]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextDocument
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from bpsim.model import Network
 from bpsim.model.frames import Frame, FrameKind, Phase, Trace
@@ -246,3 +246,113 @@ def test_screenshot(card: FormulaCard, trace: Trace, label: str, dark: bool) -> 
     assert bar == phase_color(frame.phase, dark=dark)
     inside = image.pixelColor(590, 240)
     assert (inside.lightness() < 100) == dark
+
+
+# -- mini-batches ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def xor_trace() -> Trace:
+    from bpsim.model.session import new_session
+    from bpsim.timeline import Timeline
+
+    trace = Timeline(new_session("xor")).trace
+    assert trace.X.shape[0] == 4  # the xor preset trains on a batch of four
+    return trace
+
+
+def test_mini_batch_title_says_the_sample_once(card: FormulaCard, xor_trace: Trace) -> None:
+    for frame in xor_trace.frames:
+        card.set_frame(frame, step=1, total_frames=len(xor_trace), n_samples=4)
+        title = " ".join(plain(card.title.text()).split())
+        assert title.count("sample") == 1 or frame.sample is None, title
+        if frame.sample is not None:
+            assert f"sample {frame.sample + 1} of 4" in title
+            assert "whole batch" not in title
+        else:  # the batch loss, the mean gradients, every update
+            assert "whole batch" in title and "sample" not in title
+    first = xor_trace.frames
+    card.set_frame(first[0], n_samples=4)  # labelled "sample 1"
+    assert " ".join(plain(card.title.text()).split()) == (
+        "Forward pass · sample 1 of 4 · inputs and targets"
+    )
+    loss = next(f for f in first if f.kind == FrameKind.LOSS and f.sample == 1)
+    card.set_frame(loss, n_samples=4)  # labelled "E (sample 2)"
+    assert " ".join(plain(card.title.text()).split()) == "Loss · sample 2 of 4 · total error"
+    share = next(f for f in first if f.kind == FrameKind.WEIGHT_CONTRIBUTION and f.sample == 2)
+    card.set_frame(share, n_samples=4)  # labelled "∂E/∂w7 (sample 3)"
+    title = " ".join(plain(card.title.text()).split())
+    assert title.startswith("Backward pass · sample 3 of 4 · gradient share · ∂E/∂w")
+    assert title.count("sample") == 1
+
+
+def test_without_a_batch_size_the_title_is_as_before(card: FormulaCard, xor_trace: Trace) -> None:
+    card.set_frame(xor_trace.frames[0])  # callers that do not pass n_samples
+    assert " ".join(plain(card.title.text()).split()) == (
+        "Forward pass · sample 1 · inputs and targets"
+    )
+    update = xor_trace.frames[-1]
+    assert update.sample is None
+    card.set_frame(update)
+    assert "whole batch" not in plain(card.title.text())
+    card.set_frame(update, n_samples=1)  # one sample: nothing to say
+    assert "whole batch" not in plain(card.title.text())
+    card.set_frame(update, n_samples=4)
+    assert "whole batch" in plain(card.title.text())
+
+
+@pytest.mark.parametrize(("scale", "width"), [(1.0, 700), (2.0, 700), (2.0, 1100)])
+def test_height_is_stable_in_a_scroll_area(
+    qtbot,  # type: ignore[no-untyped-def]
+    xor_trace: Trace,
+    scale: float,
+    width: int,
+) -> None:
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    area.setWidgetResizable(True)
+    card = FormulaCard()
+    card.set_font_scale(scale)
+    area.setWidget(card)
+    area.resize(width, 160)  # less than the card needs: it scrolls
+    area.show()
+    heights = set()
+    for frame in [*xor_trace.frames, None]:
+        card.set_frame(frame, step=1, total_frames=len(xor_trace), n_samples=4)
+        QApplication.processEvents()
+        heights.add(card.height())
+    assert len(heights) == 1
+    assert card.height() == card.heightForWidth(card.width()) > area.viewport().height()
+    assert card.width() == area.viewport().width()  # no horizontal scrolling
+    vbar = area.verticalScrollBar()
+    assert vbar.isVisible() and vbar.maximum() == card.height() - area.viewport().height()
+    # the scroll area, not the card, decides how much room the formula takes
+    assert area.minimumSizeHint().height() < 100
+    assert card.minimumSizeHint().height() <= card.sizeHint().height()
+    assert card.minimumSizeHint().width() < card.sizeHint().width()
+
+
+def test_a_long_formula_shrinks_to_keep_the_height(card: FormulaCard, trace: Trace) -> None:
+    frame = by_label(trace, "net_h1")
+    card.set_frame(frame)
+    height = card.heightForWidth(card.width())
+    nominal = card.substituted.font().pointSizeF()
+    terms = " + ".join(f"0.{k:04d}·0.{k + 1:04d}" for k in range(1, 9))
+    card.set_frame(replace(frame, substituted=f"{terms} = 0.1234"))
+    assert card.heightForWidth(card.width()) == height
+    assert card.substituted.font().pointSizeF() < nominal
+    assert "<b>0.1234</b>" in card.substituted.text()
+    card.set_frame(frame)  # and grows back
+    assert card.substituted.font().pointSizeF() == nominal
+
+
+def test_many_values_are_summarised_to_fit(card: FormulaCard, trace: Trace) -> None:
+    frame = by_label(trace, "net_h1")
+    card.set_frame(frame)
+    height = card.heightForWidth(card.width())
+    many = tuple((f"w{k}", -0.123456 * k) for k in range(1, 40))
+    card.set_frame(replace(frame, inputs=many))
+    assert card.heightForWidth(card.width()) == height
+    shown = plain(card.inputs.text())
+    assert "more (hover)" in shown and "w39" not in shown
+    assert "w39" in plain(card.inputs.toolTip())  # every value on hover

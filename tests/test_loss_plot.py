@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetricsF, QPalette
 
 from bpsim.history import BoundedSeries
 from bpsim.ui.loss_plot import DARK_COLORS, LIGHT_COLORS, LossPlot
+from bpsim.ui.plot_axes import nice_ceil, nice_ticks
 
 SHOTS = Path("/tmp/cards")
 
@@ -325,3 +326,148 @@ def test_screenshot(plot: LossPlot, log: bool, dark: bool) -> None:
     assert _has_color(image, colors["train"]) and _has_color(image, colors["test"])
     background = image.pixelColor(450, 200 if log else 100)
     assert (background.lightness() < 100) == dark
+
+
+# -- ticks ------------------------------------------------------------------------
+
+
+def _shown_ticks(plot: LossPlot, side: str) -> list[tuple[float | None, list[float]]]:
+    """The tick levels the axis draws for the current view, as (spacing, values)."""
+    axis = plot.plot_item.getAxis(side)
+    view = plot.plot_item.vb
+    (x0, x1), (y0, y1) = view.viewRange()
+    lo, hi = (x0, x1) if side == "bottom" else (y0, y1)
+    pixels = view.width() if side == "bottom" else view.height()
+    return list(axis.tickValues(lo, hi, pixels))
+
+
+def test_few_steps_get_whole_step_ticks(plot: LossPlot) -> None:
+    plot.show()
+    for step in (1, 2, 3):
+        plot.append(step, 0.7 - 0.1 * step)
+    plot.refresh()
+    plot.grab()
+    levels = _shown_ticks(plot, "bottom")
+    values = [v for _, vs in levels for v in vs]
+    assert values and all(v == round(v) for v in values)  # no 1.5, no 0.2
+    assert all(spacing is not None and spacing >= 1 for spacing, _ in levels)
+    assert sorted(values) == [1.0, 2.0, 3.0]
+    axis = plot.plot_item.getAxis("bottom")
+    spacing, major = levels[0]
+    assert axis.tickStrings(major, axis.scale, spacing) == ["1", "2", "3"]
+    # zoomed far in: still a tick a step at most, none between 1 and 2
+    zoomed = axis.tickValues(0.8, 2.2, 800)
+    assert all(s >= 1 for s, _ in zoomed) and [v for _, vs in zoomed for v in vs] == [1.0, 2.0]
+
+
+def test_many_steps_keep_round_ticks(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(1, 5001), np.linspace(1, 0.1, 5000))
+    plot.refresh()
+    plot.grab()
+    spacing, values = _shown_ticks(plot, "bottom")[0]
+    assert spacing in (500, 1000, 2000) and 0 in values and 5000 in values
+
+
+def test_epoch_ticks_are_fractional_only_within_few_epochs(plot: LossPlot) -> None:
+    axis = plot.plot_item.getAxis("bottom")
+    plot.set_x_unit("epoch", steps_per_epoch=4)
+    # 3 epochs on a wide axis: half epochs (two steps), never a fraction of a step
+    (spacing, values), *_ = axis.tickValues(1, 12, 600)
+    assert spacing == 2 and axis.tickStrings(values, axis.scale, spacing)[:2] == ["0.5", "1.0"]
+    # many epochs: whole epochs
+    for spacing, values in axis.tickValues(0, 4_000, 600):
+        assert spacing * axis.scale >= 1 and all(
+            v * axis.scale == round(v * axis.scale) for v in values
+        )
+    plot.set_x_unit("epoch", steps_per_epoch=1)  # full batch: an epoch is a step
+    assert all(s >= 1 for s, _ in axis.tickValues(1, 3, 600))
+
+
+def test_log_axis_is_labelled_within_a_decade(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(1, 41), np.linspace(0.298, 0.291, 40))
+    plot.set_log_y(True)
+    plot.refresh()
+    image = plot.grab().toImage()
+    image.save(str(SHOTS / "loss_plot_log_narrow.png"))
+    axis = plot.plot_item.getAxis("left")
+    (y0, y1) = plot.plot_item.vb.viewRange()[1]
+    (spacing, major), *_ = _shown_ticks(plot, "left")
+    values = [10.0**v for v in major]
+    assert 2 <= len(values) <= 4
+    assert all(10.0**y0 <= v <= 10.0**y1 for v in values)
+    labels = axis.tickStrings(major, 1.0, spacing)
+    assert all(label and len(label) <= 5 for label in labels)  # "0.292", nicely rounded
+    assert [float(label) for label in labels] == pytest.approx(values, rel=1e-9)
+    assert len(set(labels)) == len(labels)
+
+
+def test_log_axis_across_decades_keeps_powers_of_ten(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(1, 101), np.geomspace(1, 1e-3, 100))
+    plot.set_log_y(True)
+    plot.refresh()
+    plot.grab()
+    axis = plot.plot_item.getAxis("left")
+    spacing, major = _shown_ticks(plot, "left")[0]
+    labels = axis.tickStrings(major, 1.0, spacing)
+    assert {"1", "0.1", "0.01", "0.001"} <= set(labels)
+    assert axis.tickStrings([-5.0, np.log10(2e-5), 4.0], 1.0, 1.0) == ["10⁻⁵", "2·10⁻⁵", "10⁴"]
+
+
+def test_accuracy_is_test_accuracy_when_there_is_a_test_set(plot: LossPlot) -> None:
+    plot.append(1, 0.5, accuracy=0.5)
+    plot.refresh()
+    assert "accuracy" in plot._status.text() and "test&nbsp;accuracy" not in plot._status.text()
+    plot.append(2, 0.4, test_loss=0.45, accuracy=0.93)
+    plot.refresh()
+    assert "test&nbsp;accuracy&nbsp;<b>93.0%</b>" in plot._status.text()
+    assert plot.series_label("accuracy") == "test accuracy"
+    plot.clear()
+    plot.append(1, 0.5, accuracy=0.5)
+    plot.refresh()
+    assert plot.series_label("accuracy") == "accuracy"
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "count", "expected"),
+    [
+        (0.291, 0.298, 4, [0.292, 0.294, 0.296, 0.298]),
+        (0.25, 0.45, 4, [0.3, 0.4]),
+        (0.95, 1.05, 3, [0.95, 1.0, 1.05]),
+        (0.9, 1.1, 3, [0.9, 1.0, 1.1]),
+    ],
+)
+def test_nice_ticks(lo: float, hi: float, count: int, expected: list[float]) -> None:
+    _, values = nice_ticks(lo, hi, count)
+    assert values == pytest.approx(expected)
+    assert len(values) <= count
+
+
+def test_nice_ceil() -> None:
+    assert [nice_ceil(v) for v in (1.0, 0.25, 1 / 3, 0.01, 3.0, 7.0)] == pytest.approx(
+        [1.0, 0.5, 0.5, 0.01, 5.0, 10.0]
+    )
+
+
+def test_log_labels_do_not_overlap(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(1, 2001), np.geomspace(1, 0.02, 2000))
+    plot.set_log_y(True)
+    plot.refresh()
+    plot.grab()
+    axis = plot.plot_item.getAxis("left")
+    y0, y1 = plot.plot_item.vb.viewRange()[1]
+    pixels = plot.plot_item.vb.height()
+    labelled = sorted(
+        value
+        for spacing, values in _shown_ticks(plot, "left")
+        for value, label in zip(values, axis.tickStrings(values, 1.0, spacing), strict=True)
+        if label
+    )
+    labels = {axis.tickStrings([v], 1.0, 1.0)[0] for v in labelled}
+    assert {"1", "0.1", "0.05", "0.2"} <= labels  # powers of ten and some multiples
+    gaps = np.diff(labelled) / (y1 - y0) * pixels
+    line = QFontMetricsF(axis.style["tickFont"]).height()
+    assert gaps.min() >= line

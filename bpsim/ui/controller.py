@@ -340,7 +340,9 @@ class Controller(QObject):
             tl.trace, tl.cursor, activation_names=net.activation_names, mode=self.edge_mode()
         )
         self.view.set_scene(scene)
-        self.card.set_frame(tl.frame, step=tl.step, total_frames=len(tl.trace))
+        self.card.set_frame(
+            tl.frame, step=tl.step, total_frames=len(tl.trace), n_samples=len(tl.trace.X)
+        )
         self._record_progress(tl.session)
         self.plot.set_current_step(tl.step)
         self.plot.refresh()

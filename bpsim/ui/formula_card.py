@@ -1,9 +1,12 @@
 """The formula card: the current frame's rule, with the numbers plugged in.
 
-The card shows a title line (phase, layer, what is computed, the sample of a
-mini-batch), the symbolic formula in large type, the same formula with the
-numbers substituted and the result in bold, and the named values the
-computation reads (full precision in the tooltip). Names such as ``net_h1``,
+The card shows a title line (phase; in a mini-batch "sample 2 of 4" or "whole
+batch"; layer; what is computed), the symbolic formula in large type, the same
+formula with the numbers substituted and the result in bold, and the named
+values the computation reads (full precision in the tooltip). Each row keeps
+the lines reserved for it, so the card's height depends only on its width and
+the font scale: a formula too long for its lines is set smaller (down to 60 %),
+and values that do not fit are summarised. Names such as ``net_h1``,
 ``δ_o1`` or ``w5`` are set with subscripts; everything else is HTML-escaped.
 
 Phases are colour-coded with the network view's accents (:mod:`bpsim.ui.colors`,
@@ -28,12 +31,14 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 from bpsim.model.frames import Frame, FrameKind, Phase
 from bpsim.model.notation import fmt
 from bpsim.ui.colors import DARK, LIGHT
+from bpsim.ui.rich_text import formula_html, readable, words
 
 IDLE_TEXT = "Press → to step through one training step"
 
@@ -63,82 +68,23 @@ KIND_TITLES = {
     FrameKind.BIAS_UPDATE: "bias update",
 }
 
-# lines reserved per row: the card keeps its height while stepping
+# lines reserved per row: the card keeps its height while stepping (a narrow
+# card gives the title up to three lines)
 TITLE_LINES, FORMULA_LINES, NUMBER_LINES, INPUT_LINES = 1, 2, 2, 2
 MAX_INPUTS_SHOWN = 12  # more are summarised ("and 13 more"), all in the tooltip
+FIT_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # font sizes tried for a long formula, largest first
+# the widest usual title and position: narrower cards give the title two lines
+LONG_TITLE = "Backward pass · sample 16 of 16 · gradient share · ∂E/∂w12"
+LONG_POSITION = "step 1000 · frame 100 / 139"
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
-# A name: letters (each perhaps with combining marks, as in m̂), then an
-# optional number and optional "_part"s, not glued to a preceding letter,
-# digit, "_" or "." (so "1.2e−5" keeps its "e"). A caret before a name
-# ("e^net_o1"), a number or a parenthesised group makes it a superscript.
-_MARKS = "\u0300-\u036f"
-_TOKEN = re.compile(
-    rf"\^(?P<power>\([^()]*\)|[−-]?\d[\d.]*(?:e[−-]?\d+)?)"
-    rf"|(?P<caret>\^)?(?<![\w.{_MARKS}])(?P<base>(?:[^\W\d_][{_MARKS}]*)+)(?P<number>\d*)"
-    r"(?P<parts>(?:_[^\W_]+)*)"
-)
-_HAS_MARK = re.compile(f"[{_MARKS}]")
+_SAMPLE = re.compile(r"sample \d+")
+_SAMPLE_SUFFIX = re.compile(r"\s*\(sample \d+\)$")
 
 
 def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
     """The accent colour of a phase on a light or dark background."""
     return QColor((PHASE_COLORS_DARK if dark else PHASE_COLORS)[Phase(phase)])
-
-
-def _token_html(match: re.Match[str]) -> str:
-    power = match.group("power")
-    if power is not None:
-        inner = power[1:-1] if power.startswith("(") else power
-        return f"<sup>{formula_html(inner)}</sup>"
-    base, number, parts = match.group("base", "number", "parts")
-    text = html.escape(base)
-    if _HAS_MARK.search(base):
-        # some sans fonts misplace combining marks (m̂); serif fonts set them right
-        text = f'<span style="font-family:serif">{text}</span>'
-    subscript = [number] if number else []
-    subscript += [p for p in parts.split("_") if p]
-    if subscript:
-        text += f"<sub>{html.escape(','.join(subscript))}</sub>"
-    return f"<sup>{text}</sup>" if match.group("caret") else text
-
-
-def formula_html(text: str) -> str:
-    """``text`` as rich text: names get subscripts (``net_h1`` → net<sub>h1</sub>,
-    ``w5`` → w<sub>5</sub>, ``h2_1`` → h<sub>2,1</sub>), powers (``e^net_o1``,
-    ``e^(−0.1)``) superscripts; everything else is escaped."""
-    out: list[str] = []
-    pos = 0
-    for match in _TOKEN.finditer(text):
-        out.append(html.escape(text[pos : match.start()]))
-        out.append(_token_html(match))
-        pos = match.end()
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-def _contrast(a: QColor, b: QColor) -> float:
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-        )
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def readable(color: QColor, background: QColor, ratio: float = 4.5) -> QColor:
-    """``color`` darkened (or lightened on a dark background) until text in it
-    reads on ``background`` (WCAG contrast ``ratio``)."""
-    out = QColor(color)
-    dark_bg = background.lightness() < 128
-    for _ in range(20):
-        if _contrast(out, background) >= ratio:
-            break
-        out = out.lighter(112) if dark_bg else out.darker(112)
-    return out
 
 
 def _label(*, selectable: bool = True) -> QLabel:
@@ -160,9 +106,12 @@ class FormulaCard(QFrame):
         self._frame: Frame | None = None
         self._step: int | None = None
         self._total: int | None = None
+        self._n_samples: int | None = None
         self._idle_text = IDLE_TEXT
         self._scale = 1.0
         self._reserved = 0
+        self._long_title = self._long_position = 0.0
+        self._fonts: dict[QLabel, QFont] = {}
         self._base_pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
 
         self.title = _label(selectable=False)
@@ -174,13 +123,11 @@ class FormulaCard(QFrame):
         self.substituted = _label()
         self.inputs = _label()
 
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        header.addWidget(self.title, 1)
-        header.addWidget(self.position)
+        self._header = QHBoxLayout()
+        self._header.addWidget(self.title, 1)
+        self._header.addWidget(self.position)
         self._layout = QVBoxLayout(self)
-        self._layout.setSpacing(6)
-        self._layout.addLayout(header)
+        self._layout.addLayout(self._header)
         self._layout.addWidget(self.symbolic)
         self._layout.addWidget(self.substituted)
         self._layout.addStretch(1)  # the values sit at the bottom, wherever the formula ends
@@ -195,11 +142,20 @@ class FormulaCard(QFrame):
         return self._frame
 
     def set_frame(
-        self, frame: Frame | None, *, step: int | None = None, total_frames: int | None = None
+        self,
+        frame: Frame | None,
+        *,
+        step: int | None = None,
+        total_frames: int | None = None,
+        n_samples: int | None = None,
     ) -> None:
         """Show ``frame`` (None: the idle text). ``step`` is the training step
-        the frame belongs to, ``total_frames`` the length of its trace."""
+        the frame belongs to, ``total_frames`` the length of its trace and
+        ``n_samples`` the number of samples in its batch (None: one sample;
+        with more, the title says which sample a frame is of, or that it is
+        of the whole batch)."""
         self._frame, self._step, self._total = frame, step, total_frames
+        self._n_samples = n_samples
         self._render()
 
     def idle_text(self) -> str:
@@ -267,36 +223,97 @@ class FormulaCard(QFrame):
             font = QFont(self.font())
             font.setPointSizeF(pt)
             font.setBold(bold)
+            self._fonts[label] = font
             label.setFont(font)
         bar = round(6 * self._scale)
         pad = round(12 * self._scale)
         spacing = round(6 * self._scale)
         self._layout.setContentsMargins(bar + pad, round(pad * 0.75), pad, round(pad * 0.75))
         self._layout.setSpacing(spacing)
-        self._reserved = round(
-            2 * round(pad * 0.75)
-            + 3 * spacing
-            + self._line_height(self.title) * TITLE_LINES
-            + self._line_height(self.symbolic) * FORMULA_LINES
-            + self._line_height(self.substituted) * NUMBER_LINES
-            + self._line_height(self.inputs) * INPUT_LINES
+        self._header.setSpacing(spacing * 2)
+        # a usual title and position, to tell how many lines titles need
+        self._long_title = QFontMetricsF(self._fonts[self.title]).horizontalAdvance(LONG_TITLE)
+        self._long_position = (
+            QFontMetricsF(self._fonts[self.position]).horizontalAdvance(LONG_POSITION)
+            + 2 * spacing
+            + bar
+            + 2 * pad
         )
+        self._reserved = self._reserved_for(QWIDGETSIZE_MAX)
         self.setMinimumHeight(self._reserved)
+        self._fit()
         self.updateGeometry()
 
-    @staticmethod
-    def _line_height(label: QLabel) -> float:
-        # a line with subscripts is taller than the font's line spacing
-        return QFontMetricsF(label.font()).lineSpacing() * 1.2
+    def _rows(self, width: int) -> dict[QLabel, float]:
+        """The height reserved for each row's text at a card ``width``: the card
+        keeps its height while stepping (a line with subscripts is taller than
+        the font's line spacing, hence the 1.2)."""
+        title_width = max(width - self._long_position, 1.0)
+        title_lines = (
+            1 if self._long_title <= title_width else 1.25 * self._long_title / title_width
+        )
+        lines = {
+            self.title: TITLE_LINES * min(math.ceil(title_lines), 3),
+            self.symbolic: FORMULA_LINES,
+            self.substituted: NUMBER_LINES,
+            self.inputs: INPUT_LINES,
+        }
+        return {
+            label: QFontMetricsF(self._fonts[label]).lineSpacing() * 1.2 * n
+            for label, n in lines.items()
+        }
+
+    def _reserved_for(self, width: int) -> int:
+        margins = self._layout.contentsMargins()
+        fixed = margins.top() + margins.bottom() + 3 * self._layout.spacing()
+        return round(fixed + sum(self._rows(width).values()))
 
     def sizeHint(self) -> QSize:
-        return QSize(round(560 * self._scale), self._reserved)
+        width = round(560 * self._scale)
+        return QSize(width, self._reserved_for(width))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(self._reserved, super().heightForWidth(width))
+        return max(self._reserved_for(width), super().heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(round(240 * self._scale), self._reserved)
+
+    def _fit(self) -> None:
+        """Shrink each row's text (to 60 %, never below the application font)
+        until it fits the lines reserved for it; show fewer values if they
+        still do not fit. Only text that cannot fit makes the card taller."""
+        margins = self._layout.contentsMargins()
+        inner = self.width() - margins.left() - margins.right()
+        for label, height in self._rows(self.width()).items():
+            width = inner
+            if label is self.title:
+                width -= self.position.sizeHint().width() + self._header.spacing()
+            steps = FIT_STEPS[:3] if label is self.title else FIT_STEPS
+            if self._fit_label(label, width, height, steps):
+                continue
+            frame = self._frame
+            if label is self.inputs and frame is not None:
+                shown = min(MAX_INPUTS_SHOWN, len(frame.inputs))
+                while shown > 1 and label.heightForWidth(width) > height:
+                    shown -= 1
+                    label.setText(self._inputs_html(frame, self._muted(), shown))
+
+    def _fit_label(
+        self, label: QLabel, width: int, height: float, steps: tuple[float, ...]
+    ) -> bool:
+        nominal = self._fonts[label]
+        pt = nominal.pointSizeF()
+        for factor in (f for f in steps if f == 1.0 or pt * f >= self._base_pt):
+            font = QFont(nominal)
+            font.setPointSizeF(pt * factor)
+            if label.font() != font:
+                label.setFont(font)
+            if label.heightForWidth(max(width, 1)) <= height:
+                return True
+        return False
 
     def _render(self) -> None:
         frame = self._frame
@@ -311,32 +328,43 @@ class FormulaCard(QFrame):
             self.inputs.setText("")
             self.inputs.setToolTip("")
             self.substituted.setToolTip("")
-            self.update()
-            return
-        self.title.setText(self._title_html(frame, muted))
-        self.position.setText(f'<span style="color:{muted}">{self._position_text(frame)}</span>')
-        self.symbolic.setText(formula_html(frame.symbolic))
-        self.substituted.setText(self._substituted_html(frame))
-        self.substituted.setToolTip(
-            "" if math.isnan(frame.value) else f"{formula_html(frame.label)} = {frame.value!r}"
-        )
-        self.inputs.setText(self._inputs_html(frame, muted))
-        self.inputs.setToolTip(self._inputs_tooltip(frame))
+        else:
+            self.title.setText(self._title_html(frame, muted))
+            self.position.setText(
+                f'<span style="color:{muted}">{self._position_text(frame)}</span>'
+            )
+            self.symbolic.setText(formula_html(frame.symbolic))
+            self.substituted.setText(self._substituted_html(frame))
+            self.substituted.setToolTip(
+                "" if math.isnan(frame.value) else f"{formula_html(frame.label)} = {frame.value!r}"
+            )
+            self.inputs.setText(self._inputs_html(frame, muted))
+            self.inputs.setToolTip(self._inputs_tooltip(frame))
+        self._fit()
         self.update()
+
+    def _sample_text(self, frame: Frame) -> str:
+        """Which sample of a mini-batch the frame is of ("sample 2 of 4"), or
+        "whole batch" (the mean gradient, the batch loss, the updates)."""
+        batch = self._n_samples is not None and self._n_samples > 1
+        if frame.sample is not None:
+            return f"sample {frame.sample + 1}" + (f" of {self._n_samples}" if batch else "")
+        return "whole batch" if batch else ""
 
     def _title_html(self, frame: Frame, muted: str) -> str:
         color = readable(phase_color(frame.phase, dark=self._dark()), self._background()).name()
-        parts = [f'<span style="color:{color}">{PHASE_TITLES[frame.phase]}</span>']
-        details: list[str] = []
-        if frame.sample is not None:
-            details.append(f"sample {frame.sample + 1}")
+        pieces = [words(self._sample_text(frame))]
         if frame.kind in (FrameKind.NET, FrameKind.OUT, FrameKind.DELTA, FrameKind.OUTPUT_DELTA):
-            details.append(f"layer {frame.layer}")
-        details.append(KIND_TITLES[frame.kind])
-        if frame.kind not in (FrameKind.INPUT, FrameKind.LOSS):
-            label = re.sub(r"\s*\(sample \d+\)$", "", frame.label)
-            details.append(formula_html(label))
-        parts += [f'<span style="color:{muted}; font-weight:normal">{d}</span>' for d in details]
+            pieces.append(words(f"layer {frame.layer}"))
+        pieces.append(words(KIND_TITLES[frame.kind]))
+        # the sample is said once: not again in the label ("E (sample 1)", "sample 1")
+        label = _SAMPLE_SUFFIX.sub("", frame.label)
+        if frame.kind not in (FrameKind.INPUT, FrameKind.LOSS) and not _SAMPLE.fullmatch(label):
+            pieces.append(formula_html(label))
+        parts = [f'<span style="color:{color}">{words(PHASE_TITLES[frame.phase])}</span>']
+        parts += [
+            f'<span style="color:{muted}; font-weight:normal">{w}</span>' for w in pieces if w
+        ]
         return "&nbsp;· ".join(parts)  # a line may break after a dot, not before
 
     def _position_text(self, frame: Frame) -> str:
@@ -353,8 +381,8 @@ class FormulaCard(QFrame):
         )
         return f"= {body}" if "=" in frame.symbolic else body
 
-    def _inputs_html(self, frame: Frame, muted: str) -> str:
-        shown = frame.inputs[:MAX_INPUTS_SHOWN]
+    def _inputs_html(self, frame: Frame, muted: str, limit: int = MAX_INPUTS_SHOWN) -> str:
+        shown = frame.inputs[:limit]
         items = [
             f'<span style="color:{muted}">{formula_html(name)}</span>&nbsp;=&nbsp;'
             f"{html.escape(fmt(value))}"
@@ -392,6 +420,11 @@ class FormulaCard(QFrame):
         painter.setBrush(self._accent())
         painter.drawRoundedRect(bar, radius, radius)
         painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):

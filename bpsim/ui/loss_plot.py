@@ -6,7 +6,7 @@ is called, at display rate. Each series has one ``PlotDataItem``, created
 once and fed with ``setData``. Accuracy (classification only) has its own
 linear 0..1 axis on the right, in a ViewBox linked to the loss view along x
 (pyqtgraph's MultiplePlotAxes example), so the loss axis can go logarithmic
-on its own.
+on its own. The axes and the grid live in :mod:`bpsim.ui.plot_axes`.
 """
 
 from __future__ import annotations
@@ -14,20 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
-from PySide6.QtCore import QEvent, QLineF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QProxyStyle,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bpsim.history import BoundedSeries
 from bpsim.model.notation import fmt
+from bpsim.ui.plot_axes import AccuracyAxis, IndicatorStyle, LossAxis, StepAxis, TickGrid
 
 SERIES = ("train", "test", "accuracy")
 SERIES_LABELS = {"train": "training loss", "test": "test loss", "accuracy": "accuracy"}
@@ -38,83 +31,6 @@ X_UNITS = ("step", "epoch")
 # curve colours for light and dark backgrounds (Okabe–Ito, colour-blind safe)
 LIGHT_COLORS = {"train": "#0072b2", "test": "#d55e00", "accuracy": "#009e73"}
 DARK_COLORS = {"train": "#56b4e9", "test": "#f0a04b", "accuracy": "#3fcf9f"}
-
-
-def _compact(value: float) -> str:
-    """A tick value as a short integer: 1,500 -> 1500, 25,000 -> 25k, 1.5e6 -> 1.5M."""
-    magnitude = abs(value)
-    if magnitude >= 1e6:
-        return f"{round(value / 1e6, 3):g}M"
-    if magnitude >= 1e4:
-        return f"{round(value / 1e3, 3):g}k"
-    return f"{round(value):d}"
-
-
-class StepAxis(pg.AxisItem):
-    """The x axis: whole steps (or epochs) without exponent notation."""
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        if spacing * scale >= 1:
-            return [_compact(v * scale) for v in values]
-        return super().tickStrings(values, scale, spacing)
-
-
-class AccuracyAxis(pg.AxisItem):
-    """The right axis of accuracy: always linear, whatever the loss axis does."""
-
-    def setLogMode(self, *args: object, **kwargs: object) -> None:
-        return
-
-
-class TickGrid(pg.UIGraphicsItem):
-    """Grid lines at the axes' major and minor ticks, as one cheap item.
-
-    (pyqtgraph's own axis grid costs about 10 ms a frame in a software
-    rasterizer; these lines cost well under one.)
-    """
-
-    def __init__(self, plot: pg.PlotItem) -> None:
-        super().__init__()
-        self._plot = plot
-        self._pens = (QPen(), QPen())
-        self.setZValue(-100)
-
-    def set_color(self, color: QColor) -> None:
-        for pen, alpha in zip(self._pens, (48, 20), strict=True):
-            faint = QColor(color)
-            faint.setAlpha(alpha)
-            pen.setColor(faint)
-            pen.setCosmetic(True)
-        self.update()
-
-    def paint(self, p: QPainter, *args: object) -> None:
-        view = self.getViewBox()
-        if view is None:
-            return
-        rect = view.viewRect()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for side in ("bottom", "left"):
-            across = side == "left"  # the left axis' ticks are horizontal lines
-            lo, hi = (rect.top(), rect.bottom()) if across else (rect.left(), rect.right())
-            pixels = view.height() if across else view.width()
-            levels = self._plot.getAxis(side).tickValues(lo, hi, pixels)
-            for pen, (_, values) in zip(self._pens, levels, strict=False):
-                p.setPen(pen)
-                if across:
-                    p.drawLines([QLineF(rect.left(), v, rect.right(), v) for v in values])
-                else:
-                    p.drawLines([QLineF(v, rect.top(), v, rect.bottom()) for v in values])
-
-
-class _IndicatorStyle(QProxyStyle):
-    """The application style with a check box indicator that grows with the text."""
-
-    indicator = 13
-
-    def pixelMetric(self, metric: QStyle.PixelMetric, *args: object) -> int:
-        if metric in (QStyle.PixelMetric.PM_IndicatorWidth, QStyle.PixelMetric.PM_IndicatorHeight):
-            return self.indicator
-        return int(super().pixelMetric(metric, *args))
 
 
 class LossPlot(QWidget):
@@ -144,12 +60,16 @@ class LossPlot(QWidget):
         self._log_check = QCheckBox("log scale")
         self._log_check.setToolTip("Show the loss on a logarithmic axis")
         self._log_check.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # keep → for the timeline
-        self._check_style = _IndicatorStyle()
+        self._check_style = IndicatorStyle()
         self._check_style.setParent(self)
         self._log_check.setStyle(self._check_style)
 
         self._plot_widget = pg.PlotWidget(
-            axisItems={"bottom": StepAxis("bottom"), "right": AccuracyAxis("right")}
+            axisItems={
+                "bottom": StepAxis("bottom"),
+                "left": LossAxis("left"),
+                "right": AccuracyAxis("right"),
+            }
         )
         self._plot_widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         item = self._plot_widget.getPlotItem()
@@ -418,6 +338,14 @@ class LossPlot(QWidget):
         self._check_style.indicator = round(QFontMetricsF(small).height() * 0.8)
         self._log_check.updateGeometry()
 
+    def series_label(self, name: str) -> str:
+        """What the header calls a series: accuracy is the test accuracy once
+        test losses have been appended (the controller measures it on the test
+        set when there is one)."""
+        if name == "accuracy" and len(self._buffers["test"]) > 0:
+            return "test accuracy"
+        return SERIES_LABELS[name]
+
     def _update_status(self) -> None:
         """The legend line: each series' colour key and latest value."""
         latest = {name: self._buffers[name].last() for name in SERIES}
@@ -434,9 +362,9 @@ class LossPlot(QWidget):
             color = self._colors[name]
             key = "\u254d\u254d" if name == "accuracy" else "\u2501\u2501"
             value = f"{point[1]:.1%}" if name == "accuracy" else fmt(point[1])
+            label = self.series_label(name).replace(" ", "&nbsp;")
             parts.append(
-                f'<span style="color:{color}">{key}</span>&nbsp;{SERIES_LABELS[name]}'
-                f"&nbsp;<b>{value}</b>"
+                f'<span style="color:{color}">{key}</span>&nbsp;{label}&nbsp;<b>{value}</b>'
             )
         self._status.setText("&nbsp;&nbsp;&nbsp; ".join(parts))
 
