@@ -127,6 +127,11 @@ class Controller(QObject):
             dialogs.warn(self.w, "Cannot open this session", f"Its first step diverges: {exc}.")
             return False
         self.timeline = timeline
+        self.w.data_view.set_data(session.dataset, session.test)
+        # A data set of a few points (the worked example) has nothing to plot:
+        # show the controls instead.
+        shown = self.w.data_dock if session.dataset.n_samples >= 10 else self.w.controls_dock
+        shown.raise_()
         self.plot.clear()
         self._plotted_until = -1
         self._plot_point(start_step, start)
@@ -286,6 +291,7 @@ class Controller(QObject):
         self._record_progress(self.timeline.session)
         self.plot.set_current_step(trainer.step)
         self.plot.refresh()
+        self.w.data_view.update_network(trainer.net)
         rate = self._train_steps / max(time.perf_counter() - self._train_started, 1e-9)
         self._update_status(training_rate=rate)
 
@@ -346,6 +352,7 @@ class Controller(QObject):
         self._record_progress(tl.session)
         self.plot.set_current_step(tl.step)
         self.plot.refresh()
+        self.w.data_view.update_network(net)
         self._update_status()
 
     def _update_status(self, training_rate: float | None = None) -> None:
@@ -400,6 +407,7 @@ class Controller(QObject):
         self.view.set_font_scale(self._font_scale)
         self.card.set_font_scale(self._font_scale)
         self.plot.set_font_size(self._base_point_size * self._font_scale)
+        self.w.data_view.set_font_size(self._base_point_size * self._font_scale)
 
     def _on_learning_rate_changed(self, lr: float) -> None:
         self._stop_motion()

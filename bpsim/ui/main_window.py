@@ -27,6 +27,7 @@ from bpsim.model.presets import PRESETS
 from bpsim.model.session import Session
 from bpsim.timeline import GRANULARITY_LABELS, Granularity
 from bpsim.ui.actions import app_icon, create_actions
+from bpsim.ui.data_view import DataView
 from bpsim.ui.formula_card import FormulaCard
 from bpsim.ui.loss_plot import LossPlot
 from bpsim.ui.network_view import NetworkView
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._sized = False
         self.formula_card = FormulaCard()
         self.loss_plot = LossPlot()
+        self.data_view = DataView()
         self.controls = ControlsPanel()
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -104,7 +106,10 @@ class MainWindow(QMainWindow):
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.formula_dock = self._dock("Formula", "formula", card_scroll, bottom)
         self.loss_dock = self._dock("Loss", "loss", self.loss_plot, right)
+        self.data_dock = self._dock("Data", "data", self.data_view, right)
         self.controls_dock = self._dock("Controls", "controls", self.controls, right)
+        self.tabifyDockWidget(self.data_dock, self.controls_dock)
+        self.data_dock.raise_()
         self.preset_menu = self.menuBar().addMenu("&File").addMenu("&New from Preset")
         self.preset_actions: dict[str, QAction] = {}
         self._build_menus()
@@ -138,7 +143,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         self._fill(view, VIEW_MENU)
         view.addSeparator()
-        for dock in (self.formula_dock, self.loss_dock, self.controls_dock):
+        for dock in (self.formula_dock, self.loss_dock, self.data_dock, self.controls_dock):
             view.addAction(dock.toggleViewAction())
         self._fill(self.menuBar().addMenu("&Simulation"), SIMULATION_MENU)
         help_menu = self.menuBar().addMenu("&Help")
@@ -192,9 +197,9 @@ class MainWindow(QMainWindow):
     def _default_dock_sizes(self) -> None:
         """The network gets most of the room; the formula sits under it."""
         width, height = self.width(), self.height()
-        right = [self.loss_dock, self.controls_dock]
+        right = [self.loss_dock, self.data_dock]
         self.resizeDocks(right, [int(width * 0.3)] * 2, Qt.Orientation.Horizontal)
-        self.resizeDocks(right, [int(height * 0.6), int(height * 0.4)], Qt.Orientation.Vertical)
+        self.resizeDocks(right, [int(height * 0.45), int(height * 0.55)], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,0 +1,228 @@
+"""The data panel: the samples it plots and the surface it shows, read back."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QPalette
+
+from bpsim.boundary import scatter_note
+from bpsim.model.datasets import Dataset
+from bpsim.model.network import Network
+from bpsim.model.session import Session, new_session, session_for_dataset
+from bpsim.ui.colors import DARK, LIGHT
+from bpsim.ui.data_view import DataView
+
+SHOTS = Path("/tmp/dataview")
+
+
+@pytest.fixture
+def view(qtbot):  # type: ignore[no-untyped-def]
+    widget = DataView()
+    qtbot.addWidget(widget)
+    widget.resize(500, 400)
+    return widget
+
+
+def shown(view: DataView, session: Session, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view.set_data(session.dataset, session.test)
+    view.show()
+    qtbot.waitExposed(view)
+    view.update_network(session.net)
+
+
+def _dark_palette() -> QPalette:
+    pal = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#23262b"),
+        (QPalette.ColorRole.Base, "#1b1d21"),
+        (QPalette.ColorRole.Text, "#eceff3"),
+        (QPalette.ColorRole.WindowText, "#eceff3"),
+    ):
+        pal.setColor(role, QColor(color))
+    return pal
+
+
+@pytest.mark.parametrize("preset", ["xor", "circle", "spiral", "moons", "iris", "sine", "mazur"])
+def test_every_sample_is_plotted_and_training_changes_the_picture(
+    view: DataView, preset: str, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    session = new_session(preset)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        shown(view, session, qtbot)
+        train, test = session.dataset, session.test
+        x, y = view.item_data("train")
+        assert len(x) == len(y) == train.n_samples
+        np.testing.assert_array_equal(x, train.X[:, 0])
+        tx, _ = view.item_data("test")
+        assert len(tx) == (0 if test is None else test.n_samples)
+        before = view.image_data()
+        curve_before = view.item_data("curve")[1].copy()
+        session.trainer.train(500)
+        view.update_network(session.net)
+        view.grab()
+    assert [str(w.message) for w in caught] == []
+    after = view.image_data()
+    if view.kind in ("binary", "multiclass", "value"):
+        assert before is not None and after is not None
+        assert after.shape == (80, 80, 4) and after.dtype == np.uint8
+        assert not np.array_equal(before, after)
+        assert len(view.item_data("boundary")[0]) > 0
+    else:
+        assert before is None and after is None and view.surface is None
+    if view.kind == "curve":
+        curve = view.item_data("curve")[1]
+        assert len(curve) == 200 and not np.array_equal(curve, curve_before)
+        np.testing.assert_array_equal(y, train.Y[:, 0])  # (x, y) for regression
+    if view.kind == "scatter":
+        assert scatter_note(train) in view.header_text()  # says why there is no surface
+
+
+def test_iris_shows_two_features_and_says_why(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("iris")
+    shown(view, session, qtbot)
+    assert view.kind == "scatter"
+    x, y = view.item_data("train")
+    np.testing.assert_array_equal(np.column_stack([x, y]), session.dataset.X[:, :2])
+    text = view.header_text()
+    assert "decision boundary shown for 2-D inputs only" in text
+    for name in ("setosa", "versicolor", "virginica"):
+        assert name in text
+    assert view.plot_item.getAxis("bottom").labelText == session.dataset.feature_names[0]
+    assert view.plot_item.getAxis("left").labelText == session.dataset.feature_names[1]
+
+
+def test_the_boundary_is_where_the_network_says_one_half(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("circle")
+    session.trainer.train(2_000)
+    shown(view, session, qtbot)
+    bx, by = view.item_data("boundary")
+    assert len(bx) > 20 and len(bx) % 2 == 0
+    p = session.net.forward(np.column_stack([bx, by]))[:, 0]
+    assert np.abs(p - 0.5).max() < 0.06
+    # the disc inside is orange, the ring outside blue (light palette)
+    image = view.image_data()
+    surface = view.surface
+    assert image is not None and surface is not None and surface.values is not None
+    inside = np.unravel_index(np.argmax(surface.values), surface.shape)
+    outside = np.unravel_index(np.argmin(surface.values), surface.shape)
+    r, _, b = image[inside][:3].astype(int)
+    assert r > b + 40
+    r, _, b = image[outside][:3].astype(int)
+    assert b > r + 40
+
+
+def test_the_surface_fills_the_visible_plot(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("xor")
+    shown(view, session, qtbot)
+    for size in ((500, 400), (700, 300)):
+        view.resize(*size)
+        qtbot.wait(10)
+        view.grab()
+        surface = view.surface
+        assert surface is not None
+        (x0, x1), (y0, y1) = view.plot_item.vb.viewRange()
+        dx, dy = (x1 - x0) / 80, (y1 - y0) / 80
+        np.testing.assert_allclose(
+            surface.extent, (x0 + dx / 2, x1 - dx / 2, y0 + dy / 2, y1 - dy / 2), rtol=1e-9
+        )
+        X = session.dataset.X
+        assert x0 < X[:, 0].min() and X[:, 0].max() < x1
+        assert y0 < X[:, 1].min() and X[:, 1].max() < y1
+
+
+def test_several_classes_get_a_class_map(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(2)
+    labels = np.repeat(np.arange(3), 30)
+    X = np.array([[0.0, 0.0], [3.0, 0.0], [1.5, 2.5]])[labels] + rng.normal(0, 0.5, (90, 2))
+    data = Dataset("blobs", X, np.eye(3)[labels], "classification", (), ("a", "b", "c"))
+    session = session_for_dataset(data)
+    session.trainer.train(1_000)
+    shown(view, session, qtbot)
+    assert view.kind == "multiclass"
+    surface = view.surface
+    assert surface is not None and surface.classes is not None
+    assert set(np.unique(surface.classes)) == {0, 1, 2}
+    assert len(view.item_data("boundary")[0]) > 0
+
+
+def test_highlight_rings_the_traced_sample(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("sine")
+    shown(view, session, qtbot)
+    view.set_highlight(7)
+    assert view.highlight() == 7
+    x, y = view.item_data("ring")
+    assert (x[0], y[0]) == (session.dataset.X[7, 0], session.dataset.Y[7, 0])
+    view.set_highlight(None)
+    assert len(view.item_data("ring")[0]) == 0
+    with pytest.raises(ValueError):
+        view.set_highlight(session.dataset.n_samples)
+
+
+def test_font_size_and_clear(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("circle")
+    shown(view, session, qtbot)
+    view.set_font_size(20)
+    assert view.font_size() == 20
+    assert "20pt" in view.plot_item.getAxis("left").labelStyle["font-size"]
+    with pytest.raises(ValueError):
+        view.set_font_size(0)
+    view.clear()
+    assert view.kind is None and view.surface is None and view.image_data() is None
+    assert len(view.item_data("train")[0]) == 0 and len(view.item_data("boundary")[0]) == 0
+    view.update_network(session.net)  # nothing to draw: no error
+    assert view.image_data() is None
+
+
+def test_a_network_that_does_not_fit_the_data_is_refused(view: DataView) -> None:
+    view.set_data(new_session("circle").dataset)
+    with pytest.raises(ValueError, match="does not fit"):
+        view.update_network(Network([4, 3], "softmax", "cross_entropy"))
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_screenshot(view: DataView, dark: bool, qtbot) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if dark:
+        view.setPalette(_dark_palette())
+    session = new_session("moons")
+    session.trainer.train(2_000)
+    shown(view, session, qtbot)
+    image = view.grab().toImage()
+    image.save(str(SHOTS / f"test_moons_{'dark' if dark else 'light'}.png"))
+    assert (image.width(), image.height()) == (500, 400)
+    pal = DARK if dark else LIGHT
+    assert _has_color(image, pal.negative.name()) and _has_color(image, pal.positive.name())
+    corner = view.image_data()
+    assert corner is not None
+    assert (QColor(*corner[0, 0, :3].tolist()).lightness() < 128) == dark
+
+
+def test_switching_the_palette_recolours_the_surface(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("circle")
+    shown(view, session, qtbot)
+    light = view.image_data()
+    assert light is not None
+    light = light.copy()
+    view.setPalette(_dark_palette())
+    dark = view.image_data()
+    assert dark is not None and not np.array_equal(light, dark)
+
+
+def _has_color(image, color: str, tolerance: int = 40) -> bool:  # type: ignore[no-untyped-def]
+    target = QColor(color)
+    for yy in range(0, image.height(), 2):
+        for xx in range(0, image.width(), 2):
+            c = image.pixelColor(xx, yy)
+            if (
+                abs(c.red() - target.red())
+                + abs(c.green() - target.green())
+                + abs(c.blue() - target.blue())
+                < tolerance
+            ):
+                return True
+    return False
