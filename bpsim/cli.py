@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export":
         from bpsim.export import run_export
 
-        return run_export(args, parser)
+        return run_export(args)
     from bpsim.app import run_app
 
     return run_app(preset=args.preset, session=args.session, fullscreen=args.fullscreen)

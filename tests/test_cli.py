@@ -8,13 +8,16 @@ import sys
 import time
 from pathlib import Path
 
-import imageio.v3 as iio
+import numpy as np
 import pytest
+from PIL import Image, ImageSequence
 from PySide6.QtGui import QImage
 
+from bpsim import export
+from bpsim.app import open_session
 from bpsim.cli import main
 from bpsim.model.session import new_session, save_session
-from bpsim.timeline import Timeline
+from bpsim.timeline import Granularity, Timeline, group_key
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -69,10 +72,63 @@ def test_export_animation_from_a_session(tmp_path: Path) -> None:
     gif = tmp_path / "step.gif"
     assert main(["export", "--session", str(session_file), "--animation", str(gif),
                  "--size", "320x200"]) == 0  # fmt: skip
-    frames = iio.imread(gif, index=None)
-    expected = len(Timeline(new_session("xor")).trace)
-    assert frames.shape[0] == expected and frames.shape[1:3] == (200, 320)
+    with Image.open(gif) as image:
+        frames = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(image)]
+        assert image.info["duration"] == 250 and image.info["loop"] == 0
+    assert len(frames) == len(Timeline(new_session("xor")).trace)
+    assert frames[0].shape == (200, 320, 3)
     assert frames[0].tobytes() != frames[-1].tobytes()
+
+
+def test_long_steps_are_animated_one_layer_at_a_time(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Too many frames: the last of each layer's group, in a GIF whose
+    colours (one palette for all frames) match the rendered slides."""
+    monkeypatch.setattr(export, "MAX_GIF_FRAMES", 10)  # mazur: 32 frames, 18 units, 8 layers
+    gif = tmp_path / "step.gif"
+    assert main(["export", "--preset", "mazur", "--animation", str(gif), "--size", "640x360",
+                 "--fps", "10"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == f"wrote {gif} (8 frames, one per layer)\n"
+    session = open_session("mazur", None)
+    trace, names = Timeline(session).trace, session.trainer.net.activation_names
+    shown = export.gif_frames(trace).frames
+    with Image.open(gif) as image:
+        assert image.n_frames == 8 and image.info["duration"] == 100
+        gif_rgb = [np.asarray(f.convert("RGB"), dtype=int) for f in ImageSequence.Iterator(image)]
+    for i in (0, 4, 7):  # a forward, a backward and an update frame
+        (slide,) = export.render(trace, names, [shown[i]], (640, 360))
+        error = np.abs(gif_rgb[i] - export._to_rgb(slide)).max(axis=2)
+        assert (error == 0).mean() > 0.85 and np.percentile(error, 99.9) < 30
+
+
+def test_gif_palette_keeps_common_colours_and_maps_to_the_nearest() -> None:
+    noise = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    flat = np.zeros((64, 64, 3), dtype=np.uint8)
+    flat[:, :32], flat[:, 32:] = (174, 199, 225), (140, 211, 192)  # edge blue, halo teal
+    palette = export.GifPalette([noise, flat])  # 4,096 colours and 2 common ones
+    assert len(palette.colours) <= 3 * 256
+    image = palette.image(flat)
+    assert image.mode == "P" and np.array_equal(np.asarray(image.convert("RGB")), flat)
+    distance = ((noise[:, :, None, :].astype(int) - palette.rgb) ** 2).sum(axis=3)
+    assert np.array_equal(np.asarray(palette.image(noise)), distance.argmin(axis=2))
+
+
+def test_gif_frames_take_the_finest_groups_that_fit() -> None:
+    trace = Timeline(new_session("mazur")).trace  # 32 frames: 18 units, 8 layers, 4 passes
+    ends = {
+        g: [k for k in range(len(trace)) if k == len(trace) - 1
+            or group_key(trace.frames[k], g) != group_key(trace.frames[k + 1], g)]
+        for g in (Granularity.UNIT, Granularity.LAYER, Granularity.PASS)
+    }  # fmt: skip
+    all_frames = export.gif_frames(trace, limit=32)
+    assert all_frames.frames == tuple(range(32)) and all_frames.describe() == "every frame"
+    fits = {31: Granularity.UNIT, 17: Granularity.LAYER, 7: Granularity.PASS}
+    for limit, granularity in fits.items():
+        chosen = export.gif_frames(trace, limit=limit)
+        assert chosen.granularity is granularity and list(chosen.frames) == ends[granularity]
+        assert chosen.describe() == f"one per {granularity.value}"
+    thinned = export.gif_frames(trace, limit=3)  # 4 passes: every second one, ending on the last
+    assert thinned.frames == (ends[Granularity.PASS][1], ends[Granularity.PASS][3])
+    assert thinned.describe() == "one every 2 passes"
 
 
 @pytest.mark.parametrize(
@@ -84,6 +140,13 @@ def test_export_animation_from_a_session(tmp_path: Path) -> None:
         (["--preset", "mazur", "--frames", "0:2"], "--frames needs --out"),
         (["--preset", "mazur", "--frames", "0:2", "--out", "x", "--size", "big"], "size must"),
         (["--preset", "mazur", "--animation", "x.png"], "must end in .gif"),
+        (["--preset", "mazur", "--animation", "x/a.gif"], "there is no folder x"),
+        (["--preset", "mazur", "--animation", "x.gif", "--out", "x"], "--out goes with --frames"),
+        (["--preset", "mazur", "--animation", "x.gif", "--fps", "0"], "--fps must be above 0"),
+        (["--preset", "mazur", "--animation", "x.gif", "--fps", "-5"], "at most 50, not -5"),
+        (["--preset", "mazur", "--animation", "x.gif", "--fps", "nan"], "at most 50, not nan"),
+        (["--preset", "mazur", "--animation", "x.gif", "--fps", "inf"], "at most 50, not inf"),
+        (["--preset", "mazur", "--animation", "x.gif", "--fps", "51"], "at most 50, not 51"),
     ],
 )
 def test_export_errors_are_one_line(tmp_path: Path, capsys, monkeypatch, args, message) -> None:

@@ -117,9 +117,11 @@ class FileController(QObject):
         tl = self.c.timeline
         names = tl.trainer.net.activation_names
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        what = "the frame"
         try:
             if gif:
-                write_gif(tl.trace, names, path, size=SLIDE_SIZE)
+                chosen = write_gif(tl.trace, names, path, size=SLIDE_SIZE)
+                what = f"{len(chosen.frames)} frames, {chosen.describe()}"
             else:
                 (image,) = render(tl.trace, names, [tl.cursor], SLIDE_SIZE)
                 write_png(image, path)
@@ -128,4 +130,4 @@ class FileController(QObject):
             return
         finally:
             QApplication.restoreOverrideCursor()
-        self.c.w.statusBar().showMessage(f"Wrote {path}", 4000)
+        self.c.w.statusBar().showMessage(f"Wrote {path} ({what})", 6000)
