@@ -21,7 +21,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from itertools import pairwise
+from itertools import cycle, pairwise
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -106,7 +106,7 @@ def bench(name: str, width: int, height: int, repeat: int, steps: int) -> list[l
     for _ in range(steps):
         net.step(batch_x, batch_y, 0.5)
         scenes.append(scene_from_network(net, x))
-    train_cursor = iter(scenes * (3 * repeat // len(scenes) + 3))
+    train_cursor = cycle(scenes)
 
     def train() -> None:
         view.set_scene(next(train_cursor))

@@ -6,6 +6,10 @@ edge is and which one lies under a point (hit testing for hover and tooltips).
 Layers are indexed as in :mod:`bpsim.scene`: layer 0 is the input layer and
 the edge ``(l, i, j)`` runs from unit ``i`` of layer ``l - 1`` to unit ``j`` of
 layer ``l``.
+
+For placing labels, :func:`rects_near`, :func:`circles_under`,
+:func:`segments_through` and :func:`overlap_areas` test many rectangles (rows
+``left, top, right, bottom``) against units and edges at once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,11 +86,14 @@ def layout_network(
     *,
     margins: tuple[float, float, float, float] = (40.0, 40.0, 40.0, 40.0),
     max_radius: float = 60.0,
+    label_gap: float = 0.0,
 ) -> Layout:
     """Lay out layers left to right inside ``margins`` (left, top, right, bottom).
 
     The densest layer fills the height; sparser layers keep a pitch of a few
-    radii so that a 2-unit input layer does not drift to the corners.
+    radii so that a 2-unit input layer does not drift to the corners. Units
+    shrink to leave ``label_gap`` pixels between them for a name, unless that
+    would leave a radius under a fifth of their pitch (then names are left out).
     """
     left, top, right, bottom = margins
     avail_w = max(width - left - right, 1.0)
@@ -93,6 +101,9 @@ def layout_network(
     n_layers = len(sizes) - 1
     pitch_x = avail_w / max(n_layers, 1)
     r = min(0.36 * avail_h / max(sizes), 0.14 * pitch_x, max_radius)
+    dense_pitch = avail_h / max(sizes)
+    if label_gap > 0 and (dense_pitch - label_gap) / 2 >= 0.2 * dense_pitch:
+        r = min(r, (dense_pitch - label_gap) / 2)
     r = max(r, 1.5)
     xs = np.linspace(left + r, width - right - r, len(sizes)) if n_layers else np.array([width / 2])
     mid = top + avail_h / 2
@@ -101,3 +112,49 @@ def layout_network(
         pitch = min(avail_h / n, max(avail_h / max(sizes), 4.5 * r))
         ys.append(mid + (np.arange(n, dtype=np.float64) - (n - 1) / 2) * pitch)
     return Layout(float(width), float(height), xs, tuple(ys), float(r))
+
+
+def rects_near(rects: Array, others: Array, pad: float) -> BoolArray:
+    """(len(rects), len(others)): which rectangles come within ``pad`` of which others."""
+    a, b = rects[:, None, :], others[None, :, :]
+    near: BoolArray = (
+        (a[..., 0] - pad < b[..., 2])
+        & (a[..., 2] + pad > b[..., 0])
+        & (a[..., 1] - pad < b[..., 3])
+        & (a[..., 3] + pad > b[..., 1])
+    )
+    return near
+
+
+def circles_under(rects: Array, circles: Array, pad: float) -> NDArray[np.int64]:
+    """How many circles (rows x, y, r) each rectangle comes within ``pad`` of."""
+    c = circles[None, :, :]
+    nx = np.clip(c[..., 0], rects[:, 0:1], rects[:, 2:3])  # the nearest point of the rectangle
+    ny = np.clip(c[..., 1], rects[:, 1:2], rects[:, 3:4])
+    count: NDArray[np.int64] = (np.hypot(nx - c[..., 0], ny - c[..., 1]) < c[..., 2] + pad).sum(1)
+    return count
+
+
+def segments_through(rects: Array, segments: Array) -> BoolArray:
+    """(len(rects), len(segments)): which segments (rows x0, y0, x1, y1, with
+    x0 < x1 as every edge runs left to right) pass through which rectangles:
+    where the ranges of the segment's parameter within the rectangle's x and y
+    extents overlap inside [0, 1]."""
+    x0, y0, x1, y1 = (v[None, :] for v in segments.T)
+    left, top, right, bottom = (v[:, None] for v in rects.T)
+    with np.errstate(divide="ignore", invalid="ignore"):  # horizontal: 1/0, then 0*inf
+        inv_dx, inv_dy = 1.0 / (x1 - x0), 1.0 / (y1 - y0)
+        ya, yb = (top - y0) * inv_dy, (bottom - y0) * inv_dy
+        lo = np.maximum(np.maximum((left - x0) * inv_dx, np.minimum(ya, yb)), 0.0)
+        hi = np.minimum(np.minimum((right - x0) * inv_dx, np.maximum(ya, yb)), 1.0)
+        through: BoolArray = lo <= hi
+    return through
+
+
+def overlap_areas(rects: Array, others: Array) -> Array:
+    """(len(rects), len(others)): the area each rectangle shares with each other one."""
+    a, b = rects[:, None, :], others[None, :, :]
+    w = np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0])
+    h = np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1])
+    area: Array = np.clip(w, 0, None) * np.clip(h, 0, None)
+    return area

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from bpsim.model import FrameKind, Network, Trace
 from bpsim.scene import scene_from_network, scene_from_trace
 from bpsim.ui.colors import DARK, LIGHT, diverging
-from bpsim.ui.legend import Legend
+from bpsim.ui.network_style import rich_runs
 from bpsim.ui.network_view import NetworkView
 from tests.worked_example import LR, T, X, worked_example_network
 
@@ -193,18 +193,12 @@ def test_large_layers_show_their_strongest_edges(qtbot, view: NetworkView) -> No
     assert not image(view).isNull()
 
 
-def test_font_scale_and_legend_widget(qtbot, view: NetworkView, worked: Trace) -> None:
+def test_font_scale(view: NetworkView, worked: Trace) -> None:
     view.set_scene(at(worked, 0))
     small = view.unit_radius()
     view.set_font_scale(1.6)
     assert view.font_scale() == 1.6 and not image(view).isNull()
     assert view.unit_radius() >= small
-    legend = Legend()
-    qtbot.addWidget(legend)
-    legend.set_info(view.legend_info())
-    legend.resize(legend.sizeHint())
-    img = legend.grab().toImage()
-    assert len({img.pixel(x, img.height() // 2) for x in range(img.width())}) > 3
 
 
 def test_cache_matches_the_device_pixel_ratio(view: NetworkView, worked: Trace) -> None:
@@ -243,3 +237,91 @@ def test_mode_without_a_scene(qtbot, view: NetworkView) -> None:
     assert view.mode() == "gradients"
     with pytest.raises(ValueError):
         view.set_mode("sideways")
+
+
+def label_texts(labels) -> list[str]:
+    return [lab.plain_text for lab in labels]
+
+
+@pytest.mark.parametrize("size", [(800, 500), (1280, 720), (1920, 1080), (890, 400)])
+def test_no_two_labels_overlap(view: NetworkView, worked: Trace, size) -> None:
+    """On the delta and update frames, every label has its own room, off the units."""
+    view.resize(*size)
+    kinds = (FrameKind.OUTPUT_DELTA, FrameKind.DELTA, FrameKind.WEIGHT_UPDATE)
+    frames = [f.index for f in worked.frames if f.kind in kinds]
+    for k in frames:
+        view.set_scene(at(worked, k))
+        rects, r = view.label_rects(), view.unit_radius()
+        assert len(rects) >= 20  # names, biases, targets, weights, captions
+        for n, a in enumerate(rects):
+            for b in rects[n + 1 :]:
+                assert not a.intersects(b), (k, a, b)
+            for layer, size_ in enumerate(view.scene().sizes):
+                for j in range(size_):
+                    c = view.unit_center(layer, j)
+                    nx = min(max(c.x(), a.left()), a.right())
+                    ny = min(max(c.y(), a.top()), a.bottom())
+                    assert np.hypot(nx - c.x(), ny - c.y()) >= r, (k, a, layer, j)
+
+
+def test_an_edge_with_a_callout_shows_no_plain_weight(view: NetworkView, worked: Trace) -> None:
+    k = next(f.index for f in worked.frames if f.kind is FrameKind.WEIGHT_UPDATE and f.layer == 2)
+    view.set_scene(at(worked, k))  # w5: 0.4 -> 0.3589
+    view.label_rects()
+    labels = view._labels
+    assert labels is not None
+    assert label_texts(labels.callout) == ["w5: 0.4 → 0.3589"]
+    edges = label_texts(labels.edges)
+    assert not any(t.startswith("w5 ") for t in edges)
+    assert "w6 = 0.45" in edges and "w8 = 0.55" in edges
+    assert "o1" in label_texts(labels.units)  # names are drawn with subscripts: o, 1
+
+
+def test_text_scales_and_stays_legible(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, first(worked, FrameKind.DELTA)))
+    heights = sorted(r.height() for r in view.label_rects())
+    view.set_font_scale(1.5)
+    bigger = sorted(r.height() for r in view.label_rects())
+    assert bigger[0] > heights[0] and bigger[-1] > heights[-1]
+    view.set_font_scale(0.5)
+    view.resize(420, 260)
+    assert min(r.height() for r in view.label_rects()) >= 10  # MIN_TEXT_PX
+
+
+@pytest.mark.parametrize(("sizes", "acts"), [((2, 8, 8, 1), "tanh"), ((4, 5, 3), "tanh")])
+def test_names_kept_at_a_lecture_size(view: NetworkView, sizes, acts) -> None:
+    """The network view of a 1280x720 window (about 890x400) names every unit."""
+    net = Network(list(sizes), acts, "mse", seed=0)
+    view.resize(890, 400)
+    view.set_scene(scene_from_network(net, np.zeros(sizes[0])))
+    view.label_rects()
+    assert view._labels is not None
+    names = label_texts(view._labels.units)
+    every = [n for layer in view.scene().unit_names for n in layer]
+    assert all(n.replace("_", ",") in names for n in every)  # h1_1 is set h, 1,1
+
+
+def test_highlight_follows_a_palette_switch(view: NetworkView, worked: Trace) -> None:
+    view.set_scene(at(worked, first(worked, FrameKind.DELTA)))  # rings h1 in the backward accent
+    image(view)
+    view.set_dark(True)
+    img = image(view)
+    c, r = view.unit_center(1, 0), view.unit_radius()
+    ring = view._painter.ring_w
+    reach = r + 0.4 * ring + ring / 2
+    x, y = c.x() + reach * 0.7071, c.y() - reach * 0.7071
+    near = [img.pixelColor(round(x) + dx, round(y) + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+
+    def dist(a: QColor, b: QColor) -> int:
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+    # the ring is drawn in the dark palette's accent, not the light one's
+    assert min(dist(p, DARK.backward) for p in near) < min(dist(p, LIGHT.backward) for p in near)
+
+
+def test_names_are_set_with_subscripts() -> None:
+    assert rich_runs("h2_1") == (("h", False), ("2,1", True))
+    assert rich_runs("w5: 0.4 → 0.3589") == (("w", False), ("5", True), (": 0.4 → 0.3589", False))
+    assert rich_runs("∂E/∂b_o1⁺ = 0") == (("∂E/∂b", False), ("o1", True), ("⁺ = 0", False))
+    assert rich_runs("net 1.2e−5") == (("net 1.2e−5", False),)  # numbers stay as they are
+    assert rich_runs("2 × sigmoid") == (("2 × sigmoid", False),)

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from bpsim.layout import circles_under, overlap_areas, rects_near, segments_through
 from bpsim.model import FrameKind, Network, Trace
 from bpsim.scene import TraceIndex, layout_network, scene_from_network, scene_from_trace
 from tests.worked_example import LR, T, X, worked_example_network
@@ -195,3 +196,22 @@ def test_scene_module_imports_no_qt() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_label_geometry() -> None:
+    """Rectangles (left, top, right, bottom) against labels, units and edges."""
+    rects = np.array([[0.0, 0.0, 10.0, 10.0], [20.0, 0.0, 30.0, 10.0]])
+    others = np.array([[9.0, 9.0, 12.0, 12.0], [11.0, 0.0, 19.0, 10.0]])
+    np.testing.assert_array_equal(rects_near(rects, others, 0.0), [[True, False], [False, False]])
+    np.testing.assert_array_equal(rects_near(rects, others, 1.5), [[True, True], [False, True]])
+    np.testing.assert_allclose(overlap_areas(rects, others), [[1.0, 0.0], [0.0, 0.0]])
+    circles = np.array([[15.0, 5.0, 4.0], [15.0, 5.0, 6.0], [5.0, 5.0, 1.0]])  # x, y, r
+    np.testing.assert_array_equal(circles_under(rects, circles, 0.0), [2, 1])
+    segments = np.array(
+        [[-5.0, 5.0, 40.0, 5.0], [-5.0, 20.0, 40.0, 20.0], [12.0, -5.0, 18.0, 15.0]]
+    )  # through both, under both, between them
+    np.testing.assert_array_equal(
+        segments_through(rects, segments), [[True, False, False], [True, False, False]]
+    )
+    diagonal = np.array([[0.0, 30.0, 30.0, 0.0]])  # crosses the second box's corner region
+    assert segments_through(rects, diagonal)[:, 0].tolist() == [False, True]

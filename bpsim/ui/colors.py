@@ -40,6 +40,7 @@ class Palette:
     dark: bool
     background: QColor
     foreground: QColor
+    secondary: QColor  # text that matters less than a unit's value: weights on edges
     muted: QColor
     outline: QColor
     unknown_fill: QColor
@@ -69,6 +70,7 @@ LIGHT = Palette(
     dark=False,
     background=_c("#ffffff"),
     foreground=_c("#1d1f23"),
+    secondary=_c("#3b4048"),
     muted=_c("#5f6670"),
     outline=_c("#3a3f47"),
     unknown_fill=_c("#eceef1"),
@@ -86,6 +88,7 @@ DARK = Palette(
     dark=True,
     background=_c("#1b1d21"),
     foreground=_c("#eceff3"),
+    secondary=_c("#ccd2da"),
     muted=_c("#a3abb5"),
     outline=_c("#c9ced6"),
     unknown_fill=_c("#2b2e34"),
@@ -110,17 +113,6 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return pal.color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def app_color_scheme_is_dark() -> bool | None:
-    """The platform's colour scheme, where Qt knows it (None if unknown)."""
-    hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
-    if scheme == Qt.ColorScheme.Dark:
-        return True
-    if scheme == Qt.ColorScheme.Light:
-        return False
-    return None
-
-
 def diverging_rgb(values: NDArray[np.float64], pal: Palette) -> NDArray[np.uint8]:
     """RGB (n, 3) of values on the diverging scale, clipped to [-1, 1].
 
@@ -140,10 +132,6 @@ def diverging(value: float, pal: Palette) -> QColor:
     """The colour of one value on the diverging scale."""
     r, g, b = diverging_rgb(np.array([value]), pal)[0]
     return QColor(int(r), int(g), int(b))
-
-
-def sign_color(value: float, pal: Palette) -> QColor:
-    return QColor(pal.negative if value < 0 else pal.positive)
 
 
 def text_color_for(fill: QColor) -> QColor:

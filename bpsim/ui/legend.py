@@ -1,8 +1,8 @@
 """The legend of the network view: what thickness and colour mean.
 
 :func:`paint_legend` draws a one-line strip (the view paints it under the
-network); :class:`Legend` is the same strip as a widget of its own, for a
-window that wants the legend elsewhere (feed it ``NetworkView.sigLegendChanged``).
+network) from a :class:`LegendInfo` (which ``NetworkView.sigLegendChanged``
+also reports).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
 
 from bpsim.model.notation import fmt
-from bpsim.ui.colors import SCALE_STOPS, Palette, palette_for
+from bpsim.ui.colors import SCALE_STOPS, Palette
+from bpsim.ui.network_style import font, metrics
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,6 @@ class LegendInfo:
         return f"{self.shown_edges:,} of {self.total_edges:,} edges shown (strongest)"
 
 
-def _font(px: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPixelSize(max(8, round(px)))
-    font.setBold(bold)
-    return font
-
-
-def legend_width(info: LegendInfo, font_px: float) -> float:
-    """The width :func:`paint_legend` needs at ``font_px``."""
-    return paint_legend(None, QRectF(), info, palette_for(info.dark), font_px)
-
-
 def _thickness_label(info: LegendInfo) -> str:
     return "|weight|" if info.mode == "weights" else "|gradient|"
 
@@ -57,17 +45,17 @@ def paint_legend(
 ) -> float:
     """Paint the legend strip into ``rect``, left-aligned and vertically centred;
     return its width (with no painter, only measure it)."""
-    font = _font(font_px)
-    fm = QFontMetricsF(font)
-    small = _font(0.8 * font_px)
-    sfm = QFontMetricsF(small)
+    normal = font(font_px)
+    fm = metrics(normal)
+    small = font(0.8 * font_px, floor=9)
+    sfm = metrics(small)
     y = rect.center().y()
     x = rect.left()
     gap = 1.4 * font_px
     line_len = 2.0 * font_px
     if painter is not None:
         painter.save()
-        painter.setFont(font)
+        painter.setFont(normal)
 
     def text(s: str, color: QColor | None = None) -> None:
         nonlocal x
@@ -119,7 +107,7 @@ def paint_legend(
         for label, fx in (("−1", 0.0), ("0", 0.5), ("+1", 1.0)):
             tx = x + fx * bar_w - sfm.horizontalAdvance(label) / 2
             painter.drawText(QPointF(tx, bar.bottom() + sfm.ascent() + 1), label)
-        painter.setFont(font)
+        painter.setFont(normal)
     x += bar_w + 0.3 * font_px
 
     if info.note:
@@ -128,38 +116,3 @@ def paint_legend(
     if painter is not None:
         painter.restore()
     return x - rect.left()
-
-
-class Legend(QWidget):
-    """The legend strip as a widget; call :meth:`set_info` when it changes."""
-
-    def __init__(self, parent: QWidget | None = None, font_px: float = 14.0) -> None:
-        super().__init__(parent)
-        self._info = LegendInfo()
-        self._font_px = font_px
-
-    def set_info(self, info: LegendInfo) -> None:
-        self._info = info
-        self.updateGeometry()
-        self.update()
-
-    def info(self) -> LegendInfo:
-        return self._info
-
-    def set_font_px(self, px: float) -> None:
-        self._font_px = px
-        self.updateGeometry()
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        width = legend_width(self._info, self._font_px) + 1.2 * self._font_px
-        return QSize(int(width) + 1, int(2.6 * self._font_px))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        pal = palette_for(self._info.dark)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), pal.background)
-        rect = QRectF(self.rect()).adjusted(0.6 * self._font_px, 0, 0, 0)
-        paint_legend(painter, rect, self._info, pal, self._font_px)
-        painter.end()

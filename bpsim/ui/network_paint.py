@@ -6,23 +6,61 @@ by quantized pen (:meth:`~NetworkPainter.paint_edges`, which the view caches
 in a pixmap) and, each paint, the overlay (:meth:`~NetworkPainter.paint_overlay`):
 the highlighted edges, weights on the edges of small networks, the units, the
 highlight rings, arrows and pulse, the hover marks and the captions.
+
+Where the text goes is decided once per scene (:meth:`~NetworkPainter.place_labels`,
+which the view caches): first the fixed text around the units and the captions,
+then the highlighted edge's callout at the first point along its edge where it
+covers no unit and no other label (else beside the edge, else smaller), then
+(small networks) each edge's weight, the edges leaving one unit at staggered
+points, off the other edges where possible; a weight that finds no free point
+is left out (its tooltip still has it).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QLineF, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 
 from bpsim.model.notation import fmt, weight_name
 from bpsim.scene import Scene
 from bpsim.scene_highlight import Edge, Highlight, Unit
 from bpsim.ui.colors import blend, line_pen
-from bpsim.ui.network_style import NetworkStyle
-from bpsim.ui.network_units import paint_units
+from bpsim.ui.network_style import Label, LabelBoard, NetworkStyle, font, metrics
+from bpsim.ui.network_units import paint_units, unit_labels
 
-EDGE_LABEL_T = 0.27  # where along an edge (from the source) its label sits
+CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87)  # tried in this order
+EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one unit
+EDGE_T_STEP, EDGE_T_RANGE = 0.06, (0.1, 0.9)  # then tried around it, within this range
+
+
+@dataclass
+class PlacedLabels:
+    """Every label of one scene, in the groups the overlay paints in turn."""
+
+    edges: list[Label] = field(default_factory=list)
+    units: list[Label] = field(default_factory=list)
+    callout: list[Label] = field(default_factory=list)
+    captions: list[Label] = field(default_factory=list)
+
+    def rects(self) -> list[QRectF]:
+        groups = (self.units, self.captions, self.callout, self.edges)
+        return [QRectF(lab.rect) for group in groups for lab in group]
+
+
+@lru_cache(maxsize=256)
+def _candidates(preferred: float) -> NDArray[np.float64]:
+    """Points along an edge to try: ``preferred``, then ever further either side."""
+    steps = np.arange(1, 14) * EDGE_T_STEP
+    ts = np.concatenate(
+        [[preferred], np.column_stack([preferred + steps, preferred - steps]).ravel()]
+    )
+    lo, hi = EDGE_T_RANGE
+    return ts[(ts >= lo) & (ts <= hi)]
 
 
 class NetworkPainter(NetworkStyle):
@@ -53,6 +91,112 @@ class NetworkPainter(NetworkStyle):
                 ]
                 painter.drawLines(lines)
 
+    # -- where the text goes (once per scene) -------------------------------------------
+
+    def place_labels(self, scene: Scene, hl: Highlight | None, accent: QColor) -> PlacedLabels:
+        """Every label of ``scene`` with ``hl`` (in ``accent``), none covering another."""
+        board = self.new_board()
+        captions = self._caption_labels(scene, board)
+        placed = PlacedLabels(units=unit_labels(self, scene, hl, accent, board))
+        if hl is not None and hl.edge_label and hl.edges:
+            placed.callout = [self._place_callout(hl.edges[0], hl.edge_label, accent, board)]
+        if self.edge_labels:
+            placed.edges = self._place_edge_labels(scene, hl, board)
+        placed.captions = board.kept(captions)  # a callout with no other room covers some
+        return placed
+
+    def _edge_points(self, e: Edge, ts: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Points a fraction ``ts`` along the edge ``e`` (rim to rim), as rows x, y."""
+        x0, y0, x1, y1 = self.layout.segment(*e)
+        return np.column_stack([x0 + ts * (x1 - x0), y0 + ts * (y1 - y0)])
+
+    def _place_callout(self, e: Edge, text: str, accent: QColor, board: LabelBoard) -> Label:
+        """The highlighted edge's label at the first free point along it, else
+        beside it (see :meth:`LabelBoard.place`), in smaller fonts if that finds
+        no room; it is always shown, inside the picture."""
+        color, on_edge = QColor(self.pal.foreground), self._edge_points(e, np.array(CALLOUT_T))
+        fonts = (self.f_name, self.f_small_bold, font(0.65 * self.font_px, bold=True))
+        for f in fonts:
+            lab = Label.at(text, f, color, 0, 0, boxed=True, border=accent)
+            lift = np.array([0.0, 0.5 * lab.rect.height() + 0.3 * self.font_px])
+            points = np.vstack([on_edge, on_edge - lift, on_edge + lift])  # on it, else beside
+            placed = board.place(lab, points, must=f is fonts[-1])
+            if placed is not None:
+                return placed
+        raise AssertionError("a label that must be placed always is")
+
+    def _place_edge_labels(
+        self, scene: Scene, hl: Highlight | None, board: LabelBoard
+    ) -> list[Label]:
+        """Each edge's weight (or known gradient), at a point where it covers nothing;
+        the edges leaving one unit prefer staggered points, so that their labels
+        do not stack into a column. An edge with a callout shows no plain label."""
+        skip = set(hl.edges) if hl is not None and hl.edge_label else set()
+        color, placed = self.pal.secondary, []
+        for layer in range(1, len(self.sizes)):
+            n_src, n_dst = self.sizes[layer - 1], self.sizes[layer]
+            for i in range(n_src):
+                for j in range(n_dst):
+                    if (layer, i, j) in skip:
+                        continue
+                    name = weight_name(self.sizes, layer, i, j)
+                    if scene.mode == "weights":
+                        text = f"{name} = {fmt(float(scene.weights[layer - 1][i, j]))}"
+                    elif np.isnan(g := float(scene.gradients[layer - 1][i, j])):
+                        continue
+                    else:
+                        text = f"∂E/∂{name} = {fmt(g)}"
+                    lab = Label.at(text, self.f_small, color, 0, 0, boxed=True)
+                    # the edges leaving one unit prefer points ever further along
+                    # (rotated per source, so that those entering one unit differ too)
+                    k = (j + i) % n_dst
+                    pref = EDGE_T[0] + (EDGE_T[1] - EDGE_T[0]) * k / max(n_dst - 1, 1)
+                    e = (layer, i, j)
+                    points = self._edge_points(e, _candidates(pref))
+                    if (cand := board.place(lab, points, edge=e)) is not None:
+                        placed.append(cand)
+        return placed
+
+    def _caption_labels(self, scene: Scene, board: LabelBoard) -> list[Label]:
+        """Under each layer its name and activation (under the output layer, a
+        little apart, the loss E); the frame's title top left."""
+        fp, pal, last = self.font_px, self.pal, len(self.sizes) - 1
+        top = self.layout.height - self.margins[3] + 0.3 * fp
+        labels = []
+        for layer, n in enumerate(self.sizes):
+            x = float(self.layout.xs[layer])
+            if layer == 0:
+                title, sub = "Input", f"{n} value" + ("s" if n > 1 else "")
+            else:
+                title = "Output" if layer == last else "Hidden" + (f" {layer}" if last > 2 else "")
+                sub = f"{n} × {scene.activation_names[layer - 1]}"
+            lines = [
+                (title, self.f_caption, pal.foreground, 0.0),
+                (sub, self.f_small, pal.muted, 0.0),
+            ]
+            if layer == last and not np.isnan(scene.loss):
+                lines.append((f"E = {fmt(scene.loss)}", self.f_caption, pal.foreground, 0.35 * fp))
+            y = top
+            for text, f, color, gap in lines:
+                lab = Label.at(text, f, color, x, 0.0)
+                w = lab.rect.width()
+                left = min(max(x - w / 2, 0.3 * fp), self.layout.width - w - 0.3 * fp)
+                lab.rect.moveTopLeft(QPointF(left, y + gap))
+                y = lab.rect.top() + metrics(f).height()
+                labels.append(lab)
+        for lab in labels:  # a layer's caption yields to a callout with no other room
+            board.add(lab, yielding=True)
+        frame = scene.frame
+        if frame is not None:
+            phase = str(frame.phase)
+            text = f"{phase.capitalize()} · {frame.label}"
+            if scene.sample is not None:
+                text += f" · sample {scene.sample + 1} of {scene.n_samples}"
+            lab = Label.at(text, self.f_tag, pal.accent(phase), self.margins[0], 0.0, anchor="left")
+            lab.rect.moveTop(1.3 * fp - metrics(self.f_tag).ascent())
+            labels.append(board.add(lab))
+        return labels
+
     # -- the per-frame part ----------------------------------------------------------------
 
     def paint_overlay(
@@ -61,29 +205,34 @@ class NetworkPainter(NetworkStyle):
         scene: Scene,
         hl: Highlight | None,
         accent: QColor,
+        labels: PlacedLabels,
         fills: list[list[QBrush]],
         hover: tuple[int, ...] | None,
         progress: float,
     ) -> None:
         """The frame over the cached edges: ``hl`` drawn in ``accent``, the units,
-        the hovered unit or edge, the pulse at ``progress`` (0..1), the captions."""
+        the hovered unit or edge, the pulse at ``progress`` (0..1), the ``labels``."""
+        bg = self.pal.label_background
         if hl is not None:
             self._paint_highlight_edges(p, scene, hl, accent)
         if hover is not None and len(hover) == 3:
             self._paint_edge(p, scene, hover, QColor(self.pal.foreground), halo=2.0)
-        if self.edge_labels:
-            self._paint_edge_labels(p, scene, hl)
-        paint_units(p, self, scene, fills, hl, accent)
+        for lab in labels.edges:
+            lab.paint(p, bg)
+        paint_units(p, self, scene, fills)
+        for lab in labels.units:
+            lab.paint(p, bg)
         if hl is not None:
             self._paint_rings(p, hl, accent)
             if hl.arrows:
                 self._paint_arrows(p, hl, accent)
             self._paint_pulse(p, scene, hl, accent, progress)
-            if hl.edge_label and hl.edges:
-                self._paint_edge_highlight_label(p, hl, accent)
+        for lab in labels.callout:
+            lab.paint(p, bg)
         if hover is not None and len(hover) == 2:
             self._ring(p, hover, QColor(self.pal.foreground), 1.5, 0.15)
-        self._paint_captions(p, scene)
+        for lab in labels.captions:
+            lab.paint(p, bg)
 
     def _edge_value(self, scene: Scene, e: Edge) -> float:
         return float(scene.edge_values()[e[0] - 1][e[1], e[2]])
@@ -132,34 +281,6 @@ class NetworkPainter(NetworkStyle):
             self._arrow(p, QPointF(x0 - ux * reach, y0 - uy * reach), ux, uy, size)
             mid = QPointF((x0 + x1) / 2 + ux * size / 2, (y0 + y1) / 2 + uy * size / 2)
             self._arrow(p, mid, ux, uy, size)
-
-    def _paint_edge_highlight_label(self, p: QPainter, hl: Highlight, accent: QColor) -> None:
-        at = self._edge_label_point(hl.edges[0])
-        self.label(p, at, hl.edge_label, self.f_name, QColor(self.pal.foreground), accent)
-
-    def _edge_label_point(self, e: Edge) -> QPointF:
-        x0, y0, x1, y1 = self.layout.segment(*e)
-        t = EDGE_LABEL_T if self.edge_labels else 0.5
-        return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
-
-    def _paint_edge_labels(self, p: QPainter, scene: Scene, hl: Highlight | None) -> None:
-        skip = set(hl.edges) if hl is not None and hl.edge_label else set()
-        p.setOpacity(0.75 if hl is not None else 1.0)
-        for layer in range(1, len(self.sizes)):
-            for i in range(self.sizes[layer - 1]):
-                for j in range(self.sizes[layer]):
-                    if (layer, i, j) in skip:
-                        continue
-                    name = weight_name(self.sizes, layer, i, j)
-                    if scene.mode == "weights":
-                        text = f"{name} = {fmt(float(scene.weights[layer - 1][i, j]))}"
-                    elif np.isnan(g := float(scene.gradients[layer - 1][i, j])):
-                        continue
-                    else:
-                        text = f"∂E/∂{name} = {fmt(g)}"
-                    at = self._edge_label_point((layer, i, j))
-                    self.label(p, at, text, self.f_small, QColor(self.pal.muted), None)
-        p.setOpacity(1.0)
 
     def _ring(self, p: QPainter, unit: Unit, color: QColor, width: float, gap: float) -> None:
         r = self.layout.radius
@@ -217,38 +338,3 @@ class NetworkPainter(NetworkStyle):
                 self._ring(
                     p, unit, color, max(2.0, 0.15 * self.font_px), progress * self.layout.radius
                 )
-
-    def _paint_captions(self, p: QPainter, scene: Scene) -> None:
-        fp, pal, last = self.font_px, self.pal, len(self.sizes) - 1
-        y = self.layout.height - self.margins[3] + 1.2 * fp
-        fm_cap, fm = QFontMetricsF(self.f_caption), self.fm_small
-        for layer, n in enumerate(self.sizes):
-            x = float(self.layout.xs[layer])
-            if layer == 0:
-                title, sub = "Input", f"{n} value" + ("s" if n > 1 else "")
-            else:
-                title = "Output" if layer == last else "Hidden" + (f" {layer}" if last > 2 else "")
-                sub = f"{n} × {scene.activation_names[layer - 1]}"
-            lines = [
-                (title, self.f_caption, fm_cap, pal.foreground),
-                (sub, self.f_small, fm, pal.muted),
-            ]
-            if layer == last and not np.isnan(scene.loss):
-                lines.append((f"E = {fmt(scene.loss)}", self.f_caption, fm_cap, pal.foreground))
-            yy = y
-            for text, f, m, color in lines:
-                p.setFont(f)
-                p.setPen(color)
-                w = m.horizontalAdvance(text)
-                left = min(max(x - w / 2, 0.3 * fp), self.layout.width - w - 0.3 * fp)
-                p.drawText(QPointF(left, yy), text)
-                yy += m.height()
-        frame = scene.frame
-        if frame is not None:
-            phase = str(frame.phase)
-            text = f"{phase.capitalize()} · {frame.label}"
-            if scene.sample is not None:
-                text += f" · sample {scene.sample + 1} of {scene.n_samples}"
-            p.setFont(self.f_tag)
-            p.setPen(pal.accent(phase))
-            p.drawText(QPointF(self.margins[0], 1.3 * fp), text)

@@ -4,7 +4,9 @@ The view draws a :class:`~bpsim.scene.Scene` and nothing else: it never
 computes a value. Edges (the expensive part: pixels, not Python) are drawn
 once into a cached pixmap, grouped by quantized pen, and redrawn only when
 the numbers they show change or the widget is resized; each paint then draws
-the cache, the highlighted frame, the units and their labels on top. Layers
+the cache, the highlighted frame, the units and their labels on top. Where
+the labels go is worked out once per scene and size, so that none covers a
+unit or another label (:meth:`NetworkView.label_rects` lists their boxes). Layers
 with more edges than ``max_edges`` show only the strongest ones (the legend
 says so). The view owns no timer: a controller animates the pulse along the
 highlighted edges with :meth:`NetworkView.set_transition`.
@@ -38,7 +40,8 @@ from bpsim.scene_text import tooltip_text
 from bpsim.ui.colors import PenBank, diverging_rgb, is_dark, palette_for
 from bpsim.ui.edge_levels import EdgeLevels, same_values
 from bpsim.ui.legend import LegendInfo, paint_legend
-from bpsim.ui.network_paint import NetworkPainter
+from bpsim.ui.network_paint import NetworkPainter, PlacedLabels
+from bpsim.ui.network_style import font_px_for
 
 LEVELS = 24  # pen widths per sign
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
@@ -82,7 +85,7 @@ class NetworkView(QWidget):
         self._cache_dirty = True
         self._hover: tuple[int, ...] | None = None
         self._highlight: Highlight | None = None
-        self._accent = QColor()  # of the highlight, fixed when it is computed
+        self._labels: PlacedLabels | None = None  # where the text goes, per scene and size
         self._base_renders = 0
         self._draft = False
         self._mode = "weights"  # until a scene says otherwise
@@ -103,6 +106,7 @@ class NetworkView(QWidget):
             self._edges_dirty = True
         self._fills = []
         self._highlight = None
+        self._labels = None
         self.update()
 
     def scene(self) -> Scene | None:
@@ -205,6 +209,12 @@ class NetworkView(QWidget):
             return ""
         return tooltip_text(self._scene, hit)
 
+    def label_rects(self) -> list[QRectF]:
+        """The boxes of every label the view draws (names, values on edges,
+        callouts, captions), for tests: no two of them overlap."""
+        self._prepare()
+        return [] if self._labels is None else self._labels.rects()
+
     def base_render_count(self) -> int:
         """How often the cached edges were redrawn (stepping frames should not)."""
         return self._base_renders
@@ -223,20 +233,22 @@ class NetworkView(QWidget):
             return
         self._prepare()
         painter.fillRect(self.rect(), self._pal.background)
-        assert self._painter is not None
-        hl = self._current_highlight()
+        assert self._painter is not None and self._labels is not None
+        hl = self._highlight
+        # the accent follows the palette in use now (it may have switched since set_scene)
+        accent = self._pal.accent(hl.phase) if hl is not None else QColor()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self._paint_base(painter, DIM_OPACITY if hl is not None else 1.0)
         self._painter.paint_overlay(
-            painter, self._scene, hl, self._accent, self._fills, self._hover, self._progress
+            painter, self._scene, hl, accent, self._labels, self._fills, self._hover, self._progress
         )
         if self._legend_visible:
             fp = self._painter.font_px
             rect = QRectF(
-                self._painter.margins[0], self.height() - 2.1 * fp, self.width(), 1.6 * fp
+                self._painter.margins[0], self.height() - 2.0 * fp, self.width(), 1.6 * fp
             )
-            paint_legend(painter, rect, self._legend, self._pal, 0.78 * fp)
+            paint_legend(painter, rect, self._legend, self._pal, 0.8 * fp)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -307,13 +319,6 @@ class NetworkView(QWidget):
         self._geometry_dirty = True
         self.update()
 
-    def _current_highlight(self) -> Highlight | None:
-        if self._highlight is None and self._scene is not None and self._scene.frame is not None:
-            self._highlight = highlight_of(self._scene)
-            if self._highlight is not None:
-                self._accent = self._pal.accent(self._highlight.phase)
-        return self._highlight
-
     def _prepare(self) -> None:
         """Bring geometry, edge levels and unit fills up to date (no painting)."""
         scene = self._scene
@@ -328,14 +333,20 @@ class NetworkView(QWidget):
                 [QBrush(QColor(*map(int, rgb))) for rgb in diverging_rgb(out, self._pal)]
                 for out in scene.out
             ]
+        if self._labels is None:
+            assert self._painter is not None
+            hl = self._highlight = highlight_of(scene)
+            accent = self._pal.accent(hl.phase) if hl is not None else QColor()
+            self._labels = self._painter.place_labels(scene, hl, accent)
 
     def _layout_scene(self, scene: Scene) -> None:
         self._pal = palette_for(self._is_dark())
         w, h = max(self.width(), 1), max(self.height(), 1)
-        fp = min(max(min(w / 72, h / 40), 9.0), 48.0) * self._font_scale
+        fp = font_px_for(w, h, self._font_scale)
         painter = NetworkPainter(scene.sizes, self._pal, fp, legend=self._legend_visible)
+        m, gap = painter.margins, painter.name_room
         self._layout = layout_network(
-            scene.sizes, w, h, margins=painter.margins, max_radius=3.0 * fp
+            scene.sizes, w, h, margins=m, max_radius=3.0 * fp, label_gap=gap
         )
         painter.set_layout(self._layout)
         self._painter = painter
@@ -345,6 +356,7 @@ class NetworkView(QWidget):
         w_min = 1.01 if self._draft else min(0.7, w_max / 2)
         self._pens = PenBank(self._pal, w_min, max(w_max, w_min), LEVELS, fade=scene.n_edges > 40)
         self._fills = []
+        self._labels = None
         self._geometry_dirty = False
         self._edges_dirty = True
 
