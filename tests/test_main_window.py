@@ -261,3 +261,15 @@ def test_network_settings_rebuild_the_network(qtbot, window: MainWindow, monkeyp
     tl = window.controller.timeline
     assert tl.trainer.net.sizes == (2, 3, 3, 2) and tl.step == 0 and tl.cursor == 0
     assert window.network_view.scene().sizes == (2, 3, 3, 2)
+
+
+def test_larger_type_keeps_the_network_in_view(qtbot, window: MainWindow) -> None:
+    height = window.network_view.height()
+    for _ in range(6):
+        window.actions_by_name["zoom_in"].trigger()
+    qtbot.wait(50)
+    assert window.network_view.font_scale() > 2
+    assert window.network_view.height() >= 0.8 * height  # the formula card scrolls instead
+    assert window.height() <= 800  # and the window does not grow off the screen
+    window.actions_by_name["zoom_reset"].trigger()
+    assert window.network_view.font_scale() == 1.0

@@ -24,13 +24,13 @@ from bpsim.scene import scene_from_network, scene_from_trace
 from bpsim.timeline import Granularity, Timeline
 from bpsim.ui import dialogs
 from bpsim.ui.file_controller import FileController
+from bpsim.ui.view_settings import ViewSettings
 
 if TYPE_CHECKING:
     from bpsim.ui.main_window import MainWindow
 
 TRAIN_SLICE = 0.035  # seconds of training between two repaints (~25 fps)
 MAX_TRANSITION_MS = 300
-FONT_STEP = 1.15
 
 
 def evaluate_session(session: Session) -> tuple[float, float | None, float | None]:
@@ -61,8 +61,6 @@ class Controller(QObject):
         self._transition.setStartValue(0.0)
         self._transition.setEndValue(1.0)
         self._transition.setEasingCurve(QEasingCurve.Type.InOutQuad)
-        self._font_scale = 1.0
-        self._base_point_size = window.font().pointSizeF()
         self._plotted_until = -1
         self._shut_down = False
         self._last_loss = float("nan")
@@ -72,6 +70,7 @@ class Controller(QObject):
         self.timeline: Timeline
         self._connect_callbacks()
         self.files = FileController(self)
+        self.view_settings = ViewSettings(window, lambda: self.timeline.steps_per_epoch)
         if not self.load(session, session_path):
             self.load(new_session(DEFAULT_PRESET))
 
@@ -92,13 +91,6 @@ class Controller(QObject):
         a["faster"].triggered.connect(lambda: c.speed.setValue(c.speed.value() + 1))
         a["slower"].triggered.connect(lambda: c.speed.setValue(c.speed.value() - 1))
         a["gradient_mode"].toggled.connect(self._on_gradient_mode_toggled)
-        a["fullscreen"].toggled.connect(self._on_fullscreen_toggled)
-        a["zoom_in"].triggered.connect(lambda: self.set_font_scale(self._font_scale * FONT_STEP))
-        a["zoom_out"].triggered.connect(lambda: self.set_font_scale(self._font_scale / FONT_STEP))
-        a["zoom_reset"].triggered.connect(lambda: self.set_font_scale(1.0))
-        a["log_loss"].toggled.connect(self.plot.set_log_y)
-        self.plot.sigLogYChanged.connect(a["log_loss"].setChecked)
-        a["loss_epochs"].toggled.connect(lambda _: self._apply_x_unit())
         a["quit"].triggered.connect(self.w.close)
         a["shortcuts"].triggered.connect(lambda: dialogs.show_shortcuts(self.w))
         a["about"].triggered.connect(lambda: dialogs.show_about(self.w))
@@ -143,7 +135,7 @@ class Controller(QObject):
         description = PRESETS[str(preset)].description if preset in PRESETS else ""
         self.controls.description.setText(description or session.dataset.description)
         self._apply_saved_settings(session.settings)
-        self._apply_x_unit()
+        self.view_settings.apply_x_unit()
         self.refresh()
         return True
 
@@ -387,28 +379,6 @@ class Controller(QObject):
     def _on_edge_mode_changed(self, index: int) -> None:
         self.a["gradient_mode"].setChecked(index == 1)
 
-    def _apply_x_unit(self) -> None:
-        if self.a["loss_epochs"].isChecked():
-            self.plot.set_x_unit("epoch", steps_per_epoch=self.timeline.steps_per_epoch)
-        else:
-            self.plot.set_x_unit("step")
-
-    def _on_fullscreen_toggled(self, on: bool) -> None:
-        if on and not self.w.isFullScreen():
-            self.w.showFullScreen()
-        elif not on and self.w.isFullScreen():
-            self.w.showNormal()
-
-    def set_font_scale(self, scale: float) -> None:
-        self._font_scale = min(max(scale, 0.6), 4.0)
-        font = self.w.font()
-        font.setPointSizeF(self._base_point_size * self._font_scale)
-        self.w.setFont(font)
-        self.view.set_font_scale(self._font_scale)
-        self.card.set_font_scale(self._font_scale)
-        self.plot.set_font_size(self._base_point_size * self._font_scale)
-        self.w.data_view.set_font_size(self._base_point_size * self._font_scale)
-
     def _on_learning_rate_changed(self, lr: float) -> None:
         self._stop_motion()
         tl = self.timeline
@@ -428,16 +398,12 @@ class Controller(QObject):
         index = c.granularity.findData(settings.value("step/granularity", "frame"))
         c.granularity.setCurrentIndex(max(index, 0))
         c.speed.setValue(int(settings.value("step/speed", 3)))
-        self.set_font_scale(float(settings.value("view/font_scale", 1.0)))
-        self.a["log_loss"].setChecked(settings.value("view/log_loss", "false") == "true")
-        self.a["loss_epochs"].setChecked(settings.value("view/loss_epochs", "false") == "true")
+        self.view_settings.restore(settings)
 
     def save_preferences(self, settings: QSettings) -> None:
         settings.setValue("step/granularity", self.granularity().value)
         settings.setValue("step/speed", self.controls.speed.value())
-        settings.setValue("view/font_scale", self._font_scale)
-        for name in ("log_loss", "loss_epochs"):
-            settings.setValue(f"view/{name}", "true" if self.a[name].isChecked() else "false")
+        self.view_settings.save(settings)
 
     def timers(self) -> list[QTimer]:
         return [self._play_timer, self._train_timer]
