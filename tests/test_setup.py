@@ -63,7 +63,7 @@ def test_setup_of_reads_the_presets_choices() -> None:
         optimizer="sgd",
         lr=0.5,
         batch_size=1,
-        shuffle=True,
+        shuffle=False,  # one sample: nothing to shuffle
         train_biases=False,
     )
     iris = setup_of(new_session("iris"))

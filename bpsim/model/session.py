@@ -87,7 +87,11 @@ def new_session(preset: Preset | str) -> Session:
         data, test = data.split(TEST_FRACTION, seed=p.seed)
     optimizer = make_optimizer(p.optimizer, lr=p.lr)
     batch = p.batch_size or data.n_samples
-    trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=p.seed)
+    # Full batches gain nothing from shuffling but a gather per step.
+    shuffle = batch < data.n_samples
+    trainer = Trainer(
+        net, data.X, data.Y, optimizer, batch_size=batch, shuffle=shuffle, seed=p.seed
+    )
     return Session(trainer, data, {"preset": p.name}, test)
 
 

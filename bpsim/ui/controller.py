@@ -29,7 +29,8 @@ from bpsim.ui.view_settings import ViewSettings
 if TYPE_CHECKING:
     from bpsim.ui.main_window import MainWindow
 
-TRAIN_SLICE = 0.035  # seconds of training between two repaints (~25 fps)
+TRAIN_SLICE = 0.035  # seconds of training between two repaints of the network (~20 fps)
+PANEL_EVERY = 2  # the loss plot and the data panel repaint every other time (~10 fps)
 MAX_TRANSITION_MS = 300
 
 
@@ -66,6 +67,7 @@ class Controller(QObject):
         self._last_loss = float("nan")
         self._train_started = 0.0
         self._train_steps = 0
+        self._train_ticks = 0
         self.session_path = session_path
         self.timeline: Timeline
         self._connect_callbacks()
@@ -248,7 +250,7 @@ class Controller(QObject):
                 self.a["play"].setChecked(False)
             self._finish_transition()
             self._train_started = time.perf_counter()
-            self._train_steps = 0
+            self._train_steps = self._train_ticks = 0
             self.card.set_frame(None)
             self.card.set_idle_text("Training… press T to pause and open the next step")
             self.view.set_draft(True)  # cheaper edges while they change every refresh
@@ -280,10 +282,12 @@ class Controller(QObject):
         self.view.set_scene(
             scene_from_network(trainer.net, x, mode=self.edge_mode(), targets=trainer.Y[0])
         )
-        self._record_progress(self.timeline.session)
-        self.plot.set_current_step(trainer.step)
-        self.plot.refresh()
-        self.w.data_view.update_network(trainer.net)
+        self._train_ticks += 1
+        if self._train_ticks % PANEL_EVERY == 0:  # the plots change slowly: spare their paint
+            self._record_progress(self.timeline.session)
+            self.plot.set_current_step(trainer.step)
+            self.plot.refresh()
+            self.w.data_view.update_network(trainer.net)
         rate = self._train_steps / max(time.perf_counter() - self._train_started, 1e-9)
         self._update_status(training_rate=rate)
 
