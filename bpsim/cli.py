@@ -35,7 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--preset", metavar="NAME", help="the preset to render")
     what.add_argument("--session", metavar="FILE", help="the session file to render")
     out = export.add_mutually_exclusive_group(required=True)
-    out.add_argument("--frames", metavar="A:B", help="frame range to write, e.g. 0:10 or 5")
+    out.add_argument(
+        "--frames",
+        metavar="A:B",
+        help="frames A to B-1 (counted from 0; the app shows frame k+1 of N), e.g. 0:10 or 5",
+    )
     out.add_argument("--animation", metavar="FILE.gif", help="write an animated GIF of the step")
     export.add_argument("--out", metavar="DIR", help="folder for the PNG frames (with --frames)")
     export.add_argument("--size", metavar="WxH", default="1280x720", help="image size in pixels")

@@ -75,9 +75,14 @@ def _app() -> object:
 
 
 def render(
-    trace: Trace, activation_names: Sequence[str], frames: Sequence[int], size: tuple[int, int]
+    trace: Trace,
+    activation_names: Sequence[str],
+    frames: Sequence[int],
+    size: tuple[int, int],
+    mode: str = "weights",
 ) -> Iterator[QImage]:
-    """One image of the slide (network and formula) per frame index."""
+    """One image of the slide (network and formula) per frame index; edges
+    show ``mode`` ("weights" or "gradients")."""
     _app()
     from bpsim.ui.slide import SlideView
 
@@ -85,7 +90,7 @@ def render(
     slide.set_slide_size(*size)
     try:
         for k in frames:
-            slide.show_frame(trace, k, activation_names)
+            slide.show_frame(trace, k, activation_names, mode)
             yield slide.grab().toImage()
     finally:
         slide.deleteLater()
@@ -264,6 +269,7 @@ def write_gif(
     path: str | os.PathLike[str],
     size: tuple[int, int] = (1280, 720),
     fps: float = 4.0,
+    mode: str = "weights",
 ) -> GifFrames:
     """Write an animated GIF of the whole step (see :func:`gif_frames` for
     long steps); returns the frames it shows.
@@ -278,11 +284,11 @@ def write_gif(
     if not chosen.frames:
         raise ExportError("this step has no frames to show")
     samples = _palette_samples(trace, chosen.frames)
-    palette = GifPalette(_to_rgb(im) for im in render(trace, activation_names, samples, size))
+    palette = GifPalette(_to_rgb(im) for im in render(trace, activation_names, samples, size, mode))
     duration = min(round(1000 / fps), 655_350)  # ms; GIF delays end at 655.35 s
 
     def quantised(frames: Sequence[int]) -> Iterator[Image.Image]:
-        for image in render(trace, activation_names, frames, size):
+        for image in render(trace, activation_names, frames, size, mode):
             yield palette.image(_to_rgb(image))
 
     def save(tmp: str) -> None:

@@ -13,9 +13,13 @@ a far jump back replay a little longer).
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
 
 from bpsim.model.frames import Frame, FrameKind, Trace
 from bpsim.model.session import Session, SettingValue, save_session
@@ -78,6 +82,7 @@ class Timeline:
         self._checkpoints: dict[int, Snapshot] = {}
         self.trace: Trace
         self._trace_step = 0
+        self.batch_indices: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
         self.cursor = 0
         self._open_step()
 
@@ -115,7 +120,13 @@ class Timeline:
             # doubles evenly, so no jump back replays more than a few times
             # the average gap. The first and the shown step are kept.
             keep = {self.first_step, self._trace_step, self.trainer.step}
-            for s in sorted(self._checkpoints)[1::2]:
+            steps = sorted(self._checkpoints)
+            for before, s in itertools.pairwise(steps):
+                # a checkpoint where the settings change is where replay learns of it
+                settings = self._checkpoints[s].optimizer_settings
+                if settings != self._checkpoints[before].optimizer_settings:
+                    keep.add(s)
+            for s in steps[1::2]:
                 if s not in keep:
                     del self._checkpoints[s]
             self._spacing *= 2  # and training checkpoints half as often from now on
@@ -126,6 +137,8 @@ class Timeline:
         step = self.trainer.step
         self.trace = self.trainer.trace_step()
         self._trace_step = step
+        trainer = self.trainer
+        self.batch_indices = trainer.order[trainer.position - len(self.trace.X) : trainer.position]
         self.cursor = 0
 
     def go_to_step(self, step: int, *, at_end: bool = False) -> None:
@@ -242,6 +255,10 @@ class Timeline:
         self.go_to_step(self.trainer.step)
 
     # -- changes and saving ------------------------------------------------------
+
+    def params_before_step(self) -> NDArray[np.float64]:
+        """The parameters before the shown step (as its first frame shows them)."""
+        return self._checkpoints[self.step].params
 
     def set_learning_rate(self, lr: float) -> None:
         """Use learning rate ``lr`` from the shown step on: redo that step with

@@ -143,7 +143,7 @@ def test_continuous_training_plots_and_pauses_on_an_open_step(qtbot) -> None:
     assert not any(t.isActive() for t in controller.timers())
     assert tl.step == tl.trainer.step - 1 and tl.cursor == 0  # a step, open frame by frame
     steps, losses = window.loss_plot.series("train")
-    assert len(steps) >= 3 and steps[0] == 0 and steps[-1] == tl.trainer.step
+    assert len(steps) >= 2 and steps[0] == 0 and steps[-1] in (tl.step, tl.trainer.step)
     assert losses[-1] < losses[0]
 
 
@@ -234,7 +234,6 @@ def test_divergence_is_shown_and_recoverable(qtbot) -> None:
     press(qtbot, window, Qt.Key.Key_T)
     qtbot.waitUntil(lambda: not window.actions_by_name["train"].isChecked(), timeout=10000)
     assert "diverged" in window.statusBar().currentMessage()
-    assert "diverged" in window.formula_card.idle_text()
     # the last good step is shown, at its end; the refused one changed nothing
     assert tl.step == tl.trainer.step - 1 and tl.cursor == len(tl.trace) - 1
     assert np.isfinite(tl.trainer.net.params).all()
@@ -272,4 +271,44 @@ def test_larger_type_keeps_the_network_in_view(qtbot, window: MainWindow) -> Non
     assert window.network_view.height() >= 0.8 * height  # the formula card scrolls instead
     assert window.height() <= 800  # and the window does not grow off the screen
     window.actions_by_name["zoom_reset"].trigger()
+    assert window.network_view.font_scale() == 1.0
+
+
+def test_the_plot_shows_a_steps_result_only_once_its_update_is_shown(qtbot, window) -> None:
+    tl = window.controller.timeline
+    steps, _ = window.loss_plot.series("train")
+    assert list(steps) == [0]  # the first frame: nothing computed yet
+    w1_update = next(f for f in tl.trace.frames if f.label == "w1⁺")
+    tl.seek(w1_update.index)
+    window.controller.refresh()
+    steps, losses = window.loss_plot.series("train")
+    assert list(steps) == [0, 1] and losses[1] < losses[0]
+
+
+def test_reset_starts_the_curve_over(qtbot) -> None:
+    window = open_window(qtbot, "xor")
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: window.controller.timeline.trainer.step > 500, timeout=10000)
+    press(qtbot, window, Qt.Key.Key_T)
+    window.actions_by_name["reset"].trigger()
+    steps, _ = window.loss_plot.series("train")
+    assert list(steps) == [0] and window.controller.timeline.step == 0
+
+
+def test_a_step_key_while_training_only_pauses(qtbot) -> None:
+    window = open_window(qtbot, "xor")
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: window.controller.timeline.trainer.step > 100, timeout=10000)
+    press(qtbot, window, Qt.Key.Key_Right)
+    tl = window.controller.timeline
+    assert not window.actions_by_name["train"].isChecked()
+    assert tl.cursor == 0 and tl.step == tl.trainer.step - 1
+
+
+def test_damaged_preferences_do_not_stop_the_app(qtbot) -> None:
+    settings = QSettings()
+    settings.setValue("view/font_scale", "abc")
+    settings.setValue("step/speed", "fast")
+    settings.sync()
+    window = open_window(qtbot)
     assert window.network_view.font_scale() == 1.0

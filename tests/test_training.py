@@ -122,3 +122,15 @@ def test_train_for_runs_at_least_one_step() -> None:
     trainer = make_trainer(SGD(0.1))
     losses = trainer.train_for(0.0)
     assert len(losses) == 1 and trainer.step == 1
+
+
+def test_a_refused_step_at_an_epoch_boundary_keeps_the_shuffle() -> None:
+    net = Network([1, 1], "linear", "mse")
+    X, Y = np.array([[1.0], [2.0]]), np.array([[0.0], [0.0]])
+    trainer = Trainer(net, X, Y, SGD(0.01), batch_size=2, seed=3)
+    trainer.train_step()  # the whole first epoch
+    rng_before = trainer.rng.bit_generator.state
+    net.weights[0] = np.array([[1e308]])
+    with pytest.raises(DivergedError):
+        trainer.train_step()  # would start epoch 1, drawing a new order
+    assert trainer.rng.bit_generator.state == rng_before and trainer.epoch == 0

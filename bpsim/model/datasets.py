@@ -150,9 +150,11 @@ class Dataset:
         scale = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1.0), std, 1.0)
         return mean, scale
 
-    def standardized(self) -> Dataset:
-        """The same data with every feature at mean 0 and variance 1."""
-        mean, scale = self.scaling()
+    def standardized(self, scaling: tuple[Array, Array] | None = None) -> Dataset:
+        """The same data with every feature at mean 0 and variance 1, or
+        scaled with another data set's ``scaling()`` (a test set is scaled
+        with its training set's statistics)."""
+        mean, scale = self.scaling() if scaling is None else scaling
         Z = (self.X - mean) / scale
         Z[:, np.ptp(self.X, axis=0) == 0] = 0.0  # exactly 0, whatever the mean's rounding
         return self._replace(Z, self.Y)

@@ -10,6 +10,7 @@ anything is built from it; whatever is wrong is reported as one
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -54,11 +55,25 @@ TEST_FRACTION = 0.25
 MIN_SAMPLES_FOR_TEST = 40
 
 
+def _split_and_scale(
+    data: Dataset, seed: int | None, standardize: bool
+) -> tuple[Dataset, Dataset | None]:
+    """Keep a quarter aside as a test set when there are enough samples, and
+    standardize both parts with the training part's statistics only."""
+    test = None
+    if data.n_samples >= MIN_SAMPLES_FOR_TEST:
+        data, test = data.split(TEST_FRACTION, seed=seed)
+    if standardize:
+        scaling = data.scaling()
+        data = data.standardized(scaling)
+        test = None if test is None else test.standardized(scaling)
+    return data, test
+
+
 def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Session:
     """A ready-to-train session for the user's own data: one tanh hidden
     layer, an output layer and loss that suit the task, standardized inputs,
     Adam, and a test set when there are 40 samples or more."""
-    data = data.standardized()
     if data.task == "classification" and data.n_outputs > 1:
         out, loss = "softmax", "cross_entropy"
     elif data.task == "classification":
@@ -66,9 +81,7 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     else:
         out, loss = "linear", "mse"
     net = Network([data.n_features, hidden, data.n_outputs], ["tanh", out], loss, seed)
-    test = None
-    if data.n_samples >= MIN_SAMPLES_FOR_TEST:
-        data, test = data.split(TEST_FRACTION, seed=seed)
+    data, test = _split_and_scale(data, seed, standardize=True)
     optimizer = make_optimizer("adam", lr=0.01)
     batch = min(16, data.n_samples)
     trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=seed)
@@ -81,10 +94,8 @@ def new_session(preset: Preset | str) -> Session:
     Data sets of 40 samples or more keep a quarter aside as a test set.
     """
     p = get_preset(preset) if isinstance(preset, str) else preset
-    net, data = build_preset(p)
-    test = None
-    if data.n_samples >= MIN_SAMPLES_FOR_TEST:
-        data, test = data.split(TEST_FRACTION, seed=p.seed)
+    net, data = build_preset(dataclasses.replace(p, standardize=False))
+    data, test = _split_and_scale(data, p.seed, p.standardize)
     optimizer = make_optimizer(p.optimizer, lr=p.lr)
     batch = p.batch_size or data.n_samples
     # Full batches gain nothing from shuffling but a gather per step.

@@ -107,13 +107,26 @@ class Trainer:
         start = self.position - len(idx)
         return cached[1][start : self.position], cached[2][start : self.position]
 
+    def _position_state(self) -> tuple[int, int, NDArray[np.intp], Mapping[str, Any] | None]:
+        """Where the trainer stands in the data; the generator's state too
+        when the next batch starts an epoch (and so draws a new order)."""
+        rng = self.rng.bit_generator.state if self.position >= len(self.order) else None
+        return self.position, self.epoch, self.order, rng
+
+    def _restore_position(
+        self, state: tuple[int, int, NDArray[np.intp], Mapping[str, Any] | None]
+    ) -> None:
+        self.position, self.epoch, self.order, rng = state
+        if rng is not None:
+            self.rng.bit_generator.state = rng
+
     def train_step(self) -> float:
         """One update on the next mini-batch; returns its loss before the update.
 
         On :class:`DivergedError` nothing changes, the position in the data
         included.
         """
-        state = (self.position, self.epoch, self.order)
+        state = self._position_state()
         X, Y = self._next_arrays()
         net = self.net
         try:
@@ -122,7 +135,7 @@ class Trainer:
                 proposal = self.optimizer.propose(grad)
                 net._apply_update(proposal.update, loss)
         except FloatingPointError:
-            self.position, self.epoch, self.order = state
+            self._restore_position(state)
             raise
         proposal.commit()
         self.step += 1
@@ -130,12 +143,12 @@ class Trainer:
 
     def trace_step(self) -> Trace:
         """The next step, traced frame by frame (and applied)."""
-        state = (self.position, self.epoch, self.order)
+        state = self._position_state()
         X, Y = self._next_arrays()
         try:
             trace = self.net.trace_batch(X, Y, optimizer=self.optimizer)
         except FloatingPointError:
-            self.position, self.epoch, self.order = state
+            self._restore_position(state)
             raise
         self.step += 1
         return trace

@@ -48,7 +48,7 @@ SPECS = [
     ActionSpec("faster", "Faster", "Play faster (])", ("]",)),
     ActionSpec("slower", "Slower", "Play slower ([)", ("[",)),
     ActionSpec("gradient_mode", "Edges Show &Gradients", "Edge thickness shows |gradient| instead of |weight| (G)", ("G",), checkable=True),
-    ActionSpec("fullscreen", "&Full Screen", "Full screen for the lecture hall (F11)", (Key.FullScreen, "F11"), checkable=True),
+    ActionSpec("fullscreen", "&Full Screen", "Full screen for the lecture hall (F11; Esc leaves it)", (Key.FullScreen, "F11"), checkable=True),
     ActionSpec("zoom_in", "&Larger Type", "Larger type everywhere", (Key.ZoomIn, "Ctrl+=")),
     ActionSpec("zoom_out", "&Smaller Type", "Smaller type everywhere", (Key.ZoomOut,)),
     ActionSpec("zoom_reset", "&Normal Type", "Type at its normal size", ("Ctrl+0",)),

@@ -17,6 +17,8 @@ from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAni
 from PySide6.QtWidgets import QApplication, QStyle
 
 from bpsim.model.errors import DivergedError
+from bpsim.model.frames import Phase
+from bpsim.model.network import Network
 from bpsim.model.presets import DEFAULT_PRESET, PRESETS
 from bpsim.model.session import Session, new_session
 from bpsim.model.training import evaluate
@@ -34,12 +36,15 @@ PANEL_EVERY = 2  # the loss plot and the data panel repaint every other time (~1
 MAX_TRANSITION_MS = 300
 
 
-def evaluate_session(session: Session) -> tuple[float, float | None, float | None]:
+def evaluate_session(
+    session: Session, net: Network | None = None
+) -> tuple[float, float | None, float | None]:
     """Training loss, test loss and (for classification) accuracy, the test
-    set's when there is one, of the session's network as it stands."""
+    set's when there is one, of ``net`` (the session's network by default)."""
     trainer = session.trainer
-    train = evaluate(trainer.net, trainer.X, trainer.Y)
-    test = None if session.test is None else evaluate(trainer.net, session.test.X, session.test.Y)
+    net = net or trainer.net
+    train = evaluate(net, trainer.X, trainer.Y)
+    test = None if session.test is None else evaluate(net, session.test.X, session.test.Y)
     accuracy = (test or train).accuracy if session.dataset.task == "classification" else None
     return train.loss, None if test is None else test.loss, accuracy
 
@@ -165,6 +170,10 @@ class Controller(QObject):
     def _on_reset(self) -> None:
         self._stop_motion()
         self.timeline.reset()
+        first = self.timeline.first_step
+        self.plot.truncate_after(first)  # the run starts over: so does its curve
+        self._plotted_until = min(self._plotted_until, first)
+        self.w.statusBar().clearMessage()
         self.refresh()
 
     # -- moving through time -----------------------------------------------------
@@ -185,7 +194,9 @@ class Controller(QObject):
     def _move(self, forward: bool) -> None:
         self._finish_transition()
         if self.a["train"].isChecked():
-            self.a["train"].setChecked(False)
+            self.a["train"].setChecked(False)  # the first press only pauses, on a step
+            return
+        self.w.statusBar().clearMessage()
         try:
             if forward:
                 self.timeline.forward(self.granularity())
@@ -253,6 +264,7 @@ class Controller(QObject):
             self._train_steps = self._train_ticks = 0
             self.card.set_frame(None)
             self.card.set_idle_text("Training… press T to pause and open the next step")
+            self.w.data_view.set_highlight(None)
             self.view.set_draft(True)  # cheaper edges while they change every refresh
             self._train_timer.start()
             return
@@ -304,8 +316,7 @@ class Controller(QObject):
             f"Training diverged at step {failed}: {exc.reason}. "
             "Lower the learning rate to go on from here, or step back in time."
         )
-        self.card.set_idle_text(message)
-        self.w.statusBar().showMessage(message, 20000)
+        self.w.statusBar().showMessage(message, 30000)
 
     def _stop_motion(self) -> None:
         for name in ("play", "train"):
@@ -324,9 +335,20 @@ class Controller(QObject):
         return "gradients" if self.a["gradient_mode"].isChecked() else "weights"
 
     def _record_progress(self, session: Session) -> None:
-        """Plot the loss at the trainer's current step if it is new."""
-        if session.trainer.step > self._plotted_until:
-            self._plot_point(session.trainer.step, evaluate_session(session))
+        """Plot the loss as far as the frames have shown it: before the shown
+        step until its update is on screen, after it from then on (and
+        always while training)."""
+        tl = self.timeline
+        trainer = session.trainer
+        training = self.a["train"].isChecked()
+        step = trainer.step if training or tl.frame.phase is Phase.UPDATE else tl.step
+        if step <= self._plotted_until:
+            return
+        net = None
+        if step != trainer.step:  # the state before the shown step
+            net = trainer.net.copy()
+            net.set_params(tl.params_before_step())
+        self._plot_point(step, evaluate_session(session, net))
 
     def _plot_point(self, step: int, point: tuple[float, float | None, float | None]) -> None:
         train, test, accuracy = point
@@ -349,6 +371,8 @@ class Controller(QObject):
         self.plot.set_current_step(tl.step)
         self.plot.refresh()
         self.w.data_view.update_network(net)
+        sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
+        self.w.data_view.set_highlight(None if sample is None else int(tl.batch_indices[sample]))
         self._update_status()
 
     def _update_status(self, training_rate: float | None = None) -> None:
@@ -393,6 +417,7 @@ class Controller(QObject):
             return
         self.plot.truncate_after(tl.step)
         self._plotted_until = min(self._plotted_until, tl.step)
+        self.w.statusBar().clearMessage()
         self.refresh()
 
     # -- preferences and closing --------------------------------------------------
@@ -401,7 +426,8 @@ class Controller(QObject):
         c = self.controls
         index = c.granularity.findData(settings.value("step/granularity", "frame"))
         c.granularity.setCurrentIndex(max(index, 0))
-        c.speed.setValue(int(settings.value("step/speed", 3)))
+        with contextlib.suppress(TypeError, ValueError):  # damaged: keep the default
+            c.speed.setValue(int(settings.value("step/speed", 3)))
         self.view_settings.restore(settings)
 
     def save_preferences(self, settings: QSettings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -46,11 +47,13 @@ def warn(parent: QWidget, title: str, message: str) -> None:
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
     box.setInformativeText("Nothing was changed.")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
 
 
 def show_shortcuts(parent: QWidget) -> QDialog:
     dialog = QDialog(parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowTitle("Keyboard Shortcuts")
     rows = shortcut_rows()
     table = QTableWidget(len(rows), 2, dialog)

@@ -116,14 +116,15 @@ class FileController(QObject):
 
         tl = self.c.timeline
         names = tl.trainer.net.activation_names
+        mode = self.c.edge_mode()  # the slide shows what the view shows
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         what = "the frame"
         try:
             if gif:
-                chosen = write_gif(tl.trace, names, path, size=SLIDE_SIZE)
+                chosen = write_gif(tl.trace, names, path, size=SLIDE_SIZE, mode=mode)
                 what = f"{len(chosen.frames)} frames, {chosen.describe()}"
             else:
-                (image,) = render(tl.trace, names, [tl.cursor], SLIDE_SIZE)
+                (image,) = render(tl.trace, names, [tl.cursor], SLIDE_SIZE, mode)
                 write_png(image, path)
         except ExportError as exc:
             dialogs.warn(self.c.w, "Cannot export", str(exc))

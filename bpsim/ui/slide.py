@@ -34,10 +34,15 @@ class SlideView(QWidget):
         self.network_view.set_font_scale(scale)
         self.formula_card.setMinimumHeight(0)
 
-    def show_frame(self, trace: Trace, k: int, activation_names: Sequence[str]) -> None:
+    def show_frame(
+        self, trace: Trace, k: int, activation_names: Sequence[str], mode: str = "weights"
+    ) -> None:
+        """Frame ``k``; ``mode`` is what edge thickness shows (weights or gradients)."""
         scene = scene_from_trace(
-            trace, k, activation_names=activation_names, index=trace_index(trace)
+            trace, k, activation_names=activation_names, mode=mode, index=trace_index(trace)
         )
         self.network_view.set_scene(scene)
         self.network_view.set_transition(1.0)
-        self.formula_card.set_frame(trace.frames[k], total_frames=len(trace))
+        self.formula_card.set_frame(
+            trace.frames[k], total_frames=len(trace), n_samples=len(trace.X)
+        )

@@ -3,6 +3,7 @@ preferences that remember them."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,8 @@ class ViewSettings(QObject):
         self.w = window
         self._steps_per_epoch = steps_per_epoch
         self.font_scale = 1.0
-        self._base_point_size = window.font().pointSizeF()
+        size = window.font().pointSizeF()  # −1 for a font set in pixels
+        self._base_point_size = size if size > 0 else max(window.font().pixelSize() * 0.75, 9.0)
         self._connect_callbacks()
 
     def _connect_callbacks(self) -> None:
@@ -66,7 +68,11 @@ class ViewSettings(QObject):
 
     def restore(self, settings: QSettings) -> None:
         a = self.w.actions_by_name
-        self.set_font_scale(float(settings.value("view/font_scale", 1.0)))
+        try:
+            scale = float(settings.value("view/font_scale", 1.0))
+        except (TypeError, ValueError):
+            scale = 1.0  # a damaged preference
+        self.set_font_scale(scale if math.isfinite(scale) else 1.0)
         for name in ("log_loss", "loss_epochs"):
             a[name].setChecked(settings.value(f"view/{name}", "false") == "true")
 
