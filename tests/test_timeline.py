@@ -189,3 +189,21 @@ def test_thinning_keeps_the_first_and_the_shown_step() -> None:
     assert steps[0] == 0 and shown in tl._checkpoints and len(steps) <= 17
     gaps = np.diff(steps)
     assert gaps.max() <= 4 * max(np.median(gaps), 1)  # evenly spread, no huge holes
+
+
+def test_a_learning_rate_change_survives_checkpoint_thinning() -> None:
+    tl = Timeline(new_session("xor"), checkpoint_every=1, max_checkpoints=8)
+    for _ in range(5):
+        tl.forward(Granularity.STEP)
+    tl.set_learning_rate(2.0)
+    tl.forward(Granularity.STEP)
+    tl.train_for(0.05)  # thousands of steps: old checkpoints get thinned
+    tl.open_next_step()
+    tl.reset()
+    assert tl.trace.lr == 1.0
+    tl.go_to_step(4)
+    assert tl.trace.lr == 1.0
+    tl.go_to_step(5)
+    assert tl.trace.lr == 2.0
+    tl.go_to_step(9)
+    assert tl.trace.lr == 2.0
