@@ -104,6 +104,13 @@ class Scene:
     def n_edges(self) -> int:
         return sum(a * b for a, b in pairwise(self.sizes))
 
+    @property
+    def whole_batch(self) -> bool:
+        """Whether the frame is about a whole mini-batch (the batch loss, the
+        mean gradients, the updates): the units then hold the last sample's
+        values, which are not the batch's."""
+        return self.sample is not None and self.frame is not None and self.frame.sample is None
+
     def edge_values(self) -> tuple[Array, ...]:
         """What edge thickness shows: the weights or the gradients, by mode."""
         return self.weights if self.mode == "weights" else self.gradients
@@ -253,7 +260,7 @@ def scene_from_trace(
     their gradient frames; weights and biases stand as after frame ``k``
     (as :meth:`Trace.weights_at`). In a mini-batch trace the units show the
     sample the current frame belongs to (the last sample once the frames
-    are about the whole batch).
+    are about the whole batch: :attr:`Scene.whole_batch`).
     """
     idx = index if index is not None else trace_index(trace)
     if not 0 <= k < idx.n_frames:

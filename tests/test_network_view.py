@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QTimer
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from bpsim.model import FrameKind, Network, Trace
 from bpsim.scene import scene_from_network, scene_from_trace
+from bpsim.scene_text import number_variants
 from bpsim.ui.colors import DARK, LIGHT, diverging
 from bpsim.ui.network_style import rich_runs
 from bpsim.ui.network_view import NetworkView
@@ -325,3 +328,73 @@ def test_names_are_set_with_subscripts() -> None:
     assert rich_runs("∂E/∂b_o1⁺ = 0") == (("∂E/∂b", False), ("o1", True), ("⁺ = 0", False))
     assert rich_runs("net 1.2e−5") == (("net 1.2e−5", False),)  # numbers stay as they are
     assert rich_runs("2 × sigmoid") == (("2 × sigmoid", False),)
+
+
+def with_outputs(scene, delta: float, term: float, target: float = 0.0):
+    """``scene`` with every output unit's delta, loss term and target set."""
+    n, deltas = scene.sizes[-1], (*scene.delta[:-1], np.full(scene.sizes[-1], delta))
+    return replace(scene, delta=deltas, loss_terms=np.full(n, term), targets=np.full(n, target))
+
+
+@pytest.fixture(scope="module")
+def batch_scenes() -> list[tuple[object, list[object]]]:
+    """Output-delta frames of mini-batches: with the widest everyday numbers,
+    and after divergence or with numbers wider than any room kept for them."""
+    scenes = []
+    for sizes in ((2, 4, 1), (4, 5, 3)):
+        net = Network(list(sizes), ["tanh", "sigmoid"], "mse", seed=3)
+        Y = np.eye(sizes[-1])[np.arange(10) % sizes[-1]]
+        trace = net.trace_batch(np.random.default_rng(0).normal(size=(10, sizes[0])), Y, 0.1)
+        s = scene_from_trace(trace, first(trace, FrameKind.OUTPUT_DELTA), activation_names=SIGMOID2)
+        extreme = [(-4.565e-5, 2.3e-5, 1), (-2.223e151, 2.2e151, -1.5e150), (-1.234e-100, 1, 0)]
+        everyday = with_outputs(s, -0.0003678, 0.0001234)
+        scenes.append((everyday, [with_outputs(s, *values) for values in extreme]))
+    return scenes
+
+
+SIZES = [(1330, 850, 1), (890, 520, 1), (890, 400, 1), (890, 520, 1.8), (520, 330, 1)]
+
+
+@pytest.mark.parametrize(("w", "h", "scale"), SIZES)
+def test_every_label_lies_inside_the_view(view: NetworkView, batch_scenes, w, h, scale) -> None:
+    """Labels right of the output units are measured as drawn (the delta bold):
+    they fit, else go under the unit or shorten their numbers; none is clipped."""
+    view.resize(w, h)
+    view.set_font_scale(scale)
+    for everyday, extremes in batch_scenes:
+        view.set_scene(everyday)  # laid out for everyday numbers, then stepped on
+        for scene in [everyday, *extremes]:
+            view.set_scene(scene)
+            rects = view.label_rects()
+            assert not [r for r in rects if not QRectF(view.rect()).contains(r)]
+            for n, a in enumerate(rects):
+                assert not any(a.intersects(b) for b in rects[n + 1 :]), a
+            assert view._labels is not None
+            deltas = [lab for lab in view._labels.units if lab.plain_text.startswith("δ = ")]
+            assert deltas and all(lab.text.font.bold() for lab in deltas)
+            ok = number_variants(float(scene.delta[-1][0]))[: 1 if scene is everyday else None]
+            assert all(lab.plain_text[4:] in ok for lab in deltas), label_texts(deltas)
+            img = image(view)
+            edge = {img.pixel(x, y) for x in (w - 2, w - 1) for y in range(h)}
+            assert edge == {QColor(LIGHT.background).rgb()}  # nothing painted up to the edge
+
+
+def test_whole_batch_frames_say_so_and_hide_the_samples_values(view: NetworkView) -> None:
+    net = Network([2, 3, 1], "sigmoid", "mse", seed=0)
+    trace = net.trace_batch([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], 0.5)
+    for k in (first(trace, FrameKind.OUTPUT_DELTA), first(trace, FrameKind.WEIGHT_GRADIENT)):
+        scene = scene_from_trace(trace, k, activation_names=net.activation_names)
+        view.set_scene(scene)
+        img, c = image(view), view.unit_center(1, 0).toPoint()
+        assert view._labels is not None
+        title, units = view._labels.captions[-1].plain_text, label_texts(view._labels.units)
+        inside = {img.pixel(c.x() + dx, c.y() + dy) for dx in range(-8, 9) for dy in (-3, 0, 3)}
+        if trace.frames[k].sample is not None:
+            assert title.endswith(f"sample {scene.sample + 1} of 4") and not scene.whole_batch
+            assert any(t.startswith("δ = ") for t in units) and len(inside) > 1  # a value
+            continue
+        assert scene.whole_batch and title.endswith("whole batch") and "sample" not in title
+        assert not any(t.startswith(("δ = ", "t1 = ")) for t in units)  # sample 4's
+        assert len(inside) == 1  # no value inside the unit, only its faded fill
+        faded = QColor(inside.pop()).lightness()
+        assert faded >= diverging(float(scene.out[1][0]), LIGHT).lightness()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from bpsim.layout import circles_under, overlap_areas, rects_near, segments_through
 from bpsim.model import FrameKind, Network, Trace
 from bpsim.scene import TraceIndex, layout_network, scene_from_network, scene_from_trace
+from bpsim.scene_text import frame_title, number_variants, tooltip_text
 from tests.worked_example import LR, T, X, worked_example_network
 
 SIGMOID2 = ("sigmoid", "sigmoid")
@@ -215,3 +217,46 @@ def test_label_geometry() -> None:
     )
     diagonal = np.array([[0.0, 30.0, 30.0, 0.0]])  # crosses the second box's corner region
     assert segments_through(rects, diagonal)[:, 0].tolist() == [False, True]
+
+
+def test_frames_about_the_whole_batch() -> None:
+    """Their scene says so, and so does the title: the units hold the last sample."""
+    net = Network([2, 3, 1], "sigmoid", "mse", seed=0)
+    trace = net.trace_batch([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], 0.5)
+    names = net.activation_names
+    for f in trace.frames:
+        s = scene_from_trace(trace, f.index, activation_names=names)
+        title = frame_title(s)
+        assert s.whole_batch == (f.sample is None)
+        assert title.count("sample") == (f.sample is not None), title
+        assert title.endswith("whole batch" if f.sample is None else f"sample {f.sample + 1} of 4")
+    loss = next(f for f in trace.frames if f.kind is FrameKind.LOSS and f.sample == 1)
+    assert frame_title(scene_from_trace(trace, loss.index, activation_names=names)) == (
+        "Loss · E · sample 2 of 4"  # not "E (sample 2) · sample 2 of 4"
+    )
+    end = scene_from_trace(trace, len(trace) - 1, activation_names=names)
+    assert "values of sample 4 of 4" in tooltip_text(end, (1, 0))
+    one = worked_example_network().trace(X[0], T[0], LR)  # one sample: nothing to say
+    s = scene_from_trace(one, len(one) - 1, activation_names=SIGMOID2)
+    assert not s.whole_batch and "sample" not in frame_title(s) + tooltip_text(s, (1, 0))
+    assert frame_title(scene_from_network(net)) == ""
+
+
+def test_shorter_numbers() -> None:
+    """Ever shorter, with as many significant digits as they keep; never cut."""
+    assert number_variants(-4.565e-5) == ["−4.565e−5", "−4.56e−5", "−4.6e−5", "−5e−5"]
+    assert number_variants(-0.0003678) == [
+        "−0.0003678",
+        "−3.678e−4",
+        "−3.68e−4",
+        "−3.7e−4",
+        "−4e−4",
+    ]
+    assert number_variants(2.223e151)[:2] == ["2.223e151", "2.22e151"]
+    assert number_variants(0.8564) == ["0.8564", "0.856", "0.86", "0.9"]
+    assert number_variants(0.0) == ["0"] and number_variants(1.0) == ["1"]
+    for x in (-4.565e-5, -0.0003678, 2.223e151, 0.8564, 12345.0):
+        texts = number_variants(x)
+        assert all(len(a) > len(b) for a, b in pairwise(texts))
+        for t in texts:  # each still the number, to its digits
+            assert float(t.replace("−", "-")) == pytest.approx(x, rel=0.5)

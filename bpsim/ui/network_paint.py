@@ -19,7 +19,7 @@ is left out (its tooltip still has it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,9 +29,11 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 from bpsim.model.notation import fmt, weight_name
 from bpsim.scene import Scene
 from bpsim.scene_highlight import Edge, Highlight, Unit
+from bpsim.scene_text import frame_title
 from bpsim.ui.colors import blend, line_pen
-from bpsim.ui.network_style import Label, LabelBoard, NetworkStyle, font, metrics
-from bpsim.ui.network_units import paint_units, unit_labels
+from bpsim.ui.legend import LegendInfo, paint_legend
+from bpsim.ui.network_style import MIN_TEXT_PX, Label, LabelBoard, NetworkStyle, font, metrics
+from bpsim.ui.network_units import output_room, paint_units, unit_labels
 
 CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87)  # tried in this order
 EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one unit
@@ -64,7 +66,42 @@ def _candidates(preferred: float) -> NDArray[np.float64]:
 
 
 class NetworkPainter(NetworkStyle):
-    """Paints edges, units and labels for one widget size and palette."""
+    """Paints edges, units and labels for one widget size and palette.
+
+    Before the layout: :meth:`make_room` widens the right margin for the
+    labels right of the output units, measured on a scene.
+    """
+
+    def make_room(self, scene: Scene, width: float, height: float) -> None:
+        """Widen the right margin by what the output units' labels take
+        (:func:`~bpsim.ui.network_units.output_room`)."""
+        left, top, right, bottom = self.margins
+        self.margins = (left, top, right + output_room(self, scene, width, height), bottom)
+
+    def new_board(self) -> LabelBoard:
+        """An empty board for this size: the units are obstacles, rings included."""
+        lay = self.layout
+        board = LabelBoard(QRectF(0, 0, lay.width, lay.height), max(1.5, 0.12 * self.font_px))
+        board.set_obstacles(*self._obstacles)
+        return board
+
+    @cached_property
+    def _obstacles(self) -> tuple[NDArray[np.float64], NDArray[np.float64], list[Edge]]:
+        lay = self.layout
+        reach = lay.radius + 1.4 * self.ring_w
+        circles = np.array(
+            [(x, y, reach) for x, ys in zip(lay.xs, lay.ys, strict=True) for y in ys]
+        )
+        ids: list[Edge] = []
+        if self.edge_labels:  # few edges: labels keep off the edges they do not belong to
+            ids = [
+                (layer, i, j)
+                for layer in range(1, len(self.sizes))
+                for i in range(self.sizes[layer - 1])
+                for j in range(self.sizes[layer])
+            ]
+        segments = np.array([lay.segment(*e) for e in ids]).reshape(-1, 4)
+        return circles, segments, ids
 
     # -- the cached part: all edges, grouped by pen ------------------------------------
 
@@ -186,14 +223,13 @@ class NetworkPainter(NetworkStyle):
                 labels.append(lab)
         for lab in labels:  # a layer's caption yields to a callout with no other room
             board.add(lab, yielding=True)
-        frame = scene.frame
-        if frame is not None:
-            phase = str(frame.phase)
-            text = f"{phase.capitalize()} · {frame.label}"
-            if scene.sample is not None:
-                text += f" · sample {scene.sample + 1} of {scene.n_samples}"
-            lab = Label.at(text, self.f_tag, pal.accent(phase), self.margins[0], 0.0, anchor="left")
-            lab.rect.moveTop(1.3 * fp - metrics(self.f_tag).ascent())
+        if scene.frame is not None:  # in a smaller font where it would not fit
+            phase, x = str(scene.frame.phase), self.margins[0]
+            for f in (self.f_tag, self.f_small_bold):
+                lab = Label.at(frame_title(scene), f, pal.accent(phase), x, 0.0, anchor="left")
+                if lab.rect.right() <= self.layout.width - 0.3 * fp:
+                    break
+            lab.rect.moveTop(1.3 * fp - lab.text.ascent)
             labels.append(board.add(lab))
         return labels
 
@@ -233,6 +269,18 @@ class NetworkPainter(NetworkStyle):
             self._ring(p, hover, QColor(self.pal.foreground), 1.5, 0.15)
         for lab in labels.captions:
             lab.paint(p, bg)
+
+    def paint_legend(self, p: QPainter, width: float, height: float, info: LegendInfo) -> None:
+        """The legend strip along the bottom, in a smaller font where it would not
+        fit, left out where it would not fit even in the smallest font."""
+        fp, left = self.font_px, self.margins[0]
+        rect = QRectF(left, height - 2.0 * fp, width - 2 * left, 1.6 * fp)
+        px = 0.8 * fp
+        while paint_legend(None, rect, info, self.pal, px) > rect.width():
+            if px <= MIN_TEXT_PX:
+                return
+            px = max(MIN_TEXT_PX, px - 1.0)
+        paint_legend(p, rect, info, self.pal, px)
 
     def _edge_value(self, scene: Scene, e: Edge) -> float:
         return float(scene.edge_values()[e[0] - 1][e[1], e[2]])

@@ -267,6 +267,12 @@ class LabelBoard:
         cost = self._units_covered(rects) * 1e12 + area.sum(axis=1)
         return self.add(_moved(label, rects[int(np.argmin(cost))]), displace=True)
 
+    def free(self, rect: QRectF) -> bool:
+        """Whether ``rect`` lies inside the picture, clear of units and labels."""
+        row = np.array([[rect.left(), rect.top(), rect.right(), rect.bottom()]])
+        clear = self._units_covered(row)[0] == 0 and not self._overlaps(row).any()
+        return bool(clear) and self.bounds.contains(rect)
+
     def kept(self, labels: list[Label]) -> list[Label]:
         """Those of ``labels`` still placed (not displaced)."""
         ids = {id(lab) for lab in self.labels}
@@ -296,7 +302,8 @@ class NetworkStyle:
     """Fonts, pens, margins and which labels fit, for one widget size and palette.
 
     Call :meth:`set_layout` once the units are placed and :meth:`set_edges`
-    once the edges are quantized.
+    once the edges are quantized (:class:`~bpsim.ui.network_paint.NetworkPainter`
+    then hands out boards to place labels on).
     """
 
     def __init__(self, sizes: tuple[int, ...], pal: Palette, fp: float, *, legend: bool) -> None:
@@ -310,11 +317,12 @@ class NetworkStyle:
         self.f_tag = font(fp, bold=True)
         self.fm_small = metrics(self.f_small)
         cap_h = metrics(self.f_caption).height()
-        out_label = self.fm_small.horizontalAdvance("δ = −0.0000") if sizes[-1] <= 12 else 0.0
         # captions: title, activation, a gap, E; then the legend strip
         self.captions_h = 0.3 * fp + 2 * cap_h + self.fm_small.height() + 0.35 * fp
         bottom = self.captions_h + (2.2 * fp if legend else 0.4 * fp)
-        self.margins = (1.0 * fp, 2.9 * fp, 1.4 * fp + out_label, bottom)
+        # the right margin grows by the room the output units' labels take
+        # (NetworkPainter.make_room, measured on a scene)
+        self.margins = (1.0 * fp, 2.9 * fp, 1.4 * fp, bottom)
         # the gap between units that a name of 0.4 of the font size (at least
         # MIN_TEXT_PX) needs, see set_layout (a highlight ring is at most 0.2 fp wide)
         self.name_room = LINE * max(MIN_TEXT_PX, 0.4 * fp) + max(0.15 * fp, 0.28 * fp + 1.5) + 1.5
@@ -324,9 +332,6 @@ class NetworkStyle:
         self.levels: list[NDArray[np.int64]] = []
         self.visible: list[BoolArray] = []
         self.pens: PenBank | None = None
-        self._obstacles: (
-            tuple[NDArray[np.float64], NDArray[np.float64], list[tuple[int, ...]]] | None
-        ) = None
 
     def set_layout(self, layout: Layout) -> None:
         """Decide, per layer, which labels fit at this size."""
@@ -343,8 +348,14 @@ class NetworkStyle:
         self.f_names = [font(px, bold=True) for px in name_px]
         self.f_deltas = [font(min(0.8 * fp, px), bold=True) for px in name_px]
         self.show_name = [px >= MIN_TEXT_PX - 0.01 for px in name_px]
+        # a bias goes under its unit where it leaves room for the next unit's name
+        names_h = [
+            self.name_gap + LINE * round(px) if show else 0.0
+            for px, show in zip(name_px, self.show_name, strict=True)
+        ]
         self.show_bias = [
-            i > 0 and g >= 1.3 * (0.95 * fp) + 1.3 * small_h for i, g in enumerate(gaps)
+            i > 0 and g >= 0.25 * fp + small_h + h + 1.0
+            for i, (g, h) in enumerate(zip(gaps, names_h, strict=True))
         ]
 
         # small circles show three significant digits, large ones four (as fmt);
@@ -374,25 +385,3 @@ class NetworkStyle:
         self, levels: list[NDArray[np.int64]], visible: list[BoolArray], pens: PenBank
     ) -> None:
         self.levels, self.visible, self.pens = levels, visible, pens
-
-    def new_board(self) -> LabelBoard:
-        """An empty board for this size: the units are obstacles, rings included."""
-        lay = self.layout
-        board = LabelBoard(QRectF(0, 0, lay.width, lay.height), max(1.5, 0.12 * self.font_px))
-        if self._obstacles is None:
-            reach = lay.radius + 1.4 * self.ring_w
-            circles = np.array(
-                [(x, y, reach) for x, ys in zip(lay.xs, lay.ys, strict=True) for y in ys]
-            )
-            ids: list[tuple[int, ...]] = []
-            if self.edge_labels:  # few edges: labels keep off the edges they do not belong to
-                ids = [
-                    (layer, i, j)
-                    for layer in range(1, len(self.sizes))
-                    for i in range(self.sizes[layer - 1])
-                    for j in range(self.sizes[layer])
-                ]
-            segments = np.array([lay.segment(*e) for e in ids]).reshape(-1, 4)
-            self._obstacles = circles, segments, ids
-        board.set_obstacles(*self._obstacles)
-        return board

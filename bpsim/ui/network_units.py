@@ -3,27 +3,50 @@
 :func:`paint_units` draws every unit's circle of a scene, with its value
 inside, in the fonts of a :class:`~bpsim.ui.network_style.NetworkStyle`;
 :func:`unit_labels` says where the text around the units goes (names above,
-biases below, a hidden unit's delta beside its name, an output unit's target
-to its right; the bias a frame is about boxed in the highlight's accent
-colour, under its unit or beside it, wherever it covers nothing).
+biases below, a hidden unit's delta beside its name, an output unit's target,
+loss term and delta to its right, :func:`output_room` wide; the bias a frame
+is about boxed in the highlight's accent colour, under its unit or beside it,
+wherever it covers nothing).
+
+A frame about a whole mini-batch (:attr:`~bpsim.scene.Scene.whole_batch`)
+shows the units faded, with no values in them and no deltas, targets or loss
+terms beside them: those are the last sample's, not the batch's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 
 from bpsim.model.notation import fmt
 from bpsim.scene import Scene
 from bpsim.scene_highlight import Highlight
-from bpsim.ui.colors import text_color_for
-from bpsim.ui.network_style import Label, LabelBoard, NetworkStyle, font, metrics
+from bpsim.scene_text import number_variants
+from bpsim.ui.colors import Palette, blend, diverging_rgb, text_color_for
+from bpsim.ui.network_style import Label, LabelBoard, NetworkStyle, font, metrics, set_text
+
+ROOM_PROBE = -0.0001234  # written the widest way fmt writes an everyday number
+MAX_ROOM = 0.25  # of the width at most, for the labels right of the output units
+FADED = 0.3  # how much of a unit's colour a whole-batch frame keeps
+
+Line = tuple[str, float, QFont, QColor]  # a name, its value, the font and colour
+
+
+def unit_fills(scene: Scene, pal: Palette) -> list[list[QBrush]]:
+    """Each unit's fill by its activation, faded on a whole-batch frame."""
+    fade = scene.whole_batch
+    fills = []
+    for out in scene.out:
+        colors = [QColor(*map(int, rgb)) for rgb in diverging_rgb(out, pal)]
+        fills.append([QBrush(blend(pal.background, c, FADED) if fade else c) for c in colors])
+    return fills
 
 
 def paint_units(p: QPainter, st: NetworkStyle, scene: Scene, fills: list[list[QBrush]]) -> None:
-    """Every unit: its circle filled by activation, the value inside."""
-    lay, r = st.layout, st.layout.radius
+    """Every unit: its circle filled by activation, the value inside (on a
+    whole-batch frame faded, without value, outlined as if no delta were known)."""
+    lay, r, fade = st.layout, st.layout.radius, scene.whole_batch
     for layer, n in enumerate(st.sizes):
         x = float(lay.xs[layer])
         out, net, delta = scene.out[layer], scene.net[layer], scene.delta[layer]
@@ -31,11 +54,10 @@ def paint_units(p: QPainter, st: NetworkStyle, scene: Scene, fills: list[list[QB
             c = QPointF(x, float(lay.ys[layer][j]))
             known = not np.isnan(out[j])
             p.setBrush(fills[layer][j])
-            p.setPen(
-                st.delta_pen if not np.isnan(delta[j]) else st.unit_pen if known else st.unknown_pen
-            )
+            has_delta = not (fade or np.isnan(delta[j]))
+            p.setPen(st.delta_pen if has_delta else st.unit_pen if known else st.unknown_pen)
             p.drawEllipse(c, r, r)
-            if st.show_values:
+            if st.show_values and not fade:
                 _paint_value(p, st, c, fills[layer][j].color(), out[j], net[j], layer)
 
 
@@ -56,7 +78,7 @@ def unit_labels(
                 name = Label.at(scene.unit_names[layer][j], f_name, pal.foreground, x, 0.0)
                 name.rect.moveBottom(y - r - st.name_gap)
                 labels.append(name)
-            delta = float(scene.delta[layer][j])
+            delta = np.nan if scene.whole_batch else float(scene.delta[layer][j])
             if not np.isnan(delta) and st.show_values and 0 < layer < last and name is not None:
                 left = x + max(0.75 * r, name.rect.width() / 2 + 0.3 * fp)
                 cy = name.rect.center().y()
@@ -68,10 +90,10 @@ def unit_labels(
                 text = f"b = {fmt(float(scene.biases[layer - 1][j]))}"
                 below = y + r + 0.25 * fp + st.fm_small.height() / 2
                 labels.append(Label.at(text, st.f_small, pal.muted, x, below))
-            if layer == last and scene.targets is not None:
-                labels += _target_labels(st, x + r + 0.5 * fp, y, scene, j)
     for lab in labels:
         board.add(lab)
+    if scene.targets is not None and not scene.whole_batch:
+        labels += _output_labels(st, scene, board)
     if hl is not None and hl.bias_label:
         for unit in hl.main:
             labels.append(_bias_callout(st, unit, hl.bias_label, accent, board))
@@ -146,21 +168,90 @@ def _bias_callout(
     return placed
 
 
-def _target_labels(st: NetworkStyle, x: float, y: float, scene: Scene, j: int) -> list[Label]:
-    """Target, loss term and delta of output unit ``j``, left-aligned at ``x``."""
+def _output_lines(st: NetworkStyle, scene: Scene, j: int) -> list[Line]:
+    """What is known right of output unit ``j``: its target, loss term, delta."""
     assert scene.targets is not None
-    pitch, pal = st.pitch[-1], st.pal
-    lines = [(f"t{j + 1} = {fmt(float(scene.targets[j]))}", st.f_small, pal.foreground)]
+    pal = st.pal
+    lines: list[Line] = [(f"t{j + 1}", float(scene.targets[j]), st.f_small, pal.foreground)]
     term = np.nan if scene.loss_terms is None else float(scene.loss_terms[j])
     if not np.isnan(term):
-        lines.append((f"E = {fmt(term)}", st.f_small, pal.foreground))
+        lines.append(("E", term, st.f_small, pal.foreground))
     delta = float(scene.delta[-1][j])
     if not np.isnan(delta):
-        lines.append((f"δ = {fmt(delta)}", st.f_small_bold, pal.backward))
-    labels = [Label.at(text, f, color, x, 0.0, anchor="left") for text, f, color in lines]
-    step = max(lab.rect.height() for lab in labels)
-    labels = labels[: int(min(pitch / (1.05 * step), len(labels)))]
-    top = y - step * len(labels) / 2
+        lines.append(("δ", delta, st.f_small_bold, pal.backward))
+    return lines
+
+
+def output_room(st: NetworkStyle, scene: Scene, width: float, height: float) -> float:
+    """The width the labels right of the output units take: the widest of the
+    scene's own and of :data:`ROOM_PROBE` on each line (so that stepping
+    through a trace finds the same room), each in its font (the delta bold);
+    none where no line fits between the units, at most :data:`MAX_ROOM` of
+    ``width`` (a wider label is shortened or goes under its unit)."""
+    n, (_, top, _, bottom) = st.sizes[-1], st.margins
+    probe = [(f"t{n}", ROOM_PROBE, st.f_small), ("E", ROOM_PROBE, st.f_small)]
+    probe.append(("δ", ROOM_PROBE, st.f_small_bold))
+    if scene.targets is not None:
+        probe += [line[:3] for j in range(n) for line in _output_lines(st, scene, j)]
+    texts = [set_text(f"{name} = {fmt(value)}", f) for name, value, f in probe]
+    if (height - top - bottom) / n < 1.05 * max(t.height for t in texts):
+        return 0.0
+    return min(max(t.width for t in texts), MAX_ROOM * width)
+
+
+def _output_labels(st: NetworkStyle, scene: Scene, board: LabelBoard) -> list[Label]:
+    """Target, loss term and delta of each output unit (as many as fit between
+    the units), left-aligned right of it. Where they would leave the picture,
+    they go under a lone output unit where that covers nothing, else stay right
+    of it with shorter numbers (:func:`~bpsim.scene_text.number_variants`); a
+    line that fits no way is left out (the tooltip has it). None is clipped."""
+    lay, r, fp = st.layout, st.layout.radius, st.font_px
+    x, end = float(lay.xs[-1]), lay.width - 0.3 * fp
+    left, under = x + r + 0.5 * fp, r + 0.4 * fp + st.fm_small.height()  # under the bias
+    placed: list[Label] = []
+    for j in range(st.sizes[-1]):
+        y, lines = float(lay.ys[-1][j]), _output_lines(st, scene, j)
+        labels = [
+            Label.at(f"{name} = {fmt(v)}", f, c, left, 0.0, anchor="left")
+            for name, v, f, c in lines
+        ]
+        step = max(lab.rect.height() for lab in labels)
+        keep = int(min(st.pitch[-1] / (1.05 * step), len(labels)))
+        lines, labels = lines[:keep], labels[:keep]
+        if any(lab.rect.right() > end for lab in labels):
+            # under the unit only where no other output unit could seem to own them
+            if st.sizes[-1] == 1 and _moved_under(st, board, labels, x, y + under, step):
+                placed += [board.add(lab) for lab in labels]
+                continue
+            labels = [lab for line in lines if (lab := _shortened(line, left, end)) is not None]
+        top = y - step * len(labels) / 2
+        for k, lab in enumerate(labels):
+            lab.rect.moveTop(top + k * step)
+            placed.append(board.add(lab))
+    return placed
+
+
+def _moved_under(
+    st: NetworkStyle, board: LabelBoard, labels: list[Label], x: float, top: float, step: float
+) -> bool:
+    """Move ``labels`` into a block centred under ``x`` from ``top`` down, if
+    that block is inside the picture and covers nothing."""
+    if not labels:
+        return False
+    w, pad = max(lab.rect.width() for lab in labels), 0.3 * st.font_px
+    left = min(max(x - w / 2, pad), st.layout.width - pad - w)
+    if not board.free(QRectF(left, top, w, step * len(labels))):
+        return False
     for k, lab in enumerate(labels):
-        lab.rect.moveTop(top + k * step)
-    return labels
+        lab.rect.moveTopLeft(QPointF(left, top + k * step))
+    return True
+
+
+def _shortened(line: Line, left: float, end: float) -> Label | None:
+    """The line from ``left`` with its number written as long as ends by ``end``."""
+    name, value, f, color = line
+    for text in number_variants(value):
+        lab = Label.at(f"{name} = {text}", f, color, left, 0.0, anchor="left")
+        if lab.rect.right() <= end:
+            return lab
+    return None

@@ -1,21 +1,21 @@
 """The network view: units, edges and the current frame of a training step.
 
-The view draws a :class:`~bpsim.scene.Scene` and nothing else: it never
-computes a value. Edges (the expensive part: pixels, not Python) are drawn
-once into a cached pixmap, grouped by quantized pen, and redrawn only when
-the numbers they show change or the widget is resized; each paint then draws
-the cache, the highlighted frame, the units and their labels on top. Where
-the labels go is worked out once per scene and size, so that none covers a
-unit or another label (:meth:`NetworkView.label_rects` lists their boxes). Layers
-with more edges than ``max_edges`` show only the strongest ones (the legend
-says so). The view owns no timer: a controller animates the pulse along the
+The view draws a :class:`~bpsim.scene.Scene` and never computes a value.
+Edges (the expensive part: pixels, not Python) are drawn once into a cached
+pixmap, grouped by quantized pen, and redrawn only when the numbers they show
+change or the widget is resized; each paint then draws the cache, the
+highlighted frame, the units and their labels on top. Where the labels go is
+worked out once per scene and size, so that none covers a unit or another
+label or leaves the widget (:meth:`NetworkView.label_rects`). Layers with
+more edges than ``max_edges`` show only the strongest ones (the legend says
+so). The view owns no timer: a controller animates the pulse along the
 highlighted edges with :meth:`NetworkView.set_transition`.
 
-The parts: where units sit, :mod:`bpsim.layout`; what a frame highlights and
-what a tooltip says, :mod:`bpsim.scene_highlight` and :mod:`bpsim.scene_text`
-(no Qt); pen levels and level of detail, :mod:`bpsim.ui.edge_levels`; fonts
-and which labels fit, :mod:`bpsim.ui.network_style`; the drawing,
-:mod:`bpsim.ui.network_paint` and :mod:`bpsim.ui.network_units`.
+The parts: :mod:`bpsim.layout` (where units sit), :mod:`bpsim.scene_highlight`
+and :mod:`bpsim.scene_text` (what a frame highlights and says; no Qt),
+:mod:`bpsim.ui.edge_levels` (pens, level of detail), :mod:`bpsim.ui.network_style`
+(fonts, which labels fit), :mod:`bpsim.ui.network_paint` and
+:mod:`bpsim.ui.network_units` (the drawing).
 """
 
 from __future__ import annotations
@@ -37,11 +37,12 @@ from bpsim.layout import Layout, layout_network
 from bpsim.scene import MODES, Scene
 from bpsim.scene_highlight import Highlight, highlight_of
 from bpsim.scene_text import tooltip_text
-from bpsim.ui.colors import PenBank, diverging_rgb, is_dark, palette_for
+from bpsim.ui.colors import PenBank, is_dark, palette_for
 from bpsim.ui.edge_levels import EdgeLevels, same_values
-from bpsim.ui.legend import LegendInfo, paint_legend
+from bpsim.ui.legend import LegendInfo
 from bpsim.ui.network_paint import NetworkPainter, PlacedLabels
 from bpsim.ui.network_style import font_px_for
+from bpsim.ui.network_units import unit_fills
 
 LEVELS = 24  # pen widths per sign
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
@@ -210,8 +211,9 @@ class NetworkView(QWidget):
         return tooltip_text(self._scene, hit)
 
     def label_rects(self) -> list[QRectF]:
-        """The boxes of every label the view draws (names, values on edges,
-        callouts, captions), for tests: no two of them overlap."""
+        """The boxes of all text around the units (names, deltas, biases, the output
+        units' targets, loss terms and deltas, edge values, callouts, captions, the
+        title), for tests: none overlaps another or leaves the widget."""
         self._prepare()
         return [] if self._labels is None else self._labels.rects()
 
@@ -244,11 +246,7 @@ class NetworkView(QWidget):
             painter, self._scene, hl, accent, self._labels, self._fills, self._hover, self._progress
         )
         if self._legend_visible:
-            fp = self._painter.font_px
-            rect = QRectF(
-                self._painter.margins[0], self.height() - 2.0 * fp, self.width(), 1.6 * fp
-            )
-            paint_legend(painter, rect, self._legend, self._pal, 0.8 * fp)
+            self._painter.paint_legend(painter, self.width(), self.height(), self._legend)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -329,10 +327,7 @@ class NetworkView(QWidget):
         if self._edges_dirty:
             self._quantize_edges(scene)
         if not self._fills:
-            self._fills = [
-                [QBrush(QColor(*map(int, rgb))) for rgb in diverging_rgb(out, self._pal)]
-                for out in scene.out
-            ]
+            self._fills = unit_fills(scene, self._pal)
         if self._labels is None:
             assert self._painter is not None
             hl = self._highlight = highlight_of(scene)
@@ -344,6 +339,7 @@ class NetworkView(QWidget):
         w, h = max(self.width(), 1), max(self.height(), 1)
         fp = font_px_for(w, h, self._font_scale)
         painter = NetworkPainter(scene.sizes, self._pal, fp, legend=self._legend_visible)
+        painter.make_room(scene, w, h)  # for the labels right of the output units
         m, gap = painter.margins, painter.name_room
         self._layout = layout_network(
             scene.sizes, w, h, margins=m, max_radius=3.0 * fp, label_gap=gap
