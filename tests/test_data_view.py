@@ -15,6 +15,7 @@ from bpsim.model.network import Network
 from bpsim.model.session import Session, new_session, session_for_dataset
 from bpsim.ui.colors import DARK, LIGHT
 from bpsim.ui.data_view import DataView
+from tests.imaging import has_color
 
 SHOTS = Path("/tmp/dataview")
 
@@ -196,7 +197,7 @@ def test_screenshot(view: DataView, dark: bool, qtbot) -> None:  # type: ignore[
     image.save(str(SHOTS / f"test_moons_{'dark' if dark else 'light'}.png"))
     assert (image.width(), image.height()) == (500, 400)
     pal = DARK if dark else LIGHT
-    assert _has_color(image, pal.negative.name()) and _has_color(image, pal.positive.name())
+    assert has_color(image, pal.negative.name()) and has_color(image, pal.positive.name())
     corner = view.image_data()
     assert corner is not None
     assert (QColor(*corner[0, 0, :3].tolist()).lightness() < 128) == dark
@@ -211,18 +212,3 @@ def test_switching_the_palette_recolours_the_surface(view: DataView, qtbot) -> N
     view.setPalette(_dark_palette())
     dark = view.image_data()
     assert dark is not None and not np.array_equal(light, dark)
-
-
-def _has_color(image, color: str, tolerance: int = 40) -> bool:  # type: ignore[no-untyped-def]
-    target = QColor(color)
-    for yy in range(0, image.height(), 2):
-        for xx in range(0, image.width(), 2):
-            c = image.pixelColor(xx, yy)
-            if (
-                abs(c.red() - target.red())
-                + abs(c.green() - target.green())
-                + abs(c.blue() - target.blue())
-                < tolerance
-            ):
-                return True
-    return False

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPalette
 from bpsim.history import BoundedSeries
 from bpsim.ui.loss_plot import DARK_COLORS, LIGHT_COLORS, LossPlot
 from bpsim.ui.plot_axes import nice_ceil, nice_ticks
+from tests.imaging import has_color
 
 SHOTS = Path("/tmp/cards")
 
@@ -290,21 +291,6 @@ def _dark_palette() -> QPalette:
     return pal
 
 
-def _has_color(image, color: str, tolerance: int = 40) -> bool:  # type: ignore[no-untyped-def]
-    target = QColor(color)
-    for yy in range(0, image.height(), 2):
-        for xx in range(0, image.width(), 2):
-            c = image.pixelColor(xx, yy)
-            if (
-                abs(c.red() - target.red())
-                + abs(c.green() - target.green())
-                + abs(c.blue() - target.blue())
-                < tolerance
-            ):
-                return True
-    return False
-
-
 @pytest.mark.parametrize(("log", "dark"), [(False, False), (True, False), (False, True)])
 def test_screenshot(plot: LossPlot, log: bool, dark: bool) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -323,7 +309,7 @@ def test_screenshot(plot: LossPlot, log: bool, dark: bool) -> None:
     )
     assert (image.width(), image.height()) == (900, 400)
     colors = DARK_COLORS if dark else LIGHT_COLORS
-    assert _has_color(image, colors["train"]) and _has_color(image, colors["test"])
+    assert has_color(image, colors["train"]) and has_color(image, colors["test"])
     background = image.pixelColor(450, 200 if log else 100)
     assert (background.lightness() < 100) == dark
 
