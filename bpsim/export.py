@@ -70,8 +70,22 @@ def _app() -> object:
     app = QApplication.instance()
     if app is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        _quiet_offscreen_notes()
         app = QApplication([sys.argv[0]])
     return app
+
+
+def _quiet_offscreen_notes() -> None:
+    """The offscreen platform says it "does not support propagateSizeHints()"
+    for every window: not news to someone exporting slides. Other Qt
+    messages still reach stderr."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
 
 
 def render(
@@ -323,7 +337,7 @@ def run_export(args: argparse.Namespace) -> int:
         if args.frames is not None:
             frames = parse_frames(args.frames, len(trace))
             written = write_frames(trace, names, frames, args.out, size)
-            print(f"wrote {len(written)} frames to {args.out}")
+            print(f"wrote {len(written)} frame{'' if len(written) == 1 else 's'} to {args.out}")
         else:
             shown = write_gif(trace, names, args.animation, size, args.fps)
             print(f"wrote {args.animation} ({len(shown.frames)} frames, {shown.describe()})")

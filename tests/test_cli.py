@@ -161,3 +161,15 @@ def test_presets_command(capsys) -> None:
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("mazur")
+
+
+def test_export_in_its_own_process_is_quiet(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run(
+        [sys.executable, "-m", "bpsim", "export", "--preset", "mazur", "--frames", "3",
+         "--out", str(tmp_path), "--size", "320x200"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0 and out.stderr == ""
+    assert out.stdout.strip() == f"wrote 1 frame to {tmp_path}"
+    assert (tmp_path / "frame_0003.png").exists()
