@@ -207,32 +207,18 @@ def test_the_parameter_limit_counts_input_and_output_layers() -> None:
     width = 1
     while n_parameters((4, width, width, 3)) <= MAX_PARAMETERS:
         width += 1
-    assert (
-        validate(
-            NetworkSetup(
-                hidden=(width - 1,) * 2,
-                output_activation="softmax",
-                loss="cross_entropy",
-                batch_size=16,
-            ),
-            iris,
+
+    def problems(w: int) -> list[str]:
+        setup = NetworkSetup(
+            hidden=(w,) * 2, output_activation="softmax", loss="cross_entropy", batch_size=16
         )
-        == []
-    )
-    assert (
-        len(
-            validate(
-                NetworkSetup(
-                    hidden=(width,) * 2,
-                    output_activation="softmax",
-                    loss="cross_entropy",
-                    batch_size=16,
-                ),
-                iris,
-            )
-        )
-        == 1
-    )
+        return validate(setup, iris)
+
+    # just under the limit the parameters pass (the step is still too long to step through)
+    assert not any("weights and biases" in p for p in problems(width - 1))
+    assert any("frames to step through" in p for p in problems(width - 1))
+    (only,) = problems(width)
+    assert "weights and biases" in only
 
 
 def test_cross_entropy_losses_need_targets_between_0_and_1() -> None:
@@ -291,3 +277,24 @@ def test_setup_sizes_come_from_the_data() -> None:
     setup = NetworkSetup(hidden=(7, 6), hidden_activation="relu", output_activation="linear")
     assert setup.sizes(data) == (5, 7, 6, 2)
     assert setup.activations == ("relu", "relu", "linear")
+
+
+@pytest.mark.parametrize("name", ["mazur", "xor", "iris", "spiral", "circle", "sine"])
+def test_frames_per_step_counts_the_trace(name: str) -> None:
+    from bpsim.model.setup import frames_per_step
+    from bpsim.timeline import Timeline
+
+    session = new_session(name)
+    setup = setup_of(session)
+    batch = min(setup.batch_size, session.dataset.n_samples)
+    expected = len(Timeline(session).trace)
+    assert frames_per_step(setup.sizes(session.dataset), batch, setup.train_biases, setup.loss) == (
+        expected
+    )
+
+
+def test_steps_too_long_to_step_through_are_refused() -> None:
+    session = new_session("iris")
+    setup = dataclasses.replace(setup_of(session), hidden=(60, 60), batch_size=16)
+    problems = validate(setup, session.dataset)
+    assert any("frames to step through" in p for p in problems)
