@@ -276,13 +276,29 @@ class Timeline:
         """Back to the first step this timeline knows."""
         self.go_to_step(self.first_step)
 
-    def save(self, path: str, settings: dict[str, SettingValue]) -> None:
+    def save(
+        self,
+        path: str,
+        settings: dict[str, SettingValue],
+        history: dict[str, tuple[list[float], list[float]]] | None = None,
+    ) -> None:
         """Save the session as it stands before the shown step, so that
-        opening the file shows this very step again."""
+        opening the file shows this very step again; ``history`` is the loss
+        curve, kept up to that step."""
         after = self.trainer.snapshot()
         self.trainer.restore(self._checkpoints[self.step])
         try:
             self.session.settings = {**self.session.settings, **settings}
+            if history is not None:
+                self.session.history = {
+                    name: _upto(steps, values, self.step)
+                    for name, (steps, values) in history.items()
+                }
             save_session(path, self.session)
         finally:
             self.trainer.restore(after)
+
+
+def _upto(steps: list[float], values: list[float], last: int) -> tuple[list[float], list[float]]:
+    keep = [k for k, step in enumerate(steps) if step <= last]
+    return [steps[k] for k in keep], [values[k] for k in keep]

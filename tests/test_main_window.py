@@ -312,3 +312,18 @@ def test_damaged_preferences_do_not_stop_the_app(qtbot) -> None:
     settings.sync()
     window = open_window(qtbot)
     assert window.network_view.font_scale() == 1.0
+
+
+def test_a_reopened_session_keeps_its_loss_curve(qtbot, tmp_path) -> None:
+    window = open_window(qtbot, "xor")
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: window.controller.timeline.trainer.step > 300, timeout=10000)
+    press(qtbot, window, Qt.Key.Key_T)
+    saved_steps, saved_losses = window.loss_plot.series("train")
+    path = str(tmp_path / "curve.bpsim.json")
+    window.controller.files.save(path)
+    other = open_window(qtbot, "mazur")
+    other.controller.files.load_file(path)
+    steps, losses = other.loss_plot.series("train")
+    np.testing.assert_array_equal(steps, saved_steps)
+    np.testing.assert_array_equal(losses, saved_losses)

@@ -88,6 +88,9 @@ def corrupt(path: Path, change) -> Path:
         (lambda d: d["network"].update(l2=True), "must be a number"),
         (lambda d: d["network"].update(sizes=[2, 10**6, 10**6, 2]), "bpsim handles"),
         (lambda d: d["network"].update(sizes=[2, 0, 2]), "whole numbers of units"),
+        (lambda d: d.update(loss_history={"train": {"step": [0, 1], "value": [1.0]}}), "2 steps"),
+        (lambda d: d.update(loss_history={"train": {"step": [2, 1], "value": [1, 1]}}), "go back"),
+        (lambda d: d.update(loss_history={"train": {"step": [0], "value": ["x"]}}), "numbers"),
     ],
 )
 def test_malformed_files_give_one_clear_error(saved: Path, change, message: str) -> None:
@@ -152,3 +155,12 @@ def test_saved_files_get_the_usual_permissions(tmp_path: Path, saved: Path) -> N
     finally:
         os.umask(mask)
     assert (tmp_path / "perm.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_the_loss_history_round_trips(tmp_path: Path) -> None:
+    from bpsim.model.session import new_session
+
+    session = new_session("xor")
+    session.history = {"train": ([0.0, 5.0, 9.0], [0.3, 0.2, 0.1]), "test": ([0.0], [0.4])}
+    save_session(tmp_path / "h.json", session)
+    assert load_session(tmp_path / "h.json").history == session.history

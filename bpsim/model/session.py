@@ -45,6 +45,8 @@ class Session:
     dataset: Dataset
     settings: dict[str, SettingValue] = field(default_factory=dict)
     test: Dataset | None = None
+    # The loss curve so far: series name -> (steps, values), e.g. "train".
+    history: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
 
     @property
     def net(self) -> Network:
@@ -145,6 +147,10 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "dataset": _dataset_to_dict(ds),
         "test_dataset": None if session.test is None else _dataset_to_dict(session.test),
         "settings": dict(session.settings),
+        "loss_history": {
+            name: {"step": list(steps), "value": list(values)}
+            for name, (steps, values) in session.history.items()
+        },
     }
 
 
@@ -324,7 +330,28 @@ def _build(doc: Any) -> Session:
     for key, value in settings.items():
         if value is not None and not isinstance(value, str | int | float | bool):
             raise _InvalidError(f"settings.{key} must be a plain value")
-    return Session(trainer, dataset, dict(settings), test)
+    history = _history_from_dict(doc.get("loss_history", {}))
+    return Session(trainer, dataset, dict(settings), test, history)
+
+
+def _history_from_dict(doc: Any) -> dict[str, tuple[list[float], list[float]]]:
+    if not isinstance(doc, dict):
+        raise _InvalidError("loss_history must be an object")
+    history = {}
+    for name, series in doc.items():
+        where = f"loss_history.{name}"
+        if not isinstance(series, dict):
+            raise _InvalidError(f"{where} must be an object")
+        steps = _get(series, "step", list, where)
+        values = _get(series, "value", list, where)
+        if len(steps) != len(values):
+            raise _InvalidError(f"{where} has {len(steps)} steps but {len(values)} values")
+        s_arr = _array(steps, (len(steps),), f"{where}.step")
+        v_arr = _array(values, (len(values),), f"{where}.value")
+        if np.any(np.diff(s_arr) < 0):
+            raise _InvalidError(f"{where}.step must not go back")
+        history[str(name)] = (s_arr.tolist(), v_arr.tolist())
+    return history
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:

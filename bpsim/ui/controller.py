@@ -132,6 +132,7 @@ class Controller(QObject):
         shown = self.w.data_dock if session.dataset.n_samples >= 10 else self.w.controls_dock
         shown.raise_()
         self.plot.clear()
+        self.plot.load_history(session.history)  # the curve so far, from a file
         self._plotted_until = -1
         self._plot_point(start_step, start)
         self.session_path = path

@@ -88,7 +88,7 @@ class FileController(QObject):
         if self.c.a["train"].isChecked():
             self.c.a["train"].setChecked(False)  # pause on a step: that is what is saved
         try:
-            self.c.timeline.save(path, self._settings_to_save())
+            self.c.timeline.save(path, self._settings_to_save(), self.c.plot.history())
         except BpsimError as exc:
             dialogs.warn(self.c.w, "Cannot save the session", str(exc))
             return

@@ -208,6 +208,21 @@ class LossPlot(QWidget):
         self._dirty.update(SERIES)
         self.refresh()
 
+    def history(self) -> dict[str, tuple[list[float], list[float]]]:
+        """Every series' points (steps, values), as a session file keeps them."""
+        out = {}
+        for name in SERIES:
+            x, y = self._buffers[name].data()
+            if len(x):
+                out[name] = (x.tolist(), y.tolist())
+        return out
+
+    def load_history(self, history: dict[str, tuple[list[float], list[float]]]) -> None:
+        """Add points saved by :meth:`history` (unknown series are ignored)."""
+        for name, (x, y) in history.items():
+            if name in self._buffers:
+                self._buffers[name].extend(np.asarray(x), np.asarray(y))
+
     def series(self, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """The points the curve ``name`` holds (as of the last refresh)."""
         if name not in self._curves:
