@@ -356,3 +356,7 @@ def test_many_values_are_summarised_to_fit(card: FormulaCard, trace: Trace) -> N
     shown = plain(card.inputs.text())
     assert "more (hover)" in shown and "w39" not in shown
     assert "w39" in plain(card.inputs.toolTip())  # every value on hover
+
+
+def test_a_square_after_a_name_is_not_subscripted() -> None:
+    assert formula_html("(1 − out_h1²)") == "(1 − out<sub>h1</sub>²)"

@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QStyle
 
+from bpsim.ui.icons import glyph_icon, icon_color
+
 Key = QKeySequence.StandardKey
 
 
@@ -21,7 +23,7 @@ class ActionSpec:
     text: str
     tip: str
     keys: tuple[str | QKeySequence.StandardKey, ...] = ()
-    icon: QStyle.StandardPixmap | None = None
+    icon: QStyle.StandardPixmap | str | None = None  # a str names a glyph of icons.py
     checkable: bool = False
 
 
@@ -35,12 +37,12 @@ SPECS = [
     ActionSpec("export_png", "Export Frame as &PNG…", "Save the network view as a picture", ("Ctrl+E",)),
     ActionSpec("export_gif", "Export Step as &GIF…", "Save the whole training step as an animation", ("Ctrl+Shift+E",)),
     ActionSpec("quit", "&Quit", "Quit bpsim", (Key.Quit, "Ctrl+Q")),
-    ActionSpec("play", "&Play", "Play the frames (Space)", ("Space",), SP.SP_MediaPlay, checkable=True),
-    ActionSpec("next", "&Next", "One step forward (Right, Page Down)", ("Right", "PgDown"), SP.SP_MediaSeekForward),
-    ActionSpec("prev", "P&revious", "One step back (Left, Page Up)", ("Left", "PgUp"), SP.SP_MediaSeekBackward),
-    ActionSpec("start", "Start of Step", "First frame of this training step (Home)", ("Home",), SP.SP_MediaSkipBackward),
-    ActionSpec("end", "End of Step", "Last frame of this training step (End)", ("End",), SP.SP_MediaSkipForward),
-    ActionSpec("train", "&Train Continuously", "Train as fast as possible; press again to pause (T)", ("T",), SP.SP_BrowserReload, checkable=True),
+    ActionSpec("play", "&Play", "Play the frames (Space)", ("Space",), "play", checkable=True),
+    ActionSpec("next", "&Next", "One step forward (Right, Page Down)", ("Right", "PgDown"), "next"),
+    ActionSpec("prev", "P&revious", "One step back (Left, Page Up)", ("Left", "PgUp"), "prev"),
+    ActionSpec("start", "Start of Step", "First frame of this training step (Home)", ("Home",), "start"),
+    ActionSpec("end", "End of Step", "Last frame of this training step (End)", ("End",), "end"),
+    ActionSpec("train", "&Train Continuously", "Train as fast as possible; press again to pause (T)", ("T",), "train", checkable=True),
     ActionSpec("finer", "Finer Steps", "Step by a smaller unit: operation, unit, layer… (Down)", ("Down",)),
     ActionSpec("coarser", "Coarser Steps", "Step by a larger unit: … pass, training step, epoch (Up)", ("Up",)),
     ActionSpec("network_settings", "&Network and Training…", "Change the architecture, activations, loss, optimizer, batch size… (Ctrl+Shift+N)", ("Ctrl+Shift+N",)),
@@ -84,10 +86,23 @@ def create_actions(parent: QObject) -> dict[str, QAction]:
                 keys.extend(QKeySequence.keyBindings(key))
         unique = list(dict.fromkeys(k for k in keys if not k.isEmpty()))
         action.setShortcuts(unique)
-        if spec.icon is not None:
+        if isinstance(spec.icon, QStyle.StandardPixmap):
             action.setIcon(style.standardIcon(spec.icon))
         actions[spec.name] = action
+    paint_glyphs(actions)
     return actions
+
+
+def paint_glyphs(actions: dict[str, QAction]) -> None:
+    """(Re)draw the transport icons in the palette's colour, e.g. after the
+    palette changed between light and dark."""
+    color = icon_color()
+    for spec in SPECS:
+        if isinstance(spec.icon, str):
+            glyph = spec.icon
+            if spec.name == "play" and actions["play"].isChecked():
+                glyph = "pause"
+            actions[spec.name].setIcon(glyph_icon(glyph, color))
 
 
 def shortcut_rows() -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
-from PySide6.QtWidgets import QApplication, QStyle
 
 from bpsim.model.errors import DivergedError
 from bpsim.model.frames import Phase
@@ -25,6 +24,7 @@ from bpsim.model.training import evaluate
 from bpsim.scene import scene_from_network, scene_from_trace
 from bpsim.timeline import Granularity, Timeline
 from bpsim.ui import dialogs
+from bpsim.ui.actions import paint_glyphs
 from bpsim.ui.file_controller import FileController
 from bpsim.ui.view_settings import ViewSettings
 
@@ -233,11 +233,7 @@ class Controller(QObject):
         self.refresh()
 
     def _on_play_toggled(self, playing: bool) -> None:
-        style = QApplication.style()
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        )
-        self.a["play"].setIcon(style.standardIcon(icon))
+        paint_glyphs(self.a)  # play becomes pause and back
         self.a["play"].setText("&Pause" if playing else "&Play")
         if playing:
             if self.a["train"].isChecked():

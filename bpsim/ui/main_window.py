@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from bpsim.model.presets import PRESETS
 from bpsim.model.session import Session
 from bpsim.timeline import GRANULARITY_LABELS, Granularity
-from bpsim.ui.actions import app_icon, create_actions
+from bpsim.ui.actions import app_icon, create_actions, paint_glyphs
 from bpsim.ui.data_view import DataView
 from bpsim.ui.formula_card import FormulaCard
 from bpsim.ui.loss_plot import LossPlot
@@ -217,6 +217,8 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.WindowStateChange:
             self.actions_by_name["fullscreen"].setChecked(self.isFullScreen())
+        elif event.type() == QEvent.Type.PaletteChange:
+            paint_glyphs(self.actions_by_name)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.isFullScreen():

@@ -34,7 +34,10 @@ Run = tuple[str, bool]  # a piece of text, and whether it is a subscript
 
 # a name: letters, then a number and/or "_part"s, not glued to a preceding
 # letter, digit or "." (so "1.2e−5" keeps its "e"); as the formula card's
-_NAME = re.compile(r"(?<![\w.])(?P<base>[^\W\d_]+)(?P<number>\d*)(?P<parts>(?:_[^\W_]+)*)")
+_NAME = re.compile(
+    r"(?<![\w.])(?P<base>[^\W\d_]+)(?P<number>\d*)"
+    r"(?P<parts>(?:_[^\W_\u00b2\u00b3\u00b9\u2070-\u209f]+)*)"  # a square is not a subscript
+)
 
 
 def font_px_for(width: float, height: float, scale: float) -> float:

@@ -12,10 +12,11 @@ from PySide6.QtGui import QColor
 # digit, "_" or "." (so "1.2e−5" keeps its "e"). A caret before a name
 # ("e^net_o1"), a number or a parenthesised group makes it a superscript.
 _MARKS = "\u0300-\u036f"
+_SUPERSCRIPTS = "\u00b2\u00b3\u00b9\u2070-\u209f"  # "out_h1²": the square is not a subscript
 _TOKEN = re.compile(
     rf"\^(?P<power>\([^()]*\)|[−-]?\d[\d.]*(?:e[−-]?\d+)?)"
     rf"|(?P<caret>\^)?(?<![\w.{_MARKS}])(?P<base>(?:[^\W\d_][{_MARKS}]*)+)(?P<number>\d*)"
-    r"(?P<parts>(?:_[^\W_]+)*)"
+    rf"(?P<parts>(?:_[^\W_{_SUPERSCRIPTS}]+)*)"
 )
 _HAS_MARK = re.compile(f"[{_MARKS}]")
 
