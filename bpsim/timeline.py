@@ -7,8 +7,10 @@ The timeline owns no Qt object and draws nothing: it moves a
 restores a checkpoint and replays the steps after it, so the numbers are
 exactly those seen before. Checkpoints are kept for every traced step and
 every ``checkpoint_every`` steps of continuous training, at most
-``max_checkpoints`` of them (older ones are thinned out, which only makes
-a far jump back replay a little longer).
+``max_checkpoints`` of them: beyond that every other one goes and training
+checkpoints half as often, so the gaps stay even and a jump back replays a
+gap at most. The first checkpoint, the shown step's and every change of the
+optimizer's settings (a learning rate) are always kept.
 """
 
 from __future__ import annotations
