@@ -76,6 +76,7 @@ class LossPlot(QWidget):
         assert item is not None
         self._item: pg.PlotItem = item
         item.hideButtons()
+        item.getViewBox().setLimits(xMin=-0.5)  # no negative steps, whatever the zoom
         for side in ("left", "bottom", "right"):  # no "loss (x0.001)": the numbers as they are
             item.getAxis(side).enableAutoSIPrefix(False)
         self._grid = TickGrid(item)
@@ -179,6 +180,10 @@ class LossPlot(QWidget):
             if name in self._dirty:
                 x, y = self._buffers[name].data()
                 self._curves[name].setData(x, y)
+                # a lone point draws no line: show it as a dot until there are two
+                lone = "o" if len(x) == 1 else None
+                if self._curves[name].opts["symbol"] != lone:
+                    self._curves[name].setSymbol(lone)
         self._dirty.clear()
         empty = all(len(buffer) == 0 for buffer in self._buffers.values())
         if empty != self._empty:  # fit the first points; a user's zoom stays after that
