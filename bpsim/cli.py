@@ -42,8 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--animation", metavar="FILE.gif", help="write an animated GIF of the step")
     export.add_argument("--out", metavar="DIR", help="folder for the PNG frames (with --frames)")
-    export.add_argument("--size", metavar="WxH", default="1280x720", help="image size in pixels (default 1280x720)")
-    export.add_argument("--fps", type=float, default=4.0, help="frames per second of a GIF (default 4)")
+    export.add_argument(
+        "--size", metavar="WxH", default="1280x720", help="image size in pixels (default 1280x720)"
+    )
+    export.add_argument(
+        "--fps", type=float, default=4.0, help="frames per second of a GIF (default 4)"
+    )
     return parser
 
 
