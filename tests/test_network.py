@@ -146,3 +146,11 @@ def test_copy_is_independent() -> None:
     twin.weights[0][0, 0] += 1.0
     assert net.weights[0][0, 0] != twin.weights[0][0, 0]
     assert (twin.l2, twin.train_biases) == (0.5, False)
+
+
+def test_explicit_parameters_and_copies_skip_the_initialiser() -> None:
+    net = Network([2, 3, 1], seed=9)
+    again = Network([2, 3, 1], params=net.params)
+    np.testing.assert_array_equal(again.params, net.params)
+    with pytest.raises(ValueError, match="expected 13 parameters"):
+        Network([2, 3, 1], params=np.zeros(5))

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from bpsim.model.session import Session, new_session
 from bpsim.model.setup import setup_of
 from bpsim.ui import network_dialog
-from bpsim.ui.network_dialog import LogSpinBox, NetworkDialog, edit_network
+from bpsim.ui.network_dialog import NetworkDialog, edit_network
+from bpsim.ui.spin_boxes import LogSpinBox
 
 
 def open_dialog(qtbot, session: Session, show: bool = False) -> NetworkDialog:

@@ -88,6 +88,8 @@ def corrupt(path: Path, change) -> Path:
         (lambda d: d["network"].update(l2=True), "must be a number"),
         (lambda d: d["network"].update(sizes=[2, 10**6, 10**6, 2]), "bpsim handles"),
         (lambda d: d["network"].update(sizes=[2, 0, 2]), "whole numbers of units"),
+        (lambda d: d["dataset"].update(class_names=[0, 1]), "list of names"),
+        (lambda d: d["training"].update(order=[0.5, 1.2, 2.0]), "sample numbers"),
         (lambda d: d.update(loss_history={"train": {"step": [0, 1], "value": [1.0]}}), "2 steps"),
         (lambda d: d.update(loss_history={"train": {"step": [2, 1], "value": [1, 1]}}), "go back"),
         (lambda d: d.update(loss_history={"train": {"step": [0], "value": ["x"]}}), "numbers"),

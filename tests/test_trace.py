@@ -166,3 +166,21 @@ def test_long_sums_are_elided_in_formulas() -> None:
     (first_net,) = [f for f in trace.frames if f.label == "net_h1"]
     assert "…" in first_net.symbolic and "(21 terms)" in first_net.symbolic
     assert len(first_net.edges) == 20
+
+
+def test_loss_frames_add_up_with_regularization() -> None:
+    net = Network([2, 3, 1], "tanh", "mse", seed=2, l1=0.01, l2=0.05)
+    X, Y = np.array([[0.3, -0.1], [0.5, 0.9]]), np.array([[0.2], [-0.4]])
+    reg = net._regularization()
+    trace = net.trace_batch(X, Y, 0.1)
+    per_sample = [f for f in frames_of(trace, FrameKind.LOSS) if f.sample is not None]
+    (total,) = [f for f in frames_of(trace, FrameKind.LOSS) if f.sample is None]
+    assert all("regularization" not in f.symbolic for f in per_sample)
+    assert "regularization" in total.symbolic
+    mean = sum(f.value for f in per_sample) / 2
+    assert total.value == pytest.approx(mean + reg, rel=1e-12)
+    single = Network([2, 3, 1], "tanh", "mse", seed=2, l1=0.01, l2=0.05).trace(X[0], Y[0], 0.1)
+    (loss,) = frames_of(single, FrameKind.LOSS)
+    terms = frames_of(single, FrameKind.LOSS_TERM)
+    assert "regularization" in loss.symbolic
+    assert loss.value == pytest.approx(sum(f.value for f in terms) + reg, rel=1e-12)

@@ -16,6 +16,8 @@ computation that training uses (``Network.forward_cache``, ``backward``,
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -153,3 +155,19 @@ class Trace:
     def biases_at(self, k: int) -> list[Array]:
         """The biases as they stand after frame ``k``."""
         return self._at(k, "b", self.biases_before, self.biases_after)
+
+
+MAX_FRAMES = 20_000  # frames of one step: more makes opening a step slow (~1 s)
+
+
+def frames_per_step(sizes: Sequence[int], batch: int, train_biases: bool, loss: str) -> int:
+    """How many frames the trace of one step has (as bpsim.model.trace builds it)."""
+    weights = sum(a * b for a, b in itertools.pairwise(sizes))
+    units = sum(sizes[1:])
+    per_bias = units if train_biases else 0
+    loss_terms = 0 if loss == "cross_entropy" else sizes[-1]  # one per output, then the total
+    per_sample = 1 + 2 * units + loss_terms + 1 + units  # inputs, net and out, loss, deltas
+    if batch == 1:
+        return per_sample + 2 * (weights + per_bias)  # gradients and updates
+    # each sample's share of every gradient, then the means and the updates
+    return batch * (per_sample + weights + per_bias) + 1 + 2 * (weights + per_bias)

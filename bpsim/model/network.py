@@ -61,7 +61,9 @@ class Network:
     ``"mse"``, ``"bce"`` (sigmoid output) or ``"cross_entropy"`` (softmax
     output). ``l1`` and ``l2`` add λ·Σ|w| and ½λ·Σw² over the weights (not the
     biases) to the loss. With ``train_biases=False`` updates leave the biases
-    as they are, as the classic worked example does.
+    as they are, as the classic worked example does. ``params``, a flat vector
+    laid out as :attr:`params`, gives explicit starting values instead of
+    drawing them with ``init``.
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class Network:
         l1: float = 0.0,
         l2: float = 0.0,
         train_biases: bool = True,
+        params: ArrayLike | None = None,
     ) -> None:
         self.sizes: tuple[int, ...] = tuple(int(s) for s in sizes)
         if len(self.sizes) < 2 or any(s < 1 for s in self.sizes):
@@ -120,7 +123,11 @@ class Network:
         self._bias_mask = np.ones(offset)
         for s in self._b_slices:
             self._bias_mask[s] = 0.0
-        self.initialise(seed, init)
+        if params is None:
+            self.initialise(seed, init)
+        else:
+            get_initialiser(init)  # still a valid name, for copies and session files
+            self.set_params(params)
 
     # -- parameters ---------------------------------------------------------
 
@@ -156,8 +163,8 @@ class Network:
             l1=self.l1,
             l2=self.l2,
             train_biases=self.train_biases,
+            params=self.params,
         )
-        other.params[...] = self.params
         return other
 
     def set_params(self, flat: ArrayLike) -> None:

@@ -25,13 +25,14 @@ from numpy.typing import NDArray
 from bpsim.model.datasets import Dataset
 from bpsim.model.errors import BpsimError, SessionError
 from bpsim.model.files import atomic_write
+from bpsim.model.frames import MAX_FRAMES, frames_per_step
 from bpsim.model.network import Network
 from bpsim.model.optimizers import make_optimizer
 from bpsim.model.presets import Preset, build_preset, get_preset
 from bpsim.model.training import Trainer
 
 FORMAT = "bpsim-session"
-MAX_PARAMETERS = 10_000_000  # a file asking for more is not a teaching session
+MAX_FILE_PARAMETERS = 10_000_000  # checked before building: a file asking for more is no lesson
 SCHEMA_VERSION = 1
 SettingValue = str | int | float | bool | None
 
@@ -86,6 +87,8 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     data, test = _split_and_scale(data, seed, standardize=True)
     optimizer = make_optimizer("adam", lr=0.01)
     batch = min(16, data.n_samples)
+    while batch > 1 and frames_per_step(net.sizes, batch, True, loss) > MAX_FRAMES:
+        batch //= 2  # wide data: smaller batches keep a step short enough to step through
     trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=seed)
     return Session(trainer, data, {"source": data.name}, test)
 
@@ -166,6 +169,12 @@ def _dataset_to_dict(ds: Dataset) -> dict[str, Any]:
     }
 
 
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _InvalidError(f"{where} must be a list of names")
+    return tuple(value)
+
+
 def _dataset_from_dict(dd: Any, where: str) -> Dataset:
     if not isinstance(dd, dict):
         raise _InvalidError(f"{where} must be an object")
@@ -175,8 +184,8 @@ def _dataset_from_dict(dd: Any, where: str) -> Dataset:
         X=np.array(_get(dd, "X", list, where), dtype=np.float64),
         Y=np.array(_get(dd, "Y", list, where), dtype=np.float64),
         task=_get(dd, "task", str, where),
-        feature_names=tuple(_get(dd, "feature_names", list, where)),
-        class_names=None if names is None else tuple(names),
+        feature_names=_names(_get(dd, "feature_names", list, where), f"{where}.feature_names"),
+        class_names=None if names is None else _names(names, f"{where}.class_names"),
         description=str(dd.get("description", "")),
     )
 
@@ -255,9 +264,9 @@ def _build(doc: Any) -> Session:
     if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
         raise _InvalidError("network.sizes must be whole numbers of units, 1 or more")
     n_params = sum(a * b + b for a, b in itertools.pairwise(sizes))
-    if n_params > MAX_PARAMETERS:
+    if n_params > MAX_FILE_PARAMETERS:
         raise _InvalidError(
-            f"the network has {n_params:,} parameters; bpsim handles {MAX_PARAMETERS:,}"
+            f"the network has {n_params:,} parameters; bpsim handles {MAX_FILE_PARAMETERS:,}"
         )
     seed = nd.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -313,7 +322,16 @@ def _build(doc: Any) -> Session:
         batch_size=_get(td, "batch_size", int, "training"),
         shuffle=_get(td, "shuffle", bool, "training"),
     )
-    order = np.array(_get(td, "order", list, "training"), dtype=np.intp)
+    frames = frames_per_step(net.sizes, trainer.batch_size, net.train_biases, net.loss_name)
+    if frames > MAX_FRAMES:
+        raise _InvalidError(
+            f"one training step would have {frames:,} frames to step through "
+            f"(bpsim shows at most {MAX_FRAMES:,})"
+        )
+    raw_order = _get(td, "order", list, "training")
+    if not all(isinstance(k, int) and not isinstance(k, bool) for k in raw_order):
+        raise _InvalidError("training.order must list sample numbers")
+    order = np.array(raw_order, dtype=np.intp)
     if sorted(order.tolist()) != list(range(len(dataset.X))):
         raise _InvalidError("training.order must be a permutation of the samples")
     position = _get(td, "position", int, "training")

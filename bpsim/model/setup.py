@@ -11,10 +11,8 @@ session on the same training and test data.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -22,6 +20,7 @@ import numpy as np
 
 from bpsim.model.activations import ACTIVATIONS
 from bpsim.model.datasets import Dataset
+from bpsim.model.frames import MAX_FRAMES, frames_per_step
 from bpsim.model.init import INITIALISERS
 from bpsim.model.losses import LOSS_NAMES, REQUIRED_OUTPUT
 from bpsim.model.network import Network
@@ -30,7 +29,6 @@ from bpsim.model.session import Session
 from bpsim.model.training import Trainer
 
 MAX_PARAMETERS = 200_000  # the app draws every edge; more is no longer a picture
-MAX_FRAMES = 20_000  # frames of one step: more makes opening a step slow (~1 s)
 MAX_HIDDEN_LAYERS = 10
 DEFAULT_HIDDEN_ACTIVATION = "tanh"
 DEFAULT_MOMENTUM = 0.9
@@ -198,19 +196,6 @@ def _layer_problems(setup: NetworkSetup, dataset: Dataset) -> list[str]:
             f"(at most {MAX_FRAMES:,}): use fewer units or a smaller batch"
         )
     return problems
-
-
-def frames_per_step(sizes: Sequence[int], batch: int, train_biases: bool, loss: str) -> int:
-    """How many frames the trace of one step has (as bpsim.model.trace builds it)."""
-    weights = sum(a * b for a, b in itertools.pairwise(sizes))
-    units = sum(sizes[1:])
-    per_bias = units if train_biases else 0
-    loss_terms = 0 if loss == "cross_entropy" else sizes[-1]  # one per output, then the total
-    per_sample = 1 + 2 * units + loss_terms + 1 + units  # inputs, net and out, loss, deltas
-    if batch == 1:
-        return per_sample + 2 * (weights + per_bias)  # gradients and updates
-    # each sample's share of every gradient, then the means and the updates
-    return batch * (per_sample + weights + per_bias) + 1 + 2 * (weights + per_bias)
 
 
 def _output_problems(setup: NetworkSetup, dataset: Dataset) -> list[str]:

@@ -164,7 +164,7 @@ class FrameBuilder:
             names = [f"E_{self.u(L, j)}" for j in range(self.sizes[L])]
             sym = f"E = {join_sum(names)}"
             num = join_sum([fmt(v) for v in per_output])
-        if reg:
+        if reg and s is None:  # a batch adds the regularization once, to the mean
             sym += " + regularization"
             num += f" + {fmt(reg)}"
         self.add(
@@ -181,14 +181,19 @@ class FrameBuilder:
     def batch_loss(self, value: float, per_sample: Array) -> None:
         n = len(per_sample)
         terms = [f"E{k + 1}" for k in range(n)]
+        reg = self.net._regularization()
+        sym = f"E = ({join_sum(terms)}) / {n}"
+        num = f"({join_sum([fmt(v) for v in per_sample])}) / {n}"
+        if reg:
+            sym += " + regularization"
+            num += f" + {fmt(reg)}"
         self.add(
             FrameKind.LOSS,
             len(self.sizes) - 1,
             None,
             label="E_total",
-            symbolic=f"E = ({join_sum(terms)}) / {n}"
-            + (" + regularization" if self.net._regularization() else ""),
-            substituted=f"({join_sum([fmt(v) for v in per_sample])}) / {n} = {fmt(value)}",
+            symbolic=sym,
+            substituted=f"{num} = {fmt(value)}",
             value=value,
         )
 

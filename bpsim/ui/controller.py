@@ -331,21 +331,23 @@ class Controller(QObject):
     def edge_mode(self) -> str:
         return "gradients" if self.a["gradient_mode"].isChecked() else "weights"
 
-    def _record_progress(self, session: Session) -> None:
-        """Plot the loss as far as the frames have shown it: before the shown
-        step until its update is on screen, after it from then on (and
-        always while training)."""
+    def _shown_state(self) -> tuple[int, Network]:
+        """The step whose state the frames have shown, and that network: the
+        state before the shown step until its update is on screen, after it
+        from then on (and always while training)."""
         tl = self.timeline
-        trainer = session.trainer
-        training = self.a["train"].isChecked()
-        step = trainer.step if training or tl.frame.phase is Phase.UPDATE else tl.step
-        if step <= self._plotted_until:
-            return
-        net = None
-        if step != trainer.step:  # the state before the shown step
-            net = trainer.net.copy()
-            net.set_params(tl.params_before_step())
-        self._plot_point(step, evaluate_session(session, net))
+        trainer = tl.trainer
+        if self.a["train"].isChecked() or tl.frame.phase is Phase.UPDATE:
+            return trainer.step, trainer.net
+        net = trainer.net.copy()
+        net.set_params(tl.params_before_step())
+        return tl.step, net
+
+    def _record_progress(self, session: Session) -> None:
+        """Plot the loss of the state the frames have shown, if it is new."""
+        step, net = self._shown_state()
+        if step > self._plotted_until:
+            self._plot_point(step, evaluate_session(session, net))
 
     def _plot_point(self, step: int, point: tuple[float, float | None, float | None]) -> None:
         train, test, accuracy = point
@@ -367,7 +369,7 @@ class Controller(QObject):
         self._record_progress(tl.session)
         self.plot.set_current_step(tl.step)
         self.plot.refresh()
-        self.w.data_view.update_network(net)
+        self.w.data_view.update_network(self._shown_state()[1])
         sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
         self.w.data_view.set_highlight(None if sample is None else int(tl.batch_indices[sample]))
         self._update_status()

@@ -33,7 +33,16 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bpsim.model.frames import Frame, FrameKind, Phase
 from bpsim.model.notation import fmt
@@ -98,6 +107,11 @@ def _label(*, selectable: bool = True) -> QLabel:
     return label
 
 
+def _application_point_size() -> float:
+    size = QApplication.font().pointSizeF()
+    return size if size > 0 else 10.0  # a font set in pixels has no point size
+
+
 class FormulaCard(QFrame):
     """Shows one frame of a training step as a formula with numbers."""
 
@@ -112,7 +126,7 @@ class FormulaCard(QFrame):
         self._reserved = 0
         self._long_title = self._long_position = 0.0
         self._fonts: dict[QLabel, QFont] = {}
-        self._base_pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
+        self._base_pt = _application_point_size()
 
         self.title = _label(selectable=False)
         self.position = _label(selectable=False)
@@ -429,8 +443,10 @@ class FormulaCard(QFrame):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._render()
-        elif event.type() == QEvent.Type.FontChange:
-            self._base_pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
+        elif event.type() == QEvent.Type.ApplicationFontChange:
+            # The base is the application's font: a parent's font (the window
+            # scales its own for large type) would scale the card twice.
+            self._base_pt = _application_point_size()
             self._apply_fonts()
         super().changeEvent(event)
 
@@ -440,6 +456,7 @@ class FormulaCard(QFrame):
         action.setEnabled(self._frame is not None)
         action.triggered.connect(self._on_copy_triggered)
         menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def _on_copy_triggered(self) -> None:
         clipboard = QGuiApplication.clipboard()

@@ -6,12 +6,11 @@ moves through time, trains and reacts to the actions created here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QLabel,
@@ -31,6 +30,7 @@ from bpsim.ui.data_view import DataView
 from bpsim.ui.formula_card import FormulaCard
 from bpsim.ui.loss_plot import LossPlot
 from bpsim.ui.network_view import NetworkView
+from bpsim.ui.spin_boxes import LEARNING_RATES, LogSpinBox
 
 # Menu contents by action name; None is a separator.
 FILE_MENU = ("open", "open_csv", None, "save", "save_as", None, "export_png", "export_gif")
@@ -56,10 +56,7 @@ class ControlsPanel(QWidget):
         self.speed.setValue(3)
         self.speed.setToolTip("Frames per second while playing ([ and ] change it)")
         self.speed_label = QLabel()
-        self.learning_rate = QDoubleSpinBox()
-        self.learning_rate.setDecimals(4)
-        self.learning_rate.setRange(0.0001, 100.0)
-        self.learning_rate.setSingleStep(0.05)
+        self.learning_rate = LogSpinBox(*LEARNING_RATES)
         self.learning_rate.setToolTip("Learning rate η; a change applies from the current step on")
         self.learning_rate.setKeyboardTracking(False)  # apply when typing is done
         self.edge_mode = QComboBox()
@@ -186,12 +183,10 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        if not (isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(geometry)):
+            self.resize(1280, 800)  # none saved, or a damaged one
         state = settings.value("window/state")
-        self._sized = state is not None and self.restoreState(state)
+        self._sized = isinstance(state, QByteArray | bytes) and self.restoreState(state)
         self.controller.restore_preferences(settings)
 
     def _default_dock_sizes(self) -> None:
