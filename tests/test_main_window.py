@@ -264,10 +264,16 @@ def test_network_settings_rebuild_the_network(qtbot, window: MainWindow, monkeyp
 
 def test_larger_type_keeps_the_network_in_view(qtbot, window: MainWindow) -> None:
     height = window.network_view.height()
+    formula_pt = window.formula_card.symbolic.font().pointSizeF()
     for _ in range(6):
         window.actions_by_name["zoom_in"].trigger()
     qtbot.wait(50)
     assert window.network_view.font_scale() > 2
+    scale = window.network_view.font_scale()
+    # the card grows with the scale once, not with the scale squared
+    assert window.formula_card.symbolic.font().pointSizeF() == pytest.approx(
+        formula_pt * scale, rel=0.05
+    )
     assert window.network_view.height() >= 0.8 * height  # the formula card scrolls instead
     assert window.height() <= 800  # and the window does not grow off the screen
     window.actions_by_name["zoom_reset"].trigger()
@@ -309,6 +315,8 @@ def test_damaged_preferences_do_not_stop_the_app(qtbot) -> None:
     settings = QSettings()
     settings.setValue("view/font_scale", "abc")
     settings.setValue("step/speed", "fast")
+    settings.setValue("window/geometry", "abc")
+    settings.setValue("window/state", 17)
     settings.sync()
     window = open_window(qtbot)
     assert window.network_view.font_scale() == 1.0
