@@ -82,12 +82,6 @@ class BoundedSeries:
         self._pmax: Point = (0.0, 0.0)
         self._plast: Point = (0.0, 0.0)
 
-    @property
-    def bucket(self) -> int:
-        """How many appended points one bucket of two stored points stands for
-        (1 while every point is stored)."""
-        return self._bucket
-
     def __len__(self) -> int:
         return 0 if self._first is None else 1 + self._n + len(self._tail())
 

@@ -12,8 +12,7 @@ layer, so ``net[l][j]`` belongs to unit ``j`` of layer ``l`` and the edge
 ``(l, i, j)`` from unit ``i`` of layer ``l - 1`` has the weight
 ``weights[l - 1][i, j]``.
 
-Where the units sit on screen is :mod:`bpsim.layout` (``Layout`` and
-``layout_network`` are re-exported here for existing imports).
+Where the units sit on screen is :mod:`bpsim.layout`.
 """
 
 from __future__ import annotations
@@ -27,8 +26,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bpsim.layout import Layout as Layout
-from bpsim.layout import layout_network as layout_network
 from bpsim.model.frames import Frame, FrameKind, Trace
 from bpsim.model.notation import unit_name
 

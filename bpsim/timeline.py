@@ -78,7 +78,6 @@ class Timeline:
     ) -> None:
         self.session = session
         self.trainer: Trainer = session.trainer
-        self.checkpoint_every = checkpoint_every
         self._spacing = checkpoint_every  # doubles each time checkpoints are thinned
         self.max_checkpoints = max_checkpoints
         self._checkpoints: dict[int, Snapshot] = {}

@@ -10,9 +10,9 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from bpsim.layout import circles_under, overlap_areas, rects_near, segments_through
+from bpsim.layout import circles_under, layout_network, overlap_areas, rects_near, segments_through
 from bpsim.model import FrameKind, Network, Trace
-from bpsim.scene import TraceIndex, layout_network, scene_from_network, scene_from_trace
+from bpsim.scene import TraceIndex, scene_from_network, scene_from_trace
 from bpsim.scene_text import frame_title, number_variants, tooltip_text
 from tests.worked_example import LR, T, X, worked_example_network
 

@@ -9,7 +9,7 @@ import pytest
 
 from bpsim.model.datasets import Dataset, make_dataset
 from bpsim.model.optimizers import Adam, Momentum
-from bpsim.model.session import new_session, session_for_dataset
+from bpsim.model.session import new_session, session_for_dataset, suggested_output
 from bpsim.model.setup import (
     MAX_PARAMETERS,
     NetworkSetup,
@@ -18,7 +18,6 @@ from bpsim.model.setup import (
     parse_hidden,
     rebuild,
     setup_of,
-    suggested_output,
     validate,
 )
 

@@ -58,6 +58,17 @@ TEST_FRACTION = 0.25
 MIN_SAMPLES_FOR_TEST = 40
 
 
+def suggested_output(dataset: Dataset) -> tuple[str, str]:
+    """The output activation and loss that suit a data set: sigmoid and
+    binary cross-entropy for one 0/1 column, softmax and cross-entropy for
+    one-hot classes, a linear output and mean squared error for regression."""
+    if dataset.task == "classification" and dataset.n_outputs > 1:
+        return "softmax", "cross_entropy"
+    if dataset.task == "classification":
+        return "sigmoid", "bce"
+    return "linear", "mse"
+
+
 def _split_and_scale(
     data: Dataset, seed: int | None, standardize: bool
 ) -> tuple[Dataset, Dataset | None]:
@@ -77,12 +88,7 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     """A ready-to-train session for the user's own data: one tanh hidden
     layer, an output layer and loss that suit the task, standardized inputs,
     Adam, and a test set when there are 40 samples or more."""
-    if data.task == "classification" and data.n_outputs > 1:
-        out, loss = "softmax", "cross_entropy"
-    elif data.task == "classification":
-        out, loss = "sigmoid", "bce"
-    else:
-        out, loss = "linear", "mse"
+    out, loss = suggested_output(data)
     net = Network([data.n_features, hidden, data.n_outputs], ["tanh", out], loss, seed)
     data, test = _split_and_scale(data, seed, standardize=True)
     optimizer = make_optimizer("adam", lr=0.01)

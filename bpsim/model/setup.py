@@ -114,17 +114,6 @@ def format_hidden(hidden: tuple[int, ...]) -> str:
     return "-".join(str(n) for n in hidden)
 
 
-def suggested_output(dataset: Dataset) -> tuple[str, str]:
-    """The output activation and loss that suit a data set: sigmoid and
-    binary cross-entropy for one 0/1 column, softmax and cross-entropy for
-    one-hot classes, a linear output and mean squared error for regression."""
-    if dataset.task == "classification" and dataset.n_outputs > 1:
-        return "softmax", "cross_entropy"
-    if dataset.task == "classification":
-        return "sigmoid", "bce"
-    return "linear", "mse"
-
-
 def setup_of(session: Session) -> NetworkSetup:
     """The set-up of a session's current network and trainer.
 

@@ -47,18 +47,20 @@ def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
     grad_b = [g.copy() for g in net._bias_views(grad)]
     L = net.n_layers
 
-    b = TraceBuilder(net, X, Y)
+    builder = TraceBuilder(net)
     if n == 1:
         z, a, d = _rows(zs, 0), _rows(acts, 0), _rows(deltas, 0)
-        b.inputs(X[0], Y[0], None)
-        b.forward(z, a, None)
-        b.loss_terms(z[-1], a[-1], Y[0], None)
-        b.loss_total(loss, z[-1], a[-1], Y[0], None)
-        b.output_deltas(z[-1], a[-1], Y[0], d[-1], None)
+        builder.inputs(X[0], Y[0], None)
+        builder.forward(z, a, None)
+        builder.loss_terms(z[-1], a[-1], Y[0], None)
+        builder.loss_total(loss, z[-1], a[-1], Y[0], None)
+        builder.output_deltas(z[-1], a[-1], Y[0], d[-1], None)
         for layer in range(L, 0, -1):
-            b.gradients(layer, a[layer - 1], d[layer - 1], grad_w[layer - 1], grad_b[layer - 1])
+            builder.gradients(
+                layer, a[layer - 1], d[layer - 1], grad_w[layer - 1], grad_b[layer - 1]
+            )
             if layer > 1:
-                b.hidden_deltas(
+                builder.hidden_deltas(
                     layer - 1, z[layer - 2], a[layer - 1], d[layer - 1], d[layer - 2], None
                 )
     else:
@@ -67,32 +69,32 @@ def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
             zs_s, acts_s = net.forward_cache(X[s : s + 1])
             d_s = net.backward(zs_s, acts_s, Y[s : s + 1])[0]
             z, a, d = _rows(zs_s, 0), _rows(acts_s, 0), _rows(d_s, 0)
-            b.inputs(X[s], Y[s], s)
-            b.forward(z, a, s)
-            b.loss_terms(z[-1], a[-1], Y[s], s)
-            b.loss_total(float(per_sample[s]), z[-1], a[-1], Y[s], s)
-            b.output_deltas(z[-1], a[-1], Y[s], d[-1], s)
+            builder.inputs(X[s], Y[s], s)
+            builder.forward(z, a, s)
+            builder.loss_terms(z[-1], a[-1], Y[s], s)
+            builder.loss_total(float(per_sample[s]), z[-1], a[-1], Y[s], s)
+            builder.output_deltas(z[-1], a[-1], Y[s], d[-1], s)
             for layer in range(L, 0, -1):
-                b.contributions(layer, a[layer - 1], d[layer - 1], n, s)
+                builder.contributions(layer, a[layer - 1], d[layer - 1], n, s)
                 if layer > 1:
-                    b.hidden_deltas(
+                    builder.hidden_deltas(
                         layer - 1, z[layer - 2], a[layer - 1], d[layer - 1], d[layer - 2], s
                     )
-        b.batch_loss(loss, per_sample)
+        builder.batch_loss(loss, per_sample)
         for layer in range(L, 0, -1):
-            b.mean_gradients(layer, grad_w[layer - 1], grad_b[layer - 1], n)
+            builder.mean_gradients(layer, grad_w[layer - 1], grad_b[layer - 1], n)
 
     before = net.copy()
     proposal = opt.propose(grad)
     net.apply_update(proposal.update, loss)
     proposal.commit()
-    b.updates(opt, before, proposal)
+    builder.updates(opt, before, proposal)
 
     def frozen(arrays: list[Array]) -> tuple[Array, ...]:
         return tuple(_freeze(x) for x in arrays)
 
     return Trace(
-        frames=tuple(b.frames),
+        frames=tuple(builder.frames),
         sizes=net.sizes,
         lr=opt.lr,
         loss=loss,
@@ -107,7 +109,7 @@ def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
         biases_before=frozen(list(before.biases)),
         weights_after=frozen(list(net.weights)),
         biases_after=frozen(list(net.biases)),
-        _update_index=b.update_index,
+        _update_index=builder.update_index,
     )
 
 

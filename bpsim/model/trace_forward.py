@@ -19,11 +19,9 @@ Array = NDArray[np.float64]
 class FrameBuilder:
     """Collects frames in order; one method per kind of computation."""
 
-    def __init__(self, net: Network, X: Array, Y: Array) -> None:
+    def __init__(self, net: Network) -> None:
         self.net = net
         self.sizes = net.sizes
-        self.X = X
-        self.Y = Y
         self.frames: list[Frame] = []
         self.update_index: dict[tuple[str, int, int, int], int] = {}
 

@@ -172,9 +172,6 @@ class FormulaCard(QFrame):
         self._n_samples = n_samples
         self._render()
 
-    def idle_text(self) -> str:
-        return self._idle_text
-
     def set_idle_text(self, text: str) -> None:
         """What the card says without a frame (e.g. "Training…")."""
         self._idle_text = text

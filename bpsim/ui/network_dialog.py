@@ -9,6 +9,7 @@ the rebuilt session.
 
 from __future__ import annotations
 
+import html
 import itertools
 from typing import TypeVar
 
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from bpsim.model.activations import ACTIVATIONS
 from bpsim.model.datasets import Dataset
 from bpsim.model.losses import REQUIRED_OUTPUT
-from bpsim.model.session import Session
+from bpsim.model.session import Session, suggested_output
 from bpsim.model.setup import (
     ACTIVATION_LABELS,
     INIT_LABELS,
@@ -45,7 +46,6 @@ from bpsim.model.setup import (
     parse_hidden,
     rebuild,
     setup_of,
-    suggested_output,
     validate,
 )
 from bpsim.ui.spin_boxes import LEARNING_RATES, LogSpinBox
@@ -312,7 +312,7 @@ class NetworkDialog(QDialog):
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
         self.hidden_activation.setEnabled(bool(self.hidden_edit.text().strip("[]() ")))
         if problems:
-            items = "".join(f"<li>{p}</li>" for p in problems)
+            items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
             self.message.setText(
                 f'<div style="color:{PROBLEM_COLOR}"><b>Cannot build this network:</b>'
                 f'<ul style="margin:0">{items}</ul></div>'
