@@ -72,7 +72,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("bpsim-bench")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    limiter = limit_blas_threads()
+    limit_blas_threads()
     print(f"{'preset':8} {'headless steps/s':>17} {'visible steps/s':>16} {'ratio':>6} {'fps':>5}")
     for preset in args.presets:
         h, v, fps = [], [], []
@@ -83,7 +83,7 @@ def main() -> None:
             fps.append(paints)
         hm, vm = statistics.median(h), statistics.median(v)
         print(f"{preset:8} {hm:17,.0f} {vm:16,.0f} {vm / hm:6.2f} {statistics.median(fps):5.0f}")
-    del limiter, app
+    del app
 
 
 if __name__ == "__main__":

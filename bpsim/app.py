@@ -26,8 +26,9 @@ def open_session(preset: str | None = None, session: str | None = None) -> Sessi
 
 
 def limit_blas_threads() -> object:
-    """Tiny matrices run faster on one BLAS thread (GUIDE.md §4); returns the
-    limiter, which must be kept alive."""
+    """Tiny matrices run faster on one BLAS thread (GUIDE.md §4). The limit
+    holds for the rest of the process; the returned limiter can restore the
+    original threads (``restore_original_limits()``)."""
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
@@ -50,12 +51,10 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("bpsim")
     app.setApplicationVersion(__version__)
-    limiter = limit_blas_threads()
+    limit_blas_threads()
     window = MainWindow(start, session_path=session)
     if fullscreen:
         window.showFullScreen()
     else:
         window.show()
-    status = app.exec()
-    del limiter
-    return int(status)
+    return int(app.exec())

@@ -9,9 +9,11 @@ and the deltas of the layer below; finally every update (all applied at once,
 from the same gradients). A mini-batch trace shows each sample's forward and
 backward pass and its contribution to each gradient, then the mean.
 
-Every number a frame shows is read from the arrays of the vectorised
-computation that training uses (``Network.forward_cache``, ``backward``,
-``apply_update``), so the trace agrees with training to the last bit.
+The numbers come from the vectorised computation that training uses
+(``Network.forward_cache``, ``backward``, ``apply_update``): the loss, the
+gradients and the update of a step are training's to the last bit, and so is
+every frame of a one-sample step. In a mini-batch each sample's frames are
+that sample's own pass, which agrees with the batch's rows to rounding.
 """
 
 from __future__ import annotations

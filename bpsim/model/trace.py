@@ -1,9 +1,11 @@
 """Build the trace of one training step from the vectorised computation.
 
-See :mod:`bpsim.model.frames` for what a frame holds. Every number is read
+See :mod:`bpsim.model.frames` for what a frame holds. The numbers are read
 from the arrays that ``Network.forward_cache``, ``Network.backward`` and
-``Network.apply_update`` produce, the same calls training makes, so the
-trace agrees with training to the last bit.
+``Network.apply_update`` produce, the same calls training makes: the step's
+loss, gradients and update are training's to the last bit (and every frame
+of a one-sample step); a mini-batch's per-sample frames come from each
+sample's own pass and agree with the batch to rounding.
 """
 
 from __future__ import annotations

@@ -108,6 +108,8 @@ class FileController(QObject):
             self.c.w, "Export step as GIF", "step.gif", "GIF animations (*.gif)"
         )
         if path:
+            if not path.lower().endswith(".gif"):
+                path += ".gif"  # a name typed without its suffix
             self._export(path, gif=True)
 
     def _export(self, path: str, *, gif: bool) -> None:
