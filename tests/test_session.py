@@ -166,3 +166,15 @@ def test_the_loss_history_round_trips(tmp_path: Path) -> None:
     session.history = {"train": ([0.0, 5.0, 9.0], [0.3, 0.2, 0.1]), "test": ([0.0], [0.4])}
     save_session(tmp_path / "h.json", session)
     assert load_session(tmp_path / "h.json").history == session.history
+
+
+def test_evaluate_session_reports_test_accuracy_for_classification_only() -> None:
+    from bpsim.model.session import evaluate_session, new_session
+
+    iris = new_session("iris")
+    train, test, accuracy = evaluate_session(iris)
+    assert train > 0 and test is not None and accuracy is not None and 0 <= accuracy <= 1
+    sine = new_session("sine")
+    assert evaluate_session(sine)[2] is None  # regression: no accuracy
+    mazur = new_session("mazur")
+    assert evaluate_session(mazur)[1] is None  # one sample: no test set

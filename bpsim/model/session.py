@@ -29,7 +29,7 @@ from bpsim.model.frames import MAX_FRAMES, frames_per_step
 from bpsim.model.network import Network
 from bpsim.model.optimizers import make_optimizer
 from bpsim.model.presets import Preset, build_preset, get_preset
-from bpsim.model.training import Trainer
+from bpsim.model.training import Trainer, evaluate
 
 FORMAT = "bpsim-session"
 MAX_FILE_PARAMETERS = 10_000_000  # checked before building: a file asking for more is no lesson
@@ -52,6 +52,19 @@ class Session:
     @property
     def net(self) -> Network:
         return self.trainer.net
+
+
+def evaluate_session(
+    session: Session, net: Network | None = None
+) -> tuple[float, float | None, float | None]:
+    """Training loss, test loss and (for classification) accuracy, the test
+    set's when there is one, of ``net`` (the session's network by default)."""
+    trainer = session.trainer
+    net = net or trainer.net
+    train = evaluate(net, trainer.X, trainer.Y)
+    test = None if session.test is None else evaluate(net, session.test.X, session.test.Y)
+    accuracy = (test or train).accuracy if session.dataset.task == "classification" else None
+    return train.loss, None if test is None else test.loss, accuracy
 
 
 TEST_FRACTION = 0.25

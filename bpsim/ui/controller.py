@@ -19,8 +19,7 @@ from bpsim.model.errors import DivergedError
 from bpsim.model.frames import Phase
 from bpsim.model.network import Network
 from bpsim.model.presets import DEFAULT_PRESET, PRESETS
-from bpsim.model.session import Session, new_session
-from bpsim.model.training import evaluate
+from bpsim.model.session import Session, evaluate_session, new_session
 from bpsim.scene import scene_from_network, scene_from_trace
 from bpsim.timeline import Granularity, Timeline
 from bpsim.ui import dialogs
@@ -34,19 +33,6 @@ if TYPE_CHECKING:
 TRAIN_SLICE = 0.035  # seconds of training between two repaints of the network (~20 fps)
 PANEL_EVERY = 2  # the loss plot and the data panel repaint every other time (~10 fps)
 MAX_TRANSITION_MS = 300
-
-
-def evaluate_session(
-    session: Session, net: Network | None = None
-) -> tuple[float, float | None, float | None]:
-    """Training loss, test loss and (for classification) accuracy, the test
-    set's when there is one, of ``net`` (the session's network by default)."""
-    trainer = session.trainer
-    net = net or trainer.net
-    train = evaluate(net, trainer.X, trainer.Y)
-    test = None if session.test is None else evaluate(net, session.test.X, session.test.Y)
-    accuracy = (test or train).accuracy if session.dataset.task == "classification" else None
-    return train.loss, None if test is None else test.loss, accuracy
 
 
 class Controller(QObject):
