@@ -8,7 +8,8 @@ import sys
 from bpsim import __version__
 from bpsim.model.errors import BpsimError
 from bpsim.model.presets import DEFAULT_PRESET, PRESETS
-from bpsim.model.session import Session, load_session, new_session
+from bpsim.model.session import Session, new_session
+from bpsim.model.session_file import load_session
 
 ORGANIZATION = "bpsim"
 APPLICATION = "bpsim"

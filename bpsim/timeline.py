@@ -24,7 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.frames import Frame, FrameKind, Trace
-from bpsim.model.session import Session, SettingValue, save_session
+from bpsim.model.session import Session, SettingValue
+from bpsim.model.session_file import save_session
 from bpsim.model.training import Snapshot, Trainer
 
 

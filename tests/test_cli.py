@@ -16,7 +16,8 @@ from PySide6.QtGui import QImage
 from bpsim import export
 from bpsim.app import open_session
 from bpsim.cli import main
-from bpsim.model.session import new_session, save_session
+from bpsim.model.session import new_session
+from bpsim.model.session_file import save_session
 from bpsim.timeline import Granularity, Timeline, group_key
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -13,7 +13,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from bpsim.model import FrameKind
-from bpsim.model.session import load_session, new_session
+from bpsim.model.session import new_session
+from bpsim.model.session_file import load_session
 from bpsim.timeline import Granularity
 from bpsim.ui.main_window import MainWindow
 

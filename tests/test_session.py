@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from bpsim.model import SessionError
 from bpsim.model.datasets import Dataset
 from bpsim.model.optimizers import make_optimizer
-from bpsim.model.session import Session, load_session, save_session, session_to_dict
+from bpsim.model.session import Session
+from bpsim.model.session_file import load_session, save_session, session_to_dict
 from bpsim.model.training import Trainer
 from tests.strategies import Problem, problems
 

@@ -163,7 +163,7 @@ def test_a_learning_rate_change_keeps_the_past_exact() -> None:
 
 
 def test_a_reopened_session_starts_where_it_was_saved(tmp_path) -> None:
-    from bpsim.model.session import load_session
+    from bpsim.model.session_file import load_session
 
     tl = Timeline(new_session("xor"))
     for _ in range(5):

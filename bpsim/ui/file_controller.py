@@ -43,7 +43,7 @@ class FileController(QObject):
             self.load_file(path)
 
     def load_file(self, path: str) -> None:
-        from bpsim.model.session import load_session
+        from bpsim.model.session_file import load_session
 
         try:
             session = load_session(path)
