@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", metavar="WxH", default="1280x720", help="image size in pixels (default 1280x720)"
     )
     export.add_argument(
+        "--edges",
+        choices=("weights", "gradients"),
+        default="weights",
+        help="what edge thickness shows (default weights)",
+    )
+    export.add_argument(
         "--fps", type=float, default=4.0, help="frames per second of a GIF (default 4)"
     )
     return parser

@@ -125,15 +125,18 @@ def write_frames(
     frames: Sequence[int],
     out_dir: str | os.PathLike[str],
     size: tuple[int, int] = (1280, 720),
+    mode: str = "weights",
 ) -> list[Path]:
-    """Write ``frame_0000.png``… into ``out_dir``; returns the paths."""
+    """Write ``frame_0000.png``… into ``out_dir``; returns the paths. Edges
+    show ``mode`` ("weights" or "gradients")."""
     folder = Path(out_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create {folder}: {exc.strerror or exc}") from None
     written = []
-    for k, image in zip(frames, render(trace, activation_names, frames, size), strict=True):
+    images = render(trace, activation_names, frames, size, mode)
+    for k, image in zip(frames, images, strict=True):
         path = folder / f"frame_{k:04d}.png"
         write_png(image, path)
         written.append(path)
@@ -336,10 +339,10 @@ def run_export(args: argparse.Namespace) -> int:
         trace, names = timeline.trace, session.trainer.net.activation_names
         if args.frames is not None:
             frames = parse_frames(args.frames, len(trace))
-            written = write_frames(trace, names, frames, args.out, size)
+            written = write_frames(trace, names, frames, args.out, size, args.edges)
             print(f"wrote {len(written)} frame{'' if len(written) == 1 else 's'} to {args.out}")
         else:
-            shown = write_gif(trace, names, args.animation, size, args.fps)
+            shown = write_gif(trace, names, args.animation, size, args.fps, args.edges)
             print(f"wrote {args.animation} ({len(shown.frames)} frames, {shown.describe()})")
     except (BpsimError, ValueError) as exc:
         print(f"bpsim export: {exc}", file=sys.stderr)

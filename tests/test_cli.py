@@ -174,3 +174,13 @@ def test_export_in_its_own_process_is_quiet(tmp_path: Path) -> None:
     assert out.returncode == 0 and out.stderr == ""
     assert out.stdout.strip() == f"wrote 1 frame to {tmp_path}"
     assert (tmp_path / "frame_0003.png").exists()
+
+
+def test_export_can_show_gradients(tmp_path: Path) -> None:
+    frame = "20"  # a gradient frame of the worked example's backward pass
+    for edges in ("weights", "gradients"):
+        args = ["--preset", "mazur", "--frames", frame, "--size", "640x360", "--edges", edges]
+        assert main(["export", *args, "--out", str(tmp_path / edges)]) == 0
+    a = QImage(str(tmp_path / "weights" / "frame_0020.png"))
+    b = QImage(str(tmp_path / "gradients" / "frame_0020.png"))
+    assert a.size() == b.size() and a != b
