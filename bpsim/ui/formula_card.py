@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -44,51 +43,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bpsim.model.frames import Frame, FrameKind, Phase
-from bpsim.model.notation import fmt
+from bpsim.model.frames import Frame, Phase
 from bpsim.ui.colors import DARK, LIGHT
-from bpsim.ui.rich_text import formula_html, readable, words
+from bpsim.ui.frame_text import (
+    MAX_INPUTS_SHOWN,
+    inputs_html,
+    inputs_tooltip,
+    position_text,
+    substituted_html,
+    title_html,
+)
+from bpsim.ui.rich_text import formula_html, readable
 
 IDLE_TEXT = "Press → to step through one training step"
 
 PHASE_COLORS: dict[Phase, str] = {phase: LIGHT.accent(phase.value).name() for phase in Phase}
 PHASE_COLORS_DARK: dict[Phase, str] = {phase: DARK.accent(phase.value).name() for phase in Phase}
 
-PHASE_TITLES = {
-    Phase.FORWARD: "Forward pass",
-    Phase.LOSS: "Loss",
-    Phase.BACKWARD: "Backward pass",
-    Phase.UPDATE: "Update",
-}
-
-KIND_TITLES = {
-    FrameKind.INPUT: "inputs and targets",
-    FrameKind.NET: "weighted sum",
-    FrameKind.OUT: "activation",
-    FrameKind.LOSS_TERM: "output error",
-    FrameKind.LOSS: "total error",
-    FrameKind.OUTPUT_DELTA: "output delta",
-    FrameKind.DELTA: "hidden delta",
-    FrameKind.WEIGHT_CONTRIBUTION: "gradient share",
-    FrameKind.BIAS_CONTRIBUTION: "gradient share",
-    FrameKind.WEIGHT_GRADIENT: "weight gradient",
-    FrameKind.BIAS_GRADIENT: "bias gradient",
-    FrameKind.WEIGHT_UPDATE: "weight update",
-    FrameKind.BIAS_UPDATE: "bias update",
-}
-
 # lines reserved per row: the card keeps its height while stepping (a narrow
 # card gives the title up to three lines)
 TITLE_LINES, FORMULA_LINES, NUMBER_LINES, INPUT_LINES = 1, 2, 2, 2
-MAX_INPUTS_SHOWN = 12  # more are summarised ("and 13 more"), all in the tooltip
 FIT_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # font sizes tried for a long formula, largest first
 # the widest usual title and position: narrower cards give the title two lines
 LONG_TITLE = "Backward pass · sample 16 of 16 · gradient share · ∂E/∂w12"
 LONG_POSITION = "step 1000 · frame 100 / 139"
 QWIDGETSIZE_MAX = (1 << 24) - 1
-
-_SAMPLE = re.compile(r"sample \d+")
-_SAMPLE_SUFFIX = re.compile(r"\s*\(sample \d+\)$")
 
 
 def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
@@ -310,7 +289,7 @@ class FormulaCard(QFrame):
                 shown = min(MAX_INPUTS_SHOWN, len(frame.inputs))
                 while shown > 1 and label.heightForWidth(width) > height:
                     shown -= 1
-                    label.setText(self._inputs_html(frame, self._muted(), shown))
+                    label.setText(inputs_html(frame, self._muted(), shown))
 
     def _fit_label(
         self, label: QLabel, width: int, height: float, steps: tuple[float, ...]
@@ -340,78 +319,19 @@ class FormulaCard(QFrame):
             self.inputs.setToolTip("")
             self.substituted.setToolTip("")
         else:
-            self.title.setText(self._title_html(frame, muted))
-            self.position.setText(
-                f'<span style="color:{muted}">{self._position_text(frame)}</span>'
-            )
+            accent = readable(phase_color(frame.phase, dark=self._dark()), self._background())
+            self.title.setText(title_html(frame, self._n_samples, accent.name(), muted))
+            position = position_text(frame, self._step, self._total)
+            self.position.setText(f'<span style="color:{muted}">{position}</span>')
             self.symbolic.setText(formula_html(frame.symbolic))
-            self.substituted.setText(self._substituted_html(frame))
+            self.substituted.setText(substituted_html(frame))
             self.substituted.setToolTip(
                 "" if math.isnan(frame.value) else f"{formula_html(frame.label)} = {frame.value!r}"
             )
-            self.inputs.setText(self._inputs_html(frame, muted))
-            self.inputs.setToolTip(self._inputs_tooltip(frame))
+            self.inputs.setText(inputs_html(frame, muted))
+            self.inputs.setToolTip(inputs_tooltip(frame))
         self._fit()
         self.update()
-
-    def _sample_text(self, frame: Frame) -> str:
-        """Which sample of a mini-batch the frame is of ("sample 2 of 4"), or
-        "whole batch" (the mean gradient, the batch loss, the updates)."""
-        batch = self._n_samples is not None and self._n_samples > 1
-        if frame.sample is not None:
-            return f"sample {frame.sample + 1}" + (f" of {self._n_samples}" if batch else "")
-        return "whole batch" if batch else ""
-
-    def _title_html(self, frame: Frame, muted: str) -> str:
-        color = readable(phase_color(frame.phase, dark=self._dark()), self._background()).name()
-        pieces = [words(self._sample_text(frame))]
-        if frame.kind in (FrameKind.NET, FrameKind.OUT, FrameKind.DELTA, FrameKind.OUTPUT_DELTA):
-            pieces.append(words(f"layer {frame.layer}"))
-        pieces.append(words(KIND_TITLES[frame.kind]))
-        # the sample is said once: not again in the label ("E (sample 1)", "sample 1")
-        label = _SAMPLE_SUFFIX.sub("", frame.label)
-        if frame.kind not in (FrameKind.INPUT, FrameKind.LOSS) and not _SAMPLE.fullmatch(label):
-            pieces.append(formula_html(label))
-        parts = [f'<span style="color:{color}">{words(PHASE_TITLES[frame.phase])}</span>']
-        parts += [
-            f'<span style="color:{muted}; font-weight:normal">{w}</span>' for w in pieces if w
-        ]
-        return "&nbsp;· ".join(parts)  # a line may break after a dot, not before
-
-    def _position_text(self, frame: Frame) -> str:
-        where = f"frame {frame.index + 1}"
-        if self._total is not None:
-            where += f"&thinsp;/&thinsp;{self._total}"
-        return f"step {self._step} · {where}" if self._step is not None else where
-
-    def _substituted_html(self, frame: Frame) -> str:
-        text = frame.substituted
-        head, sep, result = text.rpartition(" = ")
-        body = (
-            f"{formula_html(head)}{sep}<b>{formula_html(result)}</b>" if sep else formula_html(text)
-        )
-        return f"= {body}" if "=" in frame.symbolic else body
-
-    def _inputs_html(self, frame: Frame, muted: str, limit: int = MAX_INPUTS_SHOWN) -> str:
-        shown = frame.inputs[:limit]
-        items = [
-            f'<span style="color:{muted}">{formula_html(name)}</span>&nbsp;=&nbsp;'
-            f"{html.escape(fmt(value))}"
-            for name, value in shown
-        ]
-        rest = len(frame.inputs) - len(shown)
-        if rest > 0:
-            items.append(f'<span style="color:{muted}">and {rest} more (hover)</span>')
-        return "&nbsp;&nbsp;&nbsp; ".join(items)
-
-    def _inputs_tooltip(self, frame: Frame) -> str:
-        if not frame.inputs:
-            return ""
-        rows = "".join(
-            f"<tr><td>{formula_html(name)}</td><td>&nbsp;=&nbsp;</td><td>{value!r}</td></tr>"
-            for name, value in frame.inputs
-        )
-        return f"<table>{rows}</table>"
 
     # -- events ----------------------------------------------------------------
 
