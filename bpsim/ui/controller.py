@@ -113,9 +113,9 @@ class Controller(QObject):
             return False
         self.timeline = timeline
         self.w.data_view.set_data(session.dataset, session.test)
-        # A data set of a few points (the worked example) has nothing to plot:
-        # show the controls instead.
-        shown = self.w.data_dock if session.dataset.n_samples >= 10 else self.w.controls_dock
+        # The worked example's single sample has nothing to plot: show the
+        # controls instead.
+        shown = self.w.data_dock if session.dataset.n_samples > 1 else self.w.controls_dock
         shown.raise_()
         self.plot.clear()
         self.plot.load_history(session.history)  # the curve so far, from a file
