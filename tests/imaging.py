@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 
 
 def has_color(image: QImage, color: str, tolerance: int = 40) -> bool:
@@ -20,3 +20,16 @@ def has_color(image: QImage, color: str, tolerance: int = 40) -> bool:
             if distance < tolerance:
                 return True
     return False
+
+
+def dark_palette() -> QPalette:
+    """A dark palette, as a system in dark mode gives one."""
+    pal = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#23262b"),
+        (QPalette.ColorRole.Base, "#1b1d21"),
+        (QPalette.ColorRole.Text, "#eceff3"),
+        (QPalette.ColorRole.WindowText, "#eceff3"),
+    ):
+        pal.setColor(role, QColor(color))
+    return pal

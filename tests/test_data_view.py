@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 
 from bpsim.boundary import scatter_note
 from bpsim.model.datasets import Dataset
@@ -15,7 +15,7 @@ from bpsim.model.network import Network
 from bpsim.model.session import Session, new_session, session_for_dataset
 from bpsim.ui.colors import DARK, LIGHT
 from bpsim.ui.data_view import DataView
-from tests.imaging import has_color
+from tests.imaging import dark_palette, has_color
 
 SHOTS = Path("/tmp/dataview")
 
@@ -33,18 +33,6 @@ def shown(view: DataView, session: Session, qtbot) -> None:  # type: ignore[no-u
     view.show()
     qtbot.waitExposed(view)
     view.update_network(session.net)
-
-
-def _dark_palette() -> QPalette:
-    pal = QPalette()
-    for role, color in (
-        (QPalette.ColorRole.Window, "#23262b"),
-        (QPalette.ColorRole.Base, "#1b1d21"),
-        (QPalette.ColorRole.Text, "#eceff3"),
-        (QPalette.ColorRole.WindowText, "#eceff3"),
-    ):
-        pal.setColor(role, QColor(color))
-    return pal
 
 
 @pytest.mark.parametrize("preset", ["xor", "circle", "spiral", "moons", "iris", "sine", "mazur"])
@@ -189,7 +177,7 @@ def test_a_network_that_does_not_fit_the_data_is_refused(view: DataView) -> None
 def test_screenshot(view: DataView, dark: bool, qtbot) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     if dark:
-        view.setPalette(_dark_palette())
+        view.setPalette(dark_palette())
     session = new_session("moons")
     session.trainer.train(2_000)
     shown(view, session, qtbot)
@@ -209,6 +197,6 @@ def test_switching_the_palette_recolours_the_surface(view: DataView, qtbot) -> N
     light = view.image_data()
     assert light is not None
     light = light.copy()
-    view.setPalette(_dark_palette())
+    view.setPalette(dark_palette())
     dark = view.image_data()
     assert dark is not None and not np.array_equal(light, dark)

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtGui import QColor, QFontMetricsF, QPalette
+from PySide6.QtGui import QFontMetricsF
 
 from bpsim.history import BoundedSeries
 from bpsim.ui.loss_plot import DARK_COLORS, LIGHT_COLORS, LossPlot
 from bpsim.ui.plot_axes import nice_ceil, nice_ticks
-from tests.imaging import has_color
+from tests.imaging import dark_palette, has_color
 
 SHOTS = Path("/tmp/cards")
 
@@ -279,23 +279,11 @@ def test_font_size(plot: LossPlot) -> None:
         plot.set_font_size(0)
 
 
-def _dark_palette() -> QPalette:
-    pal = QPalette()
-    for role, color in (
-        (QPalette.ColorRole.Window, "#23262b"),
-        (QPalette.ColorRole.Base, "#1b1d21"),
-        (QPalette.ColorRole.Text, "#eceff3"),
-        (QPalette.ColorRole.WindowText, "#eceff3"),
-    ):
-        pal.setColor(role, QColor(color))
-    return pal
-
-
 @pytest.mark.parametrize(("log", "dark"), [(False, False), (True, False), (False, True)])
 def test_screenshot(plot: LossPlot, log: bool, dark: bool) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     if dark:
-        plot.setPalette(_dark_palette())
+        plot.setPalette(dark_palette())
     steps, loss = falling_noisy(2_000)
     every = steps % 50 == 0
     plot.append_many(steps, loss, test_losses=np.where(every, loss.mean(), np.nan))

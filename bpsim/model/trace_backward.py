@@ -115,17 +115,23 @@ class TraceBuilder(FrameBuilder):
                     edges=((layer, i, j),),
                 )
             if net.train_biases:
-                bn = bias_name(self.sizes, layer, j)
-                self.add(
-                    FrameKind.BIAS_GRADIENT,
-                    layer,
-                    j,
-                    label=f"∂E/∂{bn}",
-                    symbolic=f"∂E/∂{bn} = {d}",
-                    substituted=fmt(gb[j]),
-                    value=float(gb[j]),
-                    inputs=((d, float(delta[j])),),
-                )
+                self._bias_gradient(layer, j, d, float(gb[j]), ((d, float(delta[j])),))
+
+    def _bias_gradient(
+        self, layer: int, j: int, rule: str, value: float, inputs: tuple[tuple[str, float], ...]
+    ) -> None:
+        """∂E/∂b of unit ``j``: ``rule`` is what it equals (δ, or a sum over samples)."""
+        bn = bias_name(self.sizes, layer, j)
+        self.add(
+            FrameKind.BIAS_GRADIENT,
+            layer,
+            j,
+            label=f"∂E/∂{bn}",
+            symbolic=f"∂E/∂{bn} = {rule}",
+            substituted=fmt(value),
+            value=value,
+            inputs=inputs,
+        )
 
     def contributions(self, layer: int, a_in: Array, delta: Array, n: int, s: int) -> None:
         """One sample's share of the gradients feeding ``layer`` (mini-batch)."""
@@ -185,16 +191,7 @@ class TraceBuilder(FrameBuilder):
                     edges=((layer, i, j),),
                 )
             if net.train_biases:
-                bn = bias_name(self.sizes, layer, j)
-                self.add(
-                    FrameKind.BIAS_GRADIENT,
-                    layer,
-                    j,
-                    label=f"∂E/∂{bn}",
-                    symbolic=f"∂E/∂{bn} = Σ over {n} samples",
-                    substituted=fmt(gb[j]),
-                    value=float(gb[j]),
-                )
+                self._bias_gradient(layer, j, f"Σ over {n} samples", float(gb[j]), ())
 
     # -- update -----------------------------------------------------------------
 

@@ -329,9 +329,10 @@ class Controller(QObject):
         net.set_params(tl.params_before_step())
         return tl.step, net
 
-    def _record_progress(self, session: Session) -> None:
-        """Plot the loss of the state the frames have shown, if it is new."""
-        step, net = self._shown_state()
+    def _record_progress(self, session: Session, shown: tuple[int, Network] | None = None) -> None:
+        """Plot the loss of the state the frames have shown (``_shown_state()``
+        unless given), if it is new."""
+        step, net = shown or self._shown_state()
         if step > self._plotted_until:
             self._plot_point(step, evaluate_session(session, net))
 
@@ -352,10 +353,11 @@ class Controller(QObject):
         self.card.set_frame(
             tl.frame, step=tl.step, total_frames=len(tl.trace), n_samples=len(tl.trace.X)
         )
-        self._record_progress(tl.session)
+        shown = self._shown_state()  # one copy of the network per refresh, for both panels
+        self._record_progress(tl.session, shown)
         self.plot.set_current_step(tl.step)
         self.plot.refresh()
-        self.w.data_view.update_network(self._shown_state()[1])
+        self.w.data_view.update_network(shown[1])
         sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
         self.w.data_view.set_highlight(None if sample is None else int(tl.batch_indices[sample]))
         self._update_status()
