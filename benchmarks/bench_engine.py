@@ -16,8 +16,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bpsim.model import Network
-from bpsim.model.optimizers import SGD
-from bpsim.model.training import Trainer
+from bpsim.model.engine.optimizers import SGD
+from bpsim.model.engine.training import Trainer
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

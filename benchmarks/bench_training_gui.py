@@ -20,8 +20,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bpsim.app import limit_blas_threads
-from bpsim.model.session import new_session
-from bpsim.timeline import Timeline
+from bpsim.model.sessions.session import new_session
+from bpsim.viewmodel.timeline import Timeline
 
 
 def headless(preset: str, seconds: float) -> float:
@@ -34,7 +34,7 @@ def headless(preset: str, seconds: float) -> float:
 
 def visible(preset: str, seconds: float, size: tuple[int, int]) -> tuple[float, float]:
     """Steps per second and repaints per second with the window training."""
-    from bpsim.ui.main_window import MainWindow
+    from bpsim.ui.window.main_window import MainWindow
 
     window = MainWindow(new_session(preset))
     window.resize(*size)

@@ -7,23 +7,10 @@ import sys
 
 from bpsim import __version__
 from bpsim.model.errors import BpsimError
-from bpsim.model.presets import DEFAULT_PRESET, PRESETS
-from bpsim.model.session import Session, new_session
-from bpsim.model.session_file import load_session
+from bpsim.model.sessions.session_file import open_session
 
 ORGANIZATION = "bpsim"
 APPLICATION = "bpsim"
-
-
-def open_session(preset: str | None = None, session: str | None = None) -> Session:
-    """The session to start with; raises BpsimError or ValueError with a
-    message fit for the user."""
-    if session is not None:
-        return load_session(session)
-    name = preset or DEFAULT_PRESET
-    if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
-    return new_session(name)
 
 
 def limit_blas_threads() -> object:
@@ -45,7 +32,7 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
 
     from PySide6.QtWidgets import QApplication
 
-    from bpsim.ui.main_window import MainWindow
+    from bpsim.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)

@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "presets":
-        from bpsim.model.presets import PRESETS
+        from bpsim.model.data.presets import PRESETS
 
         for name, preset in PRESETS.items():
             print(f"{name:10} {preset.title}")

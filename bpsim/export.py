@@ -1,39 +1,21 @@
 """``bpsim export``: frames (PNG) and animations (GIF) of a training step,
 rendered offscreen, for slides. Works without a display.
 
-Files are written whole or not at all: each goes to a temporary file in the
-target folder first and is renamed into place when complete.
+The command line's part: its arguments checked and the session opened; the
+rendering is :mod:`bpsim.ui.export`'s.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import numpy as np
-from numpy.typing import NDArray
 
 from bpsim.model.errors import BpsimError
-from bpsim.model.files import atomic_write
-from bpsim.model.frames import Trace
-from bpsim.timeline import Granularity, Timeline, group_key
-
-if TYPE_CHECKING:
-    from PIL import Image
-    from PySide6.QtGui import QImage
-
-MAX_GIF_FRAMES = 240  # longer steps are shown one unit, layer or pass at a time
-MAX_GIF_FPS = 50  # GIF delays are in 1/100 s; browsers slow down shorter ones
-
-
-class ExportError(BpsimError):
-    """An export cannot be done; the message says why."""
+from bpsim.model.sessions.session_file import open_session
+from bpsim.ui.export.gif import check_fps, check_gif_path, write_gif
+from bpsim.ui.export.images import ExportError, write_frames
+from bpsim.viewmodel.timeline import Timeline
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -63,268 +45,8 @@ def parse_frames(text: str, n_frames: int) -> range:
     return range(start, stop)
 
 
-def _app() -> object:
-    """The running application, or a new offscreen one (no display needed)."""
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        _quiet_offscreen_notes()
-        app = QApplication([sys.argv[0]])
-    return app
-
-
-def _quiet_offscreen_notes() -> None:
-    """The offscreen platform says it "does not support propagateSizeHints()"
-    for every window: not news to someone exporting slides. Other Qt
-    messages still reach stderr."""
-    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-
-    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if "propagateSizeHints" not in message:
-            sys.stderr.write(message + "\n")
-
-    qInstallMessageHandler(handler)
-
-
-def render(
-    trace: Trace,
-    activation_names: Sequence[str],
-    frames: Sequence[int],
-    size: tuple[int, int],
-    mode: str = "weights",
-) -> Iterator[QImage]:
-    """One image of the slide (network and formula) per frame index; edges
-    show ``mode`` ("weights" or "gradients")."""
-    _app()
-    from bpsim.ui.slide import SlideView
-
-    slide = SlideView()
-    slide.set_slide_size(*size)
-    try:
-        for k in frames:
-            slide.show_frame(trace, k, activation_names, mode)
-            yield slide.grab().toImage()
-    finally:
-        slide.deleteLater()
-
-
-def _to_rgb(image: QImage) -> NDArray[np.uint8]:
-    from PySide6.QtGui import QImage
-
-    img = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h, stride = img.width(), img.height(), img.bytesPerLine()
-    data = np.frombuffer(img.constBits(), dtype=np.uint8, count=stride * h)
-    return data.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
-
-
-def write_frames(
-    trace: Trace,
-    activation_names: Sequence[str],
-    frames: Sequence[int],
-    out_dir: str | os.PathLike[str],
-    size: tuple[int, int] = (1280, 720),
-    mode: str = "weights",
-) -> list[Path]:
-    """Write ``frame_0000.png``… into ``out_dir``; returns the paths. Edges
-    show ``mode`` ("weights" or "gradients")."""
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    written = []
-    images = render(trace, activation_names, frames, size, mode)
-    for k, image in zip(frames, images, strict=True):
-        path = folder / f"frame_{k:04d}.png"
-        write_png(image, path)
-        written.append(path)
-    return written
-
-
-def write_png(image: QImage, path: str | os.PathLike[str]) -> None:
-    """Save ``image`` as a PNG, whole or not at all."""
-    target = Path(path)
-
-    def save(tmp: str) -> None:
-        if not image.save(tmp, "PNG"):
-            raise ExportError(f"cannot write {target}")
-
-    try:
-        atomic_write(target, save)
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
-def _group_ends(trace: Trace, granularity: Granularity) -> list[int]:
-    """The last frame of each group of ``granularity``, in order."""
-    ends = []
-    for k, frame in enumerate(trace.frames):
-        key = group_key(frame, granularity)
-        if k + 1 == len(trace) or group_key(trace.frames[k + 1], granularity) != key:
-            ends.append(k)
-    return ends
-
-
-@dataclass(frozen=True)
-class GifFrames:
-    """The frames an animation shows, and how they were chosen."""
-
-    frames: tuple[int, ...]
-    granularity: Granularity  # FRAME: every frame; else the last of each group
-    every: int = 1  # one group in ``every`` (only when even passes are too many)
-
-    def describe(self) -> str:
-        """``"one per layer"``, for the command's report."""
-        if self.granularity is Granularity.FRAME:
-            return "every frame"
-        if self.every > 1:
-            return f"one every {self.every} passes"
-        return f"one per {self.granularity.value}"
-
-
-def gif_frames(trace: Trace, limit: int | None = None) -> GifFrames:
-    """The frames of an animation of at most ``limit`` frames: all of them;
-    or else the last frame of each unit, of each layer or of each pass, the
-    finest of these that fits; or else of every few passes. ``limit`` is
-    :data:`MAX_GIF_FRAMES` unless given."""
-    limit = MAX_GIF_FRAMES if limit is None else limit
-    if len(trace) <= limit:
-        return GifFrames(tuple(range(len(trace))), Granularity.FRAME)
-    for granularity in (Granularity.UNIT, Granularity.LAYER, Granularity.PASS):
-        ends = _group_ends(trace, granularity)
-        if len(ends) <= limit:
-            return GifFrames(tuple(ends), granularity)
-    every = math.ceil(len(ends) / limit)
-    return GifFrames(tuple(ends[len(ends) - 1 :: -every][::-1]), Granularity.PASS, every)
-
-
-def check_fps(fps: float) -> float:
-    """``fps`` if it is a usable GIF frame rate, else an :class:`ExportError`."""
-    if not (math.isfinite(fps) and 0 < fps <= MAX_GIF_FPS):
-        raise ExportError(f"--fps must be above 0 and at most {MAX_GIF_FPS}, not {fps:g}")
-    return fps
-
-
-def _check_gif_path(target: Path) -> None:
-    if target.suffix.lower() != ".gif":
-        raise ExportError(f"{target.name}: the animation file must end in .gif")
-    if not target.parent.is_dir():
-        raise ExportError(f"cannot write {target}: there is no folder {target.parent}")
-
-
-def _pack(rgb: NDArray[np.uint8]) -> NDArray[np.int32]:
-    """Each RGB colour as one number, 0xRRGGBB."""
-    r, g, b = (rgb[..., c].astype(np.int32) for c in range(3))
-    return (r << 16) | (g << 8) | b
-
-
-class GifPalette:
-    """One palette for every frame of an animation, so colours stay the same
-    from frame to frame, and the mapping of frames to it.
-
-    The palette holds the most common colours of a few sample frames exactly
-    (background, edges, text, accents) and a max-coverage quantisation of
-    them for the rest (antialiasing, shades of units). Each colour goes to
-    its nearest palette entry, worked out once and kept in a table of all
-    2**24 colours: Pillow's ``quantize(palette=...)`` looks colours up at
-    reduced precision and shifts even those the palette holds.
-    """
-
-    EXACT = 128  # palette entries kept for the samples' most common colours
-
-    def __init__(self, samples: Iterable[NDArray[np.uint8]]) -> None:
-        from PIL import Image
-
-        montage = np.concatenate(list(samples))  # one above the other
-        colours, counts = np.unique(_pack(montage), return_counts=True)
-        common = colours[np.argsort(counts, kind="stable")[::-1][: self.EXACT]]
-        n_rest = 256 - len(common)
-        quantised = Image.fromarray(montage).quantize(n_rest, method=Image.Quantize.MAXCOVERAGE)
-        del montage
-        rest = np.array(quantised.getpalette() or [], dtype=np.int32)[: 3 * n_rest]
-        exact = np.stack([common >> 16, (common >> 8) & 255, common & 255], axis=1)
-        rgb = np.concatenate([exact, rest.reshape(-1, 3)])
-        _, first = np.unique(_pack(rgb), return_index=True)  # no colour twice
-        self.rgb: NDArray[np.int32] = rgb[np.sort(first)].astype(np.int32)
-        self.colours = self.rgb.astype(np.uint8).tobytes()  # for Image.putpalette
-        self._nearest = np.full(1 << 24, -1, dtype=np.int16)  # -1: not worked out yet
-
-    def image(self, rgb: NDArray[np.uint8]) -> Image.Image:
-        """``rgb`` as a palette image, 1 byte per pixel."""
-        from PIL import Image
-
-        packed = _pack(rgb)
-        index = self._nearest[packed]
-        new = index < 0
-        if new.any():
-            self._learn(np.unique(packed[new]))
-            index = self._nearest[packed]
-        image = Image.frombytes("P", (rgb.shape[1], rgb.shape[0]), index.astype(np.uint8).tobytes())
-        image.putpalette(self.colours)
-        return image
-
-    def _learn(self, packed: NDArray[np.int32]) -> None:
-        for start in range(0, len(packed), 4096):  # 4096 x 256 distances at a time
-            chunk = packed[start : start + 4096]
-            rgb = np.stack([chunk >> 16, (chunk >> 8) & 255, chunk & 255], axis=1)
-            distance = ((rgb[:, None, :] - self.rgb[None, :, :]) ** 2).sum(axis=2)
-            self._nearest[chunk] = distance.argmin(axis=1)
-
-
-def _palette_samples(trace: Trace, frames: Sequence[int]) -> list[int]:
-    """First, middle and last frame, and the first of each phase (their
-    accent colours)."""
-    first_of_phase = {trace.frames[k].phase: k for k in reversed(frames)}
-    return sorted({frames[0], frames[len(frames) // 2], frames[-1], *first_of_phase.values()})
-
-
-def write_gif(
-    trace: Trace,
-    activation_names: Sequence[str],
-    path: str | os.PathLike[str],
-    size: tuple[int, int] = (1280, 720),
-    fps: float = 4.0,
-    mode: str = "weights",
-) -> GifFrames:
-    """Write an animated GIF of the whole step (see :func:`gif_frames` for
-    long steps); returns the frames it shows.
-
-    Frames become 1-byte palette images as they are rendered, all with one
-    palette made from a few of them (so colours stay true from frame to
-    frame), and Pillow stores only what changed from the frame before."""
-    target = Path(path)
-    _check_gif_path(target)
-    check_fps(fps)
-    chosen = gif_frames(trace)
-    if not chosen.frames:
-        raise ExportError("this step has no frames to show")
-    samples = _palette_samples(trace, chosen.frames)
-    palette = GifPalette(_to_rgb(im) for im in render(trace, activation_names, samples, size, mode))
-    duration = min(round(1000 / fps), 655_350)  # ms; GIF delays end at 655.35 s
-
-    def quantised(frames: Sequence[int]) -> Iterator[Image.Image]:
-        for image in render(trace, activation_names, frames, size, mode):
-            yield palette.image(_to_rgb(image))
-
-    def save(tmp: str) -> None:
-        images = quantised(chosen.frames)
-        first = next(images)
-        first.save(tmp, format="GIF", save_all=True, append_images=images, loop=0,
-                   duration=duration, palette=palette.colours, optimize=True)  # fmt: skip
-
-    try:
-        atomic_write(target, save)
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return chosen
-
-
 def run_export(args: argparse.Namespace) -> int:
     """The ``bpsim export`` command; one line on stderr and status 2 on error."""
-    from bpsim.app import open_session
-
     try:
         size = parse_size(args.size)
         check_fps(args.fps)
@@ -333,7 +55,7 @@ def run_export(args: argparse.Namespace) -> int:
         if args.animation is not None:
             if args.out:
                 raise ExportError("--out goes with --frames; --animation takes the GIF's path")
-            _check_gif_path(Path(args.animation))
+            check_gif_path(Path(args.animation))
         session = open_session(args.preset, args.session)
         timeline = Timeline(session)
         trace, names = timeline.trace, session.trainer.net.activation_names

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from bpsim.boundary import (
+from bpsim.model.data.datasets import make_dataset
+from bpsim.model.data.presets import build_preset
+from bpsim.model.engine.network import Network
+from bpsim.viewmodel.boundary import (
     axis_labels,
     boundary_segments,
     contour_segments,
@@ -25,9 +25,6 @@ from bpsim.boundary import (
     scatter_note,
     shade,
 )
-from bpsim.model.datasets import make_dataset
-from bpsim.model.network import Network
-from bpsim.model.presets import build_preset
 
 
 def logistic_x() -> Network:
@@ -242,20 +239,6 @@ def test_the_notes_say_why_there_is_no_surface() -> None:
     assert "2 outputs" in scatter_note(make_dataset("worked_example"))
     assert plot_kind(make_dataset("iris").one_hot()) == "scatter"
     assert plot_kind(make_dataset("xor").one_hot()) == "multiclass"
-
-
-def test_boundary_module_works_without_qt() -> None:
-    code = (
-        "import sys\n"
-        "import bpsim.boundary\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('PySide6', 'shiboken6', 'pyqtgraph') or m.startswith('bpsim.ui')]\n"
-        "assert not bad, bad\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
-# -- what the view draws ------------------------------------------------------------
 
 
 def test_shade_blends_from_the_background_towards_the_class_colours() -> None:

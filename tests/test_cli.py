@@ -13,12 +13,12 @@ import pytest
 from PIL import Image, ImageSequence
 from PySide6.QtGui import QImage
 
-from bpsim import export
-from bpsim.app import open_session
 from bpsim.cli import main
-from bpsim.model.session import new_session
-from bpsim.model.session_file import save_session
-from bpsim.timeline import Granularity, Timeline, group_key
+from bpsim.model.sessions.session import new_session
+from bpsim.model.sessions.session_file import open_session, save_session
+from bpsim.ui.export import gif as gifs
+from bpsim.ui.export import images
+from bpsim.viewmodel.timeline import Granularity, Timeline, group_key
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -84,20 +84,20 @@ def test_export_animation_from_a_session(tmp_path: Path) -> None:
 def test_long_steps_are_animated_one_layer_at_a_time(tmp_path: Path, capsys, monkeypatch) -> None:
     """Too many frames: the last of each layer's group, in a GIF whose
     colours (one palette for all frames) match the rendered slides."""
-    monkeypatch.setattr(export, "MAX_GIF_FRAMES", 10)  # mazur: 32 frames, 18 units, 8 layers
+    monkeypatch.setattr(gifs, "MAX_GIF_FRAMES", 10)  # mazur: 32 frames, 18 units, 8 layers
     gif = tmp_path / "step.gif"
     assert main(["export", "--preset", "mazur", "--animation", str(gif), "--size", "640x360",
                  "--fps", "10"]) == 0  # fmt: skip
     assert capsys.readouterr().out == f"wrote {gif} (8 frames, one per layer)\n"
     session = open_session("mazur", None)
     trace, names = Timeline(session).trace, session.trainer.net.activation_names
-    shown = export.gif_frames(trace).frames
+    shown = gifs.gif_frames(trace).frames
     with Image.open(gif) as image:
         assert image.n_frames == 8 and image.info["duration"] == 100
         gif_rgb = [np.asarray(f.convert("RGB"), dtype=int) for f in ImageSequence.Iterator(image)]
     for i in (0, 4, 7):  # a forward, a backward and an update frame
-        (slide,) = export.render(trace, names, [shown[i]], (640, 360))
-        error = np.abs(gif_rgb[i] - export._to_rgb(slide)).max(axis=2)
+        (slide,) = images.render(trace, names, [shown[i]], (640, 360))
+        error = np.abs(gif_rgb[i] - images.to_rgb(slide)).max(axis=2)
         assert (error == 0).mean() > 0.85 and np.percentile(error, 99.9) < 30
 
 
@@ -105,7 +105,7 @@ def test_gif_palette_keeps_common_colours_and_maps_to_the_nearest() -> None:
     noise = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
     flat = np.zeros((64, 64, 3), dtype=np.uint8)
     flat[:, :32], flat[:, 32:] = (174, 199, 225), (140, 211, 192)  # edge blue, halo teal
-    palette = export.GifPalette([noise, flat])  # 4,096 colours and 2 common ones
+    palette = gifs.GifPalette([noise, flat])  # 4,096 colours and 2 common ones
     assert len(palette.colours) <= 3 * 256
     image = palette.image(flat)
     assert image.mode == "P" and np.array_equal(np.asarray(image.convert("RGB")), flat)
@@ -120,14 +120,14 @@ def test_gif_frames_take_the_finest_groups_that_fit() -> None:
             or group_key(trace.frames[k], g) != group_key(trace.frames[k + 1], g)]
         for g in (Granularity.UNIT, Granularity.LAYER, Granularity.PASS)
     }  # fmt: skip
-    all_frames = export.gif_frames(trace, limit=32)
+    all_frames = gifs.gif_frames(trace, limit=32)
     assert all_frames.frames == tuple(range(32)) and all_frames.describe() == "every frame"
     fits = {31: Granularity.UNIT, 17: Granularity.LAYER, 7: Granularity.PASS}
     for limit, granularity in fits.items():
-        chosen = export.gif_frames(trace, limit=limit)
+        chosen = gifs.gif_frames(trace, limit=limit)
         assert chosen.granularity is granularity and list(chosen.frames) == ends[granularity]
         assert chosen.describe() == f"one per {granularity.value}"
-    thinned = export.gif_frames(trace, limit=3)  # 4 passes: every second one, ending on the last
+    thinned = gifs.gif_frames(trace, limit=3)  # 4 passes: every second one, ending on the last
     assert thinned.frames == (ends[Granularity.PASS][1], ends[Granularity.PASS][3])
     assert thinned.describe() == "one every 2 passes"
 

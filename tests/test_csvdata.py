@@ -10,8 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from bpsim.model.csvdata import MAX_CLASSES, is_number, load_csv, parse_csv
-from bpsim.model.datasets import make_iris
+from bpsim.model.data.csvdata import MAX_CLASSES, is_number, load_csv, parse_csv
+from bpsim.model.data.datasets import make_iris
 from bpsim.model.errors import DataError
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"

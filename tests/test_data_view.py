@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 
-from bpsim.boundary import scatter_note
-from bpsim.model.datasets import Dataset
-from bpsim.model.network import Network
-from bpsim.model.session import Session, new_session, session_for_dataset
+from bpsim.model.data.dataset import Dataset
+from bpsim.model.engine.network import Network
+from bpsim.model.sessions.session import Session, new_session, session_for_dataset
 from bpsim.ui.colors import DARK, LIGHT
-from bpsim.ui.data_view import DataView
+from bpsim.ui.panels.data_view import DataView
+from bpsim.viewmodel.boundary import scatter_note
 from tests.imaging import dark_palette, has_color
 
 SHOTS = Path("/tmp/dataview")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpsim.model.datasets import (
+from bpsim.model.data.dataset import Dataset
+from bpsim.model.data.datasets import (
     DATASETS,
-    Dataset,
     dataset_parameters,
     make_circle,
     make_dataset,

@@ -15,10 +15,10 @@ from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from bpsim.model import Network
-from bpsim.model.frames import Frame, FrameKind, Phase, Trace
-from bpsim.model.optimizers import make_optimizer
+from bpsim.model.engine.optimizers import make_optimizer
+from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
 from bpsim.ui.colors import DARK, LIGHT
-from bpsim.ui.formula_card import (
+from bpsim.ui.panels.formula_card import (
     IDLE_TEXT,
     PHASE_COLORS,
     PHASE_COLORS_DARK,
@@ -253,8 +253,8 @@ def test_screenshot(card: FormulaCard, trace: Trace, label: str, dark: bool) -> 
 
 @pytest.fixture(scope="module")
 def xor_trace() -> Trace:
-    from bpsim.model.session import new_session
-    from bpsim.timeline import Timeline
+    from bpsim.model.sessions.session import new_session
+    from bpsim.viewmodel.timeline import Timeline
 
     trace = Timeline(new_session("xor")).trace
     assert trace.X.shape[0] == 4  # the xor preset trains on a batch of four

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from bpsim.model import Network
-from bpsim.model.gradcheck import check_gradients, numerical_gradient
+from bpsim.model.engine.gradcheck import check_gradients, numerical_gradient
 from tests.strategies import SMOOTH_HIDDEN, Problem, problems
 
 

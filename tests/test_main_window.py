@@ -13,10 +13,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from bpsim.model import FrameKind
-from bpsim.model.session import new_session
-from bpsim.model.session_file import load_session
-from bpsim.timeline import Granularity
-from bpsim.ui.main_window import MainWindow
+from bpsim.model.sessions.session import new_session
+from bpsim.model.sessions.session_file import load_session
+from bpsim.ui.window.main_window import MainWindow
+from bpsim.viewmodel.timeline import Granularity
 
 
 @pytest.fixture(autouse=True)
@@ -213,7 +213,7 @@ def test_loss_plot_by_epoch_and_log_scale(qtbot) -> None:
 
 
 def test_export_from_the_window(qtbot, window: MainWindow, tmp_path, monkeypatch) -> None:
-    from bpsim.ui import dialogs
+    from bpsim.ui.window import dialogs
 
     press(qtbot, window, Qt.Key.Key_Right, times=5)
     target = tmp_path / "slide.png"
@@ -250,8 +250,8 @@ def test_divergence_is_shown_and_recoverable(qtbot) -> None:
 
 
 def test_network_settings_rebuild_the_network(qtbot, window: MainWindow, monkeypatch) -> None:
-    from bpsim.model.setup import rebuild, setup_of
-    from bpsim.ui import network_dialog
+    from bpsim.model.sessions.setup import rebuild, setup_of
+    from bpsim.ui.window import network_dialog
 
     def fake_edit(parent, session):
         return rebuild(session, dataclasses.replace(setup_of(session), hidden=(3, 3)))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bpsim.model import DivergedError, Network
-from bpsim.model.activations import ACTIVATIONS
+from bpsim.model.engine.activations import ACTIVATIONS
 
 
 def test_shapes_and_views() -> None:

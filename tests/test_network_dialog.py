@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from bpsim.model.session import Session, new_session
-from bpsim.model.setup import setup_of
-from bpsim.ui import network_dialog
-from bpsim.ui.network_dialog import NetworkDialog, edit_network
-from bpsim.ui.spin_boxes import LogSpinBox
+from bpsim.model.sessions.session import Session, new_session
+from bpsim.model.sessions.setup import setup_of
+from bpsim.ui.window import network_dialog
+from bpsim.ui.window.network_dialog import NetworkDialog, edit_network
+from bpsim.ui.window.spin_boxes import LogSpinBox
 
 
 def open_dialog(qtbot, session: Session, show: bool = False) -> NetworkDialog:

@@ -11,11 +11,11 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from bpsim.model import FrameKind, Network, Trace
-from bpsim.scene import scene_from_network, scene_from_trace
-from bpsim.scene_text import number_variants
 from bpsim.ui.colors import DARK, LIGHT, diverging
-from bpsim.ui.network_style import rich_runs
-from bpsim.ui.network_view import NetworkView
+from bpsim.ui.network.style import rich_runs
+from bpsim.ui.network.view import NetworkView
+from bpsim.viewmodel.scene import scene_from_network, scene_from_trace
+from bpsim.viewmodel.scene_text import number_variants
 from tests.worked_example import LR, T, X, worked_example_network
 
 SIGMOID2 = ("sigmoid", "sigmoid")

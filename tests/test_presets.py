@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from bpsim.model import Network
-from bpsim.model.datasets import DATASETS, Dataset
-from bpsim.model.presets import PRESETS, Preset, build_preset, get_preset
+from bpsim.model.data.dataset import Dataset
+from bpsim.model.data.datasets import DATASETS
+from bpsim.model.data.presets import PRESETS, Preset, build_preset, get_preset
 
 
 def train(net: Network, data: Dataset, lr: float, steps: int, batch: int, seed: int = 0) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from itertools import pairwise
 
 import numpy as np
 import pytest
 
-from bpsim.layout import circles_under, layout_network, overlap_areas, rects_near, segments_through
 from bpsim.model import FrameKind, Network, Trace
-from bpsim.scene import TraceIndex, scene_from_network, scene_from_trace
-from bpsim.scene_text import frame_title, number_variants, tooltip_text
+from bpsim.viewmodel.layout import (
+    circles_under,
+    layout_network,
+    overlap_areas,
+    rects_near,
+    segments_through,
+)
+from bpsim.viewmodel.scene import TraceIndex, scene_from_network, scene_from_trace
+from bpsim.viewmodel.scene_text import frame_title, number_variants, tooltip_text
 from tests.worked_example import LR, T, X, worked_example_network
 
 SIGMOID2 = ("sigmoid", "sigmoid")
@@ -187,17 +191,6 @@ def test_layout_hit_testing() -> None:
     hidden = [np.ones((2, 3), bool), np.zeros((3, 1), bool)]
     assert lay.edge_at(mx, my + 1, tol=4, visible=hidden) is None
     assert (lay.xs[:-1] < lay.xs[1:]).all() and lay.radius > 0
-
-
-def test_scene_module_imports_no_qt() -> None:
-    code = (
-        "import sys, bpsim.scene, bpsim.scene_highlight, bpsim.scene_text; "
-        "qt = ('PySide6', 'shiboken6', 'pyqtgraph'); "
-        "bad = [m for m in sys.modules if m.split('.')[0] in qt]; "
-        "print(*bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_label_geometry() -> None:

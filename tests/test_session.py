@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpsim.model import SessionError
-from bpsim.model.datasets import Dataset
-from bpsim.model.optimizers import make_optimizer
-from bpsim.model.session import Session
-from bpsim.model.session_file import load_session, save_session, session_to_dict
-from bpsim.model.training import Trainer
+from bpsim.model.data.dataset import Dataset
+from bpsim.model.engine.optimizers import make_optimizer
+from bpsim.model.engine.training import Trainer
+from bpsim.model.sessions.session import Session
+from bpsim.model.sessions.session_file import load_session, save_session, session_to_dict
 from tests.strategies import Problem, problems
 
 
@@ -139,7 +139,7 @@ def test_write_into_a_missing_folder_is_explained(tmp_path: Path, saved: Path) -
 
 @pytest.mark.parametrize("name", ["mazur", "xor", "circle", "iris", "sine"])
 def test_sessions_from_presets_round_trip(tmp_path: Path, name: str) -> None:
-    from bpsim.model.session import new_session
+    from bpsim.model.sessions.session import new_session
 
     session = new_session(name)
     assert session.settings["preset"] == name
@@ -161,7 +161,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path: Path, saved: Path) -> N
 
 
 def test_the_loss_history_round_trips(tmp_path: Path) -> None:
-    from bpsim.model.session import new_session
+    from bpsim.model.sessions.session import new_session
 
     session = new_session("xor")
     session.history = {"train": ([0.0, 5.0, 9.0], [0.3, 0.2, 0.1]), "test": ([0.0], [0.4])}
@@ -170,7 +170,7 @@ def test_the_loss_history_round_trips(tmp_path: Path) -> None:
 
 
 def test_evaluate_session_reports_test_accuracy_for_classification_only() -> None:
-    from bpsim.model.session import evaluate_session, new_session
+    from bpsim.model.sessions.session import evaluate_session, new_session
 
     iris = new_session("iris")
     train, test, accuracy = evaluate_session(iris)

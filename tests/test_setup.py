@@ -7,10 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from bpsim.model.datasets import Dataset, make_dataset
-from bpsim.model.optimizers import Adam, Momentum
-from bpsim.model.session import new_session, session_for_dataset, suggested_output
-from bpsim.model.setup import (
+from bpsim.model.data.dataset import Dataset
+from bpsim.model.data.datasets import make_dataset
+from bpsim.model.engine.optimizers import Adam, Momentum
+from bpsim.model.sessions.session import new_session, session_for_dataset, suggested_output
+from bpsim.model.sessions.setup import (
     MAX_PARAMETERS,
     NetworkSetup,
     format_hidden,
@@ -280,8 +281,8 @@ def test_setup_sizes_come_from_the_data() -> None:
 
 @pytest.mark.parametrize("name", ["mazur", "xor", "iris", "spiral", "circle", "sine"])
 def test_frames_per_step_counts_the_trace(name: str) -> None:
-    from bpsim.model.setup import frames_per_step
-    from bpsim.timeline import Timeline
+    from bpsim.model.sessions.setup import frames_per_step
+    from bpsim.viewmodel.timeline import Timeline
 
     session = new_session(name)
     setup = setup_of(session)

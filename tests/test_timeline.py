@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from bpsim.model import FrameKind, Phase
-from bpsim.model.session import new_session
-from bpsim.timeline import Granularity, Timeline, group_key
+from bpsim.model.sessions.session import new_session
+from bpsim.viewmodel.timeline import Granularity, Timeline, group_key
 
 
 def params_of(tl: Timeline) -> np.ndarray:
@@ -163,7 +163,7 @@ def test_a_learning_rate_change_keeps_the_past_exact() -> None:
 
 
 def test_a_reopened_session_starts_where_it_was_saved(tmp_path) -> None:
-    from bpsim.model.session_file import load_session
+    from bpsim.model.sessions.session_file import load_session
 
     tl = Timeline(new_session("xor"))
     for _ in range(5):

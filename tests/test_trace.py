@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from bpsim.model import DivergedError, FrameKind, Network, Phase
-from bpsim.model.optimizers import Adam, Momentum
+from bpsim.model.engine.optimizers import Adam, Momentum
 from tests.strategies import Problem, problems
 
 
@@ -184,3 +184,13 @@ def test_loss_frames_add_up_with_regularization() -> None:
     terms = frames_of(single, FrameKind.LOSS_TERM)
     assert "regularization" in loss.symbolic
     assert loss.value == pytest.approx(sum(f.value for f in terms) + reg, rel=1e-12)
+
+
+def test_only_the_inputs_frames_have_no_value() -> None:
+    net = Network([2, 3, 2], "sigmoid", "mse", seed=4)
+    trace = net.trace_batch([[0.1, 0.2], [0.3, -0.4]], [[0.0, 1.0], [1.0, 0.0]], 0.1)
+    inputs = frames_of(trace, FrameKind.INPUT)
+    assert len(inputs) == 2 and all(f.value is None for f in inputs)
+    values = [f.value for f in trace.frames if f.kind is not FrameKind.INPUT]
+    assert all(isinstance(v, float) and math.isfinite(v) for v in values)
+    assert math.isfinite(sum(v for v in values if v is not None))

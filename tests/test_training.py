@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from bpsim.model import DivergedError, Network
-from bpsim.model.optimizers import SGD, Adam, Momentum, make_optimizer
-from bpsim.model.training import Trainer, evaluate
+from bpsim.model.engine.optimizers import SGD, Adam, Momentum, make_optimizer
+from bpsim.model.engine.training import Trainer, evaluate
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(10, 2))

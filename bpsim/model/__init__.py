@@ -3,9 +3,9 @@
 Nothing here imports Qt; the UI reads the data this package returns.
 """
 
+from bpsim.model.engine.network import Network
 from bpsim.model.errors import BpsimError, DataError, DivergedError, SessionError
-from bpsim.model.frames import Frame, FrameKind, Phase, Trace
-from bpsim.model.network import Network
+from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
 
 __all__ = [
     "BpsimError",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class BpsimError(Exception):
     """Base class of every error bpsim raises on purpose."""
@@ -25,3 +27,9 @@ class DataError(BpsimError, ValueError):
 
 class SessionError(BpsimError, ValueError):
     """A session file cannot be read or written; the message says why."""
+
+
+def quiet_fp() -> np.errstate:
+    """Silence numpy's floating-point warnings: divergence is detected by
+    checking results for finiteness, and reported as DivergedError."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")

@@ -1,0 +1,1 @@
+"""Data: the data set container, its generators, CSV files and the presets."""

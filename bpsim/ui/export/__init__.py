@@ -1,0 +1,1 @@
+"""Slides for export: rendered offscreen, written as PNG files and GIFs."""

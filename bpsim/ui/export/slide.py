@@ -1,0 +1,48 @@
+"""A slide: the network view above the formula card, for export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from bpsim.model.trace.frames import Trace
+from bpsim.ui.network.view import NetworkView
+from bpsim.ui.panels.formula_card import FormulaCard
+from bpsim.viewmodel.scene import scene_from_trace, trace_index
+
+
+class SlideView(QWidget):
+    """Shows frame ``k`` of a trace: the network and the formula below it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        self.network_view = NetworkView()
+        self.formula_card = FormulaCard()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.network_view, stretch=3)
+        layout.addWidget(self.formula_card, stretch=1)
+
+    def set_slide_size(self, width: int, height: int) -> None:
+        """Fix the slide's size and scale its type to it (1 at 1280x720)."""
+        self.setFixedSize(width, height)
+        scale = min(max(min(width / 1280, height / 720), 0.45), 3.0)
+        self.formula_card.set_font_scale(scale)
+        self.network_view.set_font_scale(scale)
+        self.formula_card.setMinimumHeight(0)
+
+    def show_frame(
+        self, trace: Trace, k: int, activation_names: Sequence[str], mode: str = "weights"
+    ) -> None:
+        """Frame ``k``; ``mode`` is what edge thickness shows (weights or gradients)."""
+        scene = scene_from_trace(
+            trace, k, activation_names=activation_names, mode=mode, index=trace_index(trace)
+        )
+        self.network_view.set_scene(scene)
+        self.network_view.set_transition(1.0)
+        self.formula_card.set_frame(
+            trace.frames[k], total_frames=len(trace), n_samples=len(trace.X)
+        )

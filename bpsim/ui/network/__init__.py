@@ -1,0 +1,1 @@
+"""The network view and its parts: paint, style, units, edge levels, legend."""

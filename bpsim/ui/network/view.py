@@ -1,0 +1,396 @@
+"""The network view: units, edges and the current frame of a training step.
+
+The view draws a :class:`~bpsim.viewmodel.scene.Scene` and never computes a value.
+Edges (the expensive part: pixels, not Python) are drawn once into a cached
+pixmap, grouped by quantized pen, and redrawn only when the numbers they show
+change or the widget is resized; each paint then draws the cache, the
+highlighted frame, the units and their labels on top. Where the labels go is
+worked out once per scene and size, so that none covers a unit or another
+label or leaves the widget (:meth:`NetworkView.label_rects`). Layers with
+more edges than ``max_edges`` show only the strongest ones (the legend says
+so). The view owns no timer: a controller animates the pulse along the
+highlighted edges with :meth:`NetworkView.set_transition`.
+
+The parts: :mod:`bpsim.viewmodel.layout` (where units sit), :mod:`bpsim.viewmodel.highlight`
+and :mod:`bpsim.viewmodel.scene_text` (what a frame highlights and says; no Qt),
+:mod:`bpsim.ui.network.edge_levels` (pens, level of detail), :mod:`bpsim.ui.network.style`
+(fonts, which labels fit), :mod:`bpsim.ui.network.paint` and
+:mod:`bpsim.ui.network.units` (the drawing).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from bpsim.ui.colors import PenBank, is_dark, palette_for
+from bpsim.ui.network.edge_levels import EdgeLevels, same_values
+from bpsim.ui.network.legend import LegendInfo
+from bpsim.ui.network.paint import NetworkPainter, PlacedLabels
+from bpsim.ui.network.style import font_px_for
+from bpsim.ui.network.units import unit_fills
+from bpsim.viewmodel.highlight import Highlight, highlight_of
+from bpsim.viewmodel.layout import Layout, layout_network
+from bpsim.viewmodel.scene import MODES, Scene
+from bpsim.viewmodel.scene_text import tooltip_text
+
+LEVELS = 24  # pen widths per sign
+DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
+DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
+
+
+class NetworkView(QWidget):
+    """Draws a :class:`Scene`: set it with :meth:`set_scene`.
+
+    Signals: ``sigUnitHovered(layer, unit)`` and ``sigEdgeHovered(layer,
+    source, target)`` when the pointer moves onto a unit or edge (all -1 when
+    it leaves), ``sigModeChanged(mode)``, ``sigLegendChanged(LegendInfo)``.
+    """
+
+    sigUnitHovered = Signal(int, int)
+    sigEdgeHovered = Signal(int, int, int)
+    sigModeChanged = Signal(str)
+    sigLegendChanged = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMinimumSize(240, 160)
+        self._scene: Scene | None = None
+        self._progress = 1.0
+        self._font_scale = 1.0
+        self._dark_override: bool | None = None
+        self._max_edges = DEFAULT_MAX_EDGES
+        self._legend_visible = True
+        self._pal = palette_for(is_dark(self.palette()))
+        self._layout: Layout | None = None
+        self._pens: PenBank | None = None
+        self._painter: NetworkPainter | None = None
+        self._edges: EdgeLevels | None = None
+        self._fills: list[list[QBrush]] = []
+        self._legend = LegendInfo()
+        self._cache: QPixmap | None = None
+        self._geometry_dirty = True
+        self._edges_dirty = True
+        self._cache_dirty = True
+        self._hover: tuple[int, ...] | None = None
+        self._highlight: Highlight | None = None
+        self._labels: PlacedLabels | None = None  # where the text goes, per scene and size
+        self._base_renders = 0
+        self._draft = False
+        self._mode = "weights"  # until a scene says otherwise
+
+    # -- public API ---------------------------------------------------------------
+
+    def set_scene(self, scene: Scene) -> None:
+        """Show ``scene`` (its ``mode`` decides what edge thickness shows)."""
+        old = self._scene
+        self._scene = scene
+        if old is None or old.sizes != scene.sizes:
+            self._geometry_dirty = True
+        elif (
+            old.mode != scene.mode
+            or old.edge_scale() != scene.edge_scale()
+            or not same_values(old.edge_values(), scene.edge_values())
+        ):
+            self._edges_dirty = True
+        self._fills = []
+        self._highlight = None
+        self._labels = None
+        self.update()
+
+    def scene(self) -> Scene | None:
+        return self._scene
+
+    def set_transition(self, progress: float) -> None:
+        """Place the pulse along the highlighted edges (0..1; 1 means at rest)."""
+        self._progress = min(max(float(progress), 0.0), 1.0)
+        self.update()
+
+    def transition(self) -> float:
+        return self._progress
+
+    def set_mode(self, mode: str) -> None:
+        """Draw edges by ``"weights"`` or by ``"gradients"`` (the scenes a
+        controller sets later carry their own ``mode``)."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if mode == self.mode():
+            return
+        self._mode = mode
+        if self._scene is not None:
+            self.set_scene(self._scene.with_mode(mode))
+        self.sigModeChanged.emit(mode)
+
+    def mode(self) -> str:
+        return self._scene.mode if self._scene is not None else self._mode
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every label (1.0 follows the widget size; 1.5 for a large hall)."""
+        self._font_scale = max(0.4, float(scale))
+        self._invalidate_geometry()
+
+    def font_scale(self) -> float:
+        return self._font_scale
+
+    def set_dark(self, dark: bool | None) -> None:
+        """Force the dark or light palette; None follows the application palette."""
+        self._dark_override = dark
+        self._invalidate_geometry()
+
+    def set_max_edges(self, n: int) -> None:
+        """Level of detail: at most ``n`` edges per weight layer (the strongest)."""
+        self._max_edges = max(1, int(n))
+        self._edges_dirty = True
+        self.update()
+
+    def set_draft(self, draft: bool) -> None:
+        """Draft quality while training: edges without antialiasing, at least
+        1 px wide (about 5-10x cheaper on the software rasterizer). Turn it
+        off when training stops, for the full-quality picture."""
+        if bool(draft) != self._draft:
+            self._draft = bool(draft)
+            self._invalidate_geometry()
+
+    def is_draft(self) -> bool:
+        return self._draft
+
+    def set_legend_visible(self, visible: bool) -> None:
+        self._legend_visible = bool(visible)
+        self._invalidate_geometry()
+
+    def legend_info(self) -> LegendInfo:
+        self._prepare()
+        return self._legend
+
+    def edge_pen_width(self, layer: int, i: int, j: int) -> float:
+        """The width the edge ``(layer, i, j)`` is drawn with (0 when hidden)."""
+        self._prepare()
+        assert self._edges is not None
+        return self._edges.width(layer, i, j)
+
+    def edge_color(self, layer: int, i: int, j: int) -> QColor:
+        """The colour the edge ``(layer, i, j)`` is drawn with."""
+        self._prepare()
+        assert self._edges is not None
+        return self._edges.color(layer, i, j)
+
+    def unit_center(self, layer: int, j: int) -> QPointF:
+        self._prepare()
+        assert self._layout is not None
+        return QPointF(*self._layout.center(layer, j))
+
+    def unit_radius(self) -> float:
+        self._prepare()
+        assert self._layout is not None
+        return self._layout.radius
+
+    def edge_point(self, layer: int, i: int, j: int, t: float = 0.5) -> QPointF:
+        """A point a fraction ``t`` along the edge, from source to target."""
+        self._prepare()
+        assert self._layout is not None
+        x0, y0, x1, y1 = self._layout.segment(layer, i, j)
+        return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+
+    def tooltip_at(self, pos: QPointF) -> str:
+        """The tooltip text for a point of the widget ('' if nothing is there)."""
+        hit = self._hit(pos)
+        if hit is None or self._scene is None:
+            return ""
+        return tooltip_text(self._scene, hit)
+
+    def label_rects(self) -> list[QRectF]:
+        """The boxes of all text around the units (names, deltas, biases, the output
+        units' targets, loss terms and deltas, edge values, callouts, captions, the
+        title), for tests: none overlaps another or leaves the widget."""
+        self._prepare()
+        return [] if self._labels is None else self._labels.rects()
+
+    def base_render_count(self) -> int:
+        """How often the cached edges were redrawn (stepping frames should not)."""
+        return self._base_renders
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 560)
+
+    # -- Qt events ------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if self._scene is None:
+            self._pal = palette_for(self._is_dark())
+            painter.fillRect(self.rect(), self._pal.background)
+            painter.end()
+            return
+        self._prepare()
+        painter.fillRect(self.rect(), self._pal.background)
+        assert self._painter is not None and self._labels is not None
+        hl = self._highlight
+        # the accent follows the palette in use now (it may have switched since set_scene)
+        accent = self._pal.accent(hl.phase) if hl is not None else QColor()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        self._paint_base(painter, DIM_OPACITY if hl is not None else 1.0)
+        self._painter.paint_overlay(
+            painter, self._scene, hl, accent, self._labels, self._fills, self._hover, self._progress
+        )
+        if self._legend_visible:
+            self._painter.paint_legend(painter, self.width(), self.height(), self._legend)
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # grab() of a hidden widget sends resize events of an unchanged size
+        lay = self._layout
+        if lay is None or (lay.width, lay.height) != (self.width(), self.height()):
+            self._geometry_dirty = True
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        kinds = (QEvent.Type.PaletteChange, QEvent.Type.StyleChange, QEvent.Type.ThemeChange)
+        if event.type() in kinds:
+            self._invalidate_geometry()
+        super().changeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._on_hover(self._hit(event.position()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._on_hover(None)
+        super().leaveEvent(event)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _on_hover(self, hit: tuple[int, ...] | None) -> None:
+        if hit == self._hover:
+            return
+        old, self._hover = self._hover, hit
+        if old is not None and len(old) == 2 and (hit is None or len(hit) != 2):
+            self.sigUnitHovered.emit(-1, -1)
+        if old is not None and len(old) == 3 and (hit is None or len(hit) != 3):
+            self.sigEdgeHovered.emit(-1, -1, -1)
+        if hit is not None and len(hit) == 2:
+            self.sigUnitHovered.emit(*hit)
+        elif hit is not None:
+            self.sigEdgeHovered.emit(*hit)
+        self.update()
+
+    def _hit(self, pos: QPointF) -> tuple[int, ...] | None:
+        if self._scene is None:
+            return None
+        self._prepare()
+        assert self._layout is not None and self._painter is not None and self._edges is not None
+        x, y = pos.x(), pos.y()
+        unit = self._layout.unit_at(x, y)
+        if unit is not None:
+            return unit
+        tol = max(4.0, 0.3 * self._painter.font_px)
+        return self._layout.edge_at(x, y, tol, self._edges.visible)
+
+    def _is_dark(self) -> bool:
+        dark = self._dark_override
+        return is_dark(self.palette()) if dark is None else dark
+
+    def _invalidate_geometry(self) -> None:
+        self._geometry_dirty = True
+        self.update()
+
+    def _prepare(self) -> None:
+        """Bring geometry, edge levels and unit fills up to date (no painting)."""
+        scene = self._scene
+        if scene is None:
+            return
+        if self._geometry_dirty:
+            self._layout_scene(scene)
+        if self._edges_dirty:
+            self._quantize_edges(scene)
+        if not self._fills:
+            self._fills = unit_fills(scene, self._pal)
+        if self._labels is None:
+            assert self._painter is not None
+            hl = self._highlight = highlight_of(scene)
+            accent = self._pal.accent(hl.phase) if hl is not None else QColor()
+            self._labels = self._painter.place_labels(scene, hl, accent)
+
+    def _layout_scene(self, scene: Scene) -> None:
+        self._pal = palette_for(self._is_dark())
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        fp = font_px_for(w, h, self._font_scale)
+        painter = NetworkPainter(scene.sizes, self._pal, fp, legend=self._legend_visible)
+        painter.make_room(scene, w, h)  # for the labels right of the output units
+        m, gap = painter.margins, painter.name_room
+        self._layout = layout_network(
+            scene.sizes, w, h, margins=m, max_radius=3.0 * fp, label_gap=gap
+        )
+        painter.set_layout(self._layout)
+        self._painter = painter
+        r = self._layout.radius
+        w_max = min(max(0.3 * r, 1.2), 0.5 * fp)
+        # aliased lines thinner than 1 px take Qt's slow cosmetic path: 1.01 px
+        w_min = 1.01 if self._draft else min(0.7, w_max / 2)
+        self._pens = PenBank(self._pal, w_min, max(w_max, w_min), LEVELS, fade=scene.n_edges > 40)
+        self._fills = []
+        self._labels = None
+        self._geometry_dirty = False
+        self._edges_dirty = True
+
+    def _quantize_edges(self, scene: Scene) -> None:
+        assert self._pens is not None and self._painter is not None
+        edges = self._edges = EdgeLevels(scene, self._pens, self._max_edges)
+        self._painter.set_edges(edges.levels, edges.visible, edges.pens)
+        info = edges.legend(scene, self._pal)
+        self._edges_dirty = False
+        self._cache_dirty = True
+        if info != self._legend:
+            self._legend = info
+            self.sigLegendChanged.emit(info)
+
+    def _paint_base(self, painter: QPainter, opacity: float) -> None:
+        """Every edge in its base state: the cached pixmap (redrawn when stale)."""
+        self._ensure_cache()
+        assert self._cache is not None
+        painter.setOpacity(opacity)
+        painter.drawPixmap(0, 0, self._cache)
+        painter.setOpacity(1.0)
+
+    def _ensure_cache(self) -> None:
+        dpr = self.devicePixelRatioF()
+        size = QSize(round(self.width() * dpr), round(self.height() * dpr))
+        cache = self._cache
+        if cache is None or cache.size() != size or cache.devicePixelRatio() != dpr:
+            cache = QPixmap(size)
+            cache.setDevicePixelRatio(dpr)
+            self._cache = cache
+            self._cache_dirty = True
+        if not self._cache_dirty:
+            return
+        assert self._painter is not None and self._scene is not None
+        cache.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(cache)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not self._draft)
+        self._painter.paint_edges(painter, self._scene.edge_values())
+        painter.end()
+        self._cache_dirty = False
+        self._base_renders += 1

@@ -1,0 +1,1 @@
+"""The main window, its controllers, actions and dialogs."""

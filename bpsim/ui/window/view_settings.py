@@ -1,0 +1,83 @@
+"""View settings: full screen, type size, the loss plot's axes, and the
+preferences that remember them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings
+
+if TYPE_CHECKING:
+    from bpsim.ui.window.main_window import MainWindow
+
+FONT_STEP = 1.15
+FONT_SCALES = (0.6, 4.0)
+
+
+class ViewSettings(QObject):
+    """Connects the View menu's presentation actions to ``window``'s widgets.
+
+    ``steps_per_epoch`` tells the loss plot how to count epochs.
+    """
+
+    def __init__(self, window: MainWindow, steps_per_epoch: Callable[[], int]) -> None:
+        super().__init__(window)
+        self.w = window
+        self._steps_per_epoch = steps_per_epoch
+        self.font_scale = 1.0
+        size = window.font().pointSizeF()  # −1 for a font set in pixels
+        self._base_point_size = size if size > 0 else max(window.font().pixelSize() * 0.75, 9.0)
+        self._connect_callbacks()
+
+    def _connect_callbacks(self) -> None:
+        a, plot = self.w.actions_by_name, self.w.loss_plot
+        a["fullscreen"].toggled.connect(self._on_fullscreen_toggled)
+        a["zoom_in"].triggered.connect(lambda: self.set_font_scale(self.font_scale * FONT_STEP))
+        a["zoom_out"].triggered.connect(lambda: self.set_font_scale(self.font_scale / FONT_STEP))
+        a["zoom_reset"].triggered.connect(lambda: self.set_font_scale(1.0))
+        a["log_loss"].toggled.connect(plot.set_log_y)
+        plot.sigLogYChanged.connect(a["log_loss"].setChecked)
+        a["loss_epochs"].toggled.connect(lambda _: self.apply_x_unit())
+
+    def _on_fullscreen_toggled(self, on: bool) -> None:
+        if on and not self.w.isFullScreen():
+            self.w.showFullScreen()
+        elif not on and self.w.isFullScreen():
+            self.w.showNormal()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Type everywhere at ``scale`` times its normal size."""
+        self.font_scale = min(max(scale, FONT_SCALES[0]), FONT_SCALES[1])
+        points = self._base_point_size * self.font_scale
+        font = self.w.font()
+        font.setPointSizeF(points)
+        self.w.setFont(font)
+        self.w.network_view.set_font_scale(self.font_scale)
+        self.w.formula_card.set_font_scale(self.font_scale)
+        self.w.loss_plot.set_font_size(points)
+        self.w.data_view.set_font_size(points)
+
+    def apply_x_unit(self) -> None:
+        """Count the loss plot's x axis in steps or in epochs."""
+        if self.w.actions_by_name["loss_epochs"].isChecked():
+            self.w.loss_plot.set_x_unit("epoch", steps_per_epoch=self._steps_per_epoch())
+        else:
+            self.w.loss_plot.set_x_unit("step")
+
+    def restore(self, settings: QSettings) -> None:
+        a = self.w.actions_by_name
+        try:
+            scale = float(settings.value("view/font_scale", 1.0))
+        except (TypeError, ValueError):
+            scale = 1.0  # a damaged preference
+        self.set_font_scale(scale if math.isfinite(scale) else 1.0)
+        for name in ("log_loss", "loss_epochs"):
+            a[name].setChecked(settings.value(f"view/{name}", "false") == "true")
+
+    def save(self, settings: QSettings) -> None:
+        a = self.w.actions_by_name
+        settings.setValue("view/font_scale", self.font_scale)
+        for name in ("log_loss", "loss_epochs"):
+            settings.setValue(f"view/{name}", "true" if a[name].isChecked() else "false")

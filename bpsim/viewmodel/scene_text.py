@@ -1,0 +1,89 @@
+"""The text a scene shows (no Qt): :func:`tooltip_text` on hover,
+:func:`frame_title` over the picture, and :func:`number_variants`, ever
+shorter ways to write a number for a label with little room."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from bpsim.model.notation import MINUS, bias_name, fmt, weight_name
+from bpsim.viewmodel.scene import Scene
+
+_OF_SAMPLE = re.compile(r"\s*\(sample \d+\)$")  # "E (sample 2)": the title says which sample
+
+
+def _value(x: float) -> str:
+    return "not yet computed" if np.isnan(x) else fmt(float(x))
+
+
+def frame_title(scene: Scene) -> str:
+    """The title of the scene's frame: its phase, its label and, in a
+    mini-batch, which sample it is of or that it is about the whole batch
+    ('' without a frame)."""
+    frame = scene.frame
+    if frame is None:
+        return ""
+    label = _OF_SAMPLE.sub("", frame.label)
+    pieces = [str(frame.phase).capitalize()]
+    if label and not (scene.sample is not None and label.startswith("sample ")):
+        pieces.append(label)
+    if scene.whole_batch:
+        pieces.append("whole batch")
+    elif scene.sample is not None:
+        pieces.append(f"sample {scene.sample + 1} of {scene.n_samples}")
+    return " · ".join(pieces)
+
+
+def _written(text: str) -> str:
+    """Python's number text as :func:`fmt` writes it: ``1.2e-05`` → ``1.2e−5``."""
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        text = f"{mantissa}e{int(exp)}"
+    return text.replace("-", MINUS)
+
+
+def number_variants(x: float) -> list[str]:
+    """``fmt(x)``, then ever shorter ways to write ``x`` with as many
+    significant digits as they can keep, plain or in scientific notation
+    (``−0.0003678``, ``−3.678e−4``, ``−3.68e−4``, ``−3.7e−4``, ``−4e−4``)."""
+    x = float(x)
+    if x == 0 or not np.isfinite(x):
+        return [fmt(x)]
+    out = [fmt(x)]
+    for digits in (4, 3, 2, 1):
+        for text in (f"{x:.{digits}g}", f"{x:.{digits - 1}e}"):
+            if len(t := _written(text)) < len(out[-1]):
+                out.append(t)
+    return out
+
+
+def tooltip_text(scene: Scene, hit: tuple[int, ...]) -> str:
+    """What hovering a unit ``(layer, j)`` or an edge ``(layer, i, j)`` shows."""
+    sizes = scene.sizes
+    if len(hit) == 3:
+        layer, i, j = hit
+        name = weight_name(sizes, layer, i, j)
+        src, dst = scene.unit_names[layer - 1][i], scene.unit_names[layer][j]
+        return (
+            f"{name}: {src} → {dst}\nweight = {_value(scene.weights[layer - 1][i, j])}\n"
+            f"∂E/∂{name} = {_value(scene.gradients[layer - 1][i, j])}"
+        )
+    layer, j = hit
+    name = scene.unit_names[layer][j]
+    of_sample = ""
+    if scene.whole_batch and scene.sample is not None:
+        of_sample = f"\n(values of sample {scene.sample + 1} of {scene.n_samples}, not the batch)"
+    if layer == 0:
+        return f"{name} (input)\nvalue = {_value(scene.out[0][j])}{of_sample}"
+    lines = [
+        name,
+        f"net = {_value(scene.net[layer][j])}",
+        f"out = {_value(scene.out[layer][j])}",
+        f"δ = {_value(scene.delta[layer][j])}",
+        f"{bias_name(sizes, layer, j)} = {_value(scene.biases[layer - 1][j])}",
+    ]
+    if layer == len(sizes) - 1 and scene.targets is not None:
+        lines.append(f"target t{j + 1} = {_value(scene.targets[j])}")
+    return "\n".join(lines) + of_sample

@@ -1,0 +1,306 @@
+"""The timeline: a cursor over the frames of a training step, over steps and
+over epochs, forward and back in time.
+
+The timeline owns no Qt object and draws nothing: it moves a
+:class:`~bpsim.model.engine.training.Trainer` through time and hands out the current
+:class:`~bpsim.model.trace.frames.Trace` and frame index. Going back in time
+restores a checkpoint and replays the steps after it, so the numbers are
+exactly those seen before. Checkpoints are kept for every traced step and
+every ``checkpoint_every`` steps of continuous training, at most
+``max_checkpoints`` of them: beyond that every other one goes and training
+checkpoints half as often, so the gaps stay even and a jump back replays a
+gap at most. The first checkpoint, the shown step's and every change of the
+optimizer's settings (a learning rate) are always kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpsim.model.engine.training import Snapshot, Trainer
+from bpsim.model.sessions.session import Session, SettingValue
+from bpsim.model.sessions.session_file import save_session
+from bpsim.model.trace.frames import Frame, FrameKind, Trace
+
+
+class Granularity(StrEnum):
+    """How far one press of a step key moves."""
+
+    FRAME = "frame"
+    UNIT = "unit"
+    LAYER = "layer"
+    PASS = "pass"
+    STEP = "step"
+    EPOCH = "epoch"
+
+
+GRANULARITY_LABELS = {
+    Granularity.FRAME: "One operation",
+    Granularity.UNIT: "One unit",
+    Granularity.LAYER: "One layer",
+    Granularity.PASS: "One pass",
+    Granularity.STEP: "One training step",
+    Granularity.EPOCH: "One epoch",
+}
+
+_GROUP_KIND = {  # frames of one unit that belong together
+    FrameKind.NET: "forward",
+    FrameKind.OUT: "forward",
+    FrameKind.LOSS_TERM: "loss",
+    FrameKind.LOSS: "loss",
+}
+
+
+def group_key(frame: Frame, granularity: Granularity) -> tuple[object, ...]:
+    """Frames with equal keys, one after the other, form one group."""
+    phase = frame.phase
+    if granularity is Granularity.FRAME:
+        return (frame.index,)
+    if granularity is Granularity.UNIT:
+        kind = _GROUP_KIND.get(frame.kind, frame.kind)
+        unit = None if kind == "loss" else frame.unit
+        return (frame.sample, kind, frame.layer, unit)
+    if granularity is Granularity.LAYER:
+        return (frame.sample, phase, frame.layer)
+    return (frame.sample, phase)
+
+
+class Timeline:
+    """A cursor over training: frames of the current step, steps, epochs."""
+
+    def __init__(
+        self, session: Session, *, checkpoint_every: int = 50, max_checkpoints: int = 2000
+    ) -> None:
+        self.session = session
+        self.trainer: Trainer = session.trainer
+        self._spacing = checkpoint_every  # doubles each time checkpoints are thinned
+        self.max_checkpoints = max_checkpoints
+        self._checkpoints: dict[int, Snapshot] = {}
+        self.trace: Trace
+        self._trace_step = 0
+        self.batch_indices: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self.cursor = 0
+        self._open_step()
+
+    # -- where we are ------------------------------------------------------------
+
+    @property
+    def step(self) -> int:
+        """Index of the step the current trace shows (0 is the first update)."""
+        return self._trace_step
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.trainer.X) / self.trainer.batch_size)
+
+    @property
+    def epoch(self) -> int:
+        return self.step // self.steps_per_epoch
+
+    @property
+    def frame(self) -> Frame:
+        return self.trace.frames[self.cursor]
+
+    # -- checkpoints ---------------------------------------------------------------
+
+    @property
+    def first_step(self) -> int:
+        """The earliest step this timeline can go back to."""
+        return min(self._checkpoints)
+
+    def _remember(self) -> None:
+        """Checkpoint the trainer as it stands (before step ``trainer.step``)."""
+        self._checkpoints[self.trainer.step] = self.trainer.snapshot()
+        if len(self._checkpoints) > self.max_checkpoints:
+            # Drop every other checkpoint over the whole range: the spacing
+            # doubles evenly, so no jump back replays more than a few times
+            # the average gap. The first and the shown step are kept.
+            keep = {self.first_step, self._trace_step, self.trainer.step}
+            steps = sorted(self._checkpoints)
+            for before, s in itertools.pairwise(steps):
+                # a checkpoint where the settings change is where replay learns of it
+                settings = self._checkpoints[s].optimizer_settings
+                if settings != self._checkpoints[before].optimizer_settings:
+                    keep.add(s)
+            for s in steps[1::2]:
+                if s not in keep:
+                    del self._checkpoints[s]
+            self._spacing *= 2  # and training checkpoints half as often from now on
+
+    def _open_step(self) -> None:
+        """Trace the trainer's next step and put the cursor on its first frame."""
+        self._remember()
+        step = self.trainer.step
+        self.trace = self.trainer.trace_step()
+        self._trace_step = step
+        trainer = self.trainer
+        self.batch_indices = trainer.order[trainer.position - len(self.trace.X) : trainer.position]
+        self.cursor = 0
+
+    def go_to_step(self, step: int, *, at_end: bool = False) -> None:
+        """Show step ``step`` (restoring and replaying as needed).
+
+        Steps before :attr:`first_step` show the first step. Replaying
+        restores every checkpoint it passes, so settings changed on the way
+        (a learning rate) apply from the step they were changed at.
+        """
+        step = max(step, self.first_step)
+        checkpoints = self._checkpoints
+        base = max(s for s in checkpoints if s <= step)
+        if not base <= self.trainer.step <= step:
+            self.trainer.restore(checkpoints[base])
+        while self.trainer.step < step:
+            if self.trainer.step in checkpoints:
+                self.trainer.restore(checkpoints[self.trainer.step])
+            self.trainer.train_step()
+        if step in checkpoints:
+            self.trainer.restore(checkpoints[step])
+        self._open_step()
+        self.cursor = len(self.trace) - 1 if at_end else 0
+
+    # -- moving --------------------------------------------------------------------
+
+    def forward(self, granularity: Granularity = Granularity.FRAME) -> None:
+        """One step of the given granularity forward in time."""
+        if granularity is Granularity.STEP:
+            self.go_to_step(self.step + 1)
+        elif granularity is Granularity.EPOCH:
+            self.go_to_step((self.epoch + 1) * self.steps_per_epoch)
+        elif self.cursor < len(self.trace) - 1:
+            end = self._group_end(self.cursor, granularity)
+            self.cursor = end if end > self.cursor else self._group_end(end + 1, granularity)
+        else:
+            self.go_to_step(self.step + 1)
+            self.cursor = self._group_end(0, granularity)
+
+    def backward(self, granularity: Granularity = Granularity.FRAME) -> None:
+        """One step of the given granularity back in time."""
+        if granularity is Granularity.STEP:
+            if self.cursor > 0:
+                self.cursor = 0
+            elif self.step > self.first_step:
+                self.go_to_step(self.step - 1)
+        elif granularity is Granularity.EPOCH:
+            start = self.epoch * self.steps_per_epoch
+            if self.step <= start and self.cursor == 0:
+                start -= self.steps_per_epoch
+            self.go_to_step(start)
+        else:
+            start = self._group_start(self.cursor, granularity)
+            if start > 0:
+                self.cursor = start - 1
+            elif self.cursor > 0:
+                self.cursor = 0
+            elif self.step > self.first_step:
+                self.go_to_step(self.step - 1, at_end=True)
+
+    @property
+    def at_beginning(self) -> bool:
+        """True on the first frame of the first step: nothing earlier to show."""
+        return self.cursor == 0 and self.step <= self.first_step
+
+    def to_start(self) -> None:
+        self.cursor = 0
+
+    def to_end(self) -> None:
+        self.cursor = len(self.trace) - 1
+
+    def seek(self, frame: int) -> None:
+        self.cursor = min(max(frame, 0), len(self.trace) - 1)
+
+    def _group_end(self, k: int, granularity: Granularity) -> int:
+        """The last frame of the group frame ``k`` belongs to."""
+        frames = self.trace.frames
+        key = group_key(frames[k], granularity)
+        while k + 1 < len(frames) and group_key(frames[k + 1], granularity) == key:
+            k += 1
+        return k
+
+    def _group_start(self, k: int, granularity: Granularity) -> int:
+        frames = self.trace.frames
+        key = group_key(frames[k], granularity)
+        while k > 0 and group_key(frames[k - 1], granularity) == key:
+            k -= 1
+        return k
+
+    # -- continuous training -------------------------------------------------------
+
+    def train_for(self, seconds: float, out: list[float] | None = None) -> int:
+        """Train without tracing for about ``seconds`` (at least one step);
+        returns the number of steps run. Their losses go to ``out``.
+
+        The shown step is already applied, so training carries on after it;
+        :meth:`open_next_step` then shows the next step frame by frame. A
+        :class:`~bpsim.model.DivergedError` stops training on the last
+        finite parameters.
+        """
+        trainer = self.trainer
+        deadline = time.perf_counter() + seconds
+        done = 0
+        while True:
+            if trainer.step % self._spacing == 0:
+                self._remember()
+            left = deadline - time.perf_counter()
+            to_next = self._spacing - trainer.step % self._spacing
+            done += len(trainer.train_for(left, max_steps=to_next, out=out))
+            if time.perf_counter() >= deadline:
+                return done
+
+    def open_next_step(self) -> None:
+        """Show the step after the trainer's current state, at its first frame."""
+        self.go_to_step(self.trainer.step)
+
+    # -- changes and saving ------------------------------------------------------
+
+    def params_before_step(self) -> NDArray[np.float64]:
+        """The parameters before the shown step (as its first frame shows them)."""
+        return self._checkpoints[self.step].params
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Use learning rate ``lr`` from the shown step on: redo that step with
+        it and forget the checkpoints after it (that future has changed).
+        Going back before the change still replays the old rate exactly."""
+        for s in [s for s in self._checkpoints if s > self.step]:
+            del self._checkpoints[s]
+        cursor = self.cursor
+        self.trainer.restore(self._checkpoints[self.step])
+        self.trainer.optimizer.lr = float(lr)
+        self._open_step()
+        self.cursor = min(cursor, len(self.trace) - 1)
+
+    def reset(self) -> None:
+        """Back to the first step this timeline knows."""
+        self.go_to_step(self.first_step)
+
+    def save(
+        self,
+        path: str,
+        settings: dict[str, SettingValue],
+        history: dict[str, tuple[list[float], list[float]]] | None = None,
+    ) -> None:
+        """Save the session as it stands before the shown step, so that
+        opening the file shows this very step again; ``history`` is the loss
+        curve, kept up to that step."""
+        after = self.trainer.snapshot()
+        self.trainer.restore(self._checkpoints[self.step])
+        try:
+            self.session.settings = {**self.session.settings, **settings}
+            if history is not None:
+                self.session.history = {
+                    name: _upto(steps, values, self.step)
+                    for name, (steps, values) in history.items()
+                }
+            save_session(path, self.session)
+        finally:
+            self.trainer.restore(after)
+
+
+def _upto(steps: list[float], values: list[float], last: int) -> tuple[list[float], list[float]]:
+    keep = [k for k, step in enumerate(steps) if step <= last]
+    return [steps[k] for k in keep], [values[k] for k in keep]
