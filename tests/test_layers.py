@@ -249,3 +249,14 @@ def test_old_import_paths_of_the_scripting_api_still_work() -> None:
     assert (load_session, save_session) == (
         moved_session_file.load_session, moved_session_file.save_session
     )  # fmt: skip
+
+
+def test_every_subpackage_is_installed() -> None:
+    """pyproject.toml lists the packages a wheel holds: a new folder must be there."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
+    assert folders <= listed, f"missing from pyproject.toml: {sorted(folders - listed)}"

@@ -14,8 +14,6 @@ resizes. Training points are filled dots, test points hollow squares.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
@@ -25,6 +23,14 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from bpsim.model.data.dataset import Dataset
 from bpsim.ui.colors import blend, diverging_rgb, palette_for
+from bpsim.ui.panels.data_legend import (
+    DARK_CLASSES,
+    DARK_SAMPLES,
+    LIGHT_CLASSES,
+    LIGHT_SAMPLES,
+    LegendColors,
+    legend_html,
+)
 from bpsim.viewmodel import boundary as bd
 from bpsim.viewmodel.boundary import Forward, PlotKind, Surface
 
@@ -35,13 +41,6 @@ SURFACES: tuple[PlotKind, ...] = ("binary", "multiclass", "value")
 SURFACE_STRENGTH = 0.45  # how far the surface's colours go from the background
 FEW_SAMPLES = 20  # fewer samples than this get bigger dots (XOR's four corners)
 MAX_ASPECT_LOCK = 3.0  # x:y is 1:1 unless one feature spans 3x the other
-# Okabe–Ito, colour-blind safe; two classes use the app's blue and orange
-LIGHT_CLASSES = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#8c8c8c")
-DARK_CLASSES = ("#56a9e6", "#f0a830", "#2fc79c", "#e38fc4", "#f07a3a", "#a6dcf7", "#b4b4b4")
-# regression samples: the loss plot's training and test colours
-LIGHT_SAMPLES = ("#0072b2", "#d55e00")
-DARK_SAMPLES = ("#56b4e9", "#f0a04b")
-DOT, SQUARE, LINE = "\u25cf", "\u25a1", "\u2501\u2501"
 
 
 class SmoothImageItem(pg.ImageItem):
@@ -368,31 +367,19 @@ class DataView(QWidget):
 
     def _update_header(self) -> None:
         """The legend line: what each colour and symbol means, and any note."""
-        train = self._train
-        if train is None:
+        if self._train is None:
             return
         window = self.palette().color(QPalette.ColorRole.Window)
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
-        fg = text_color.name()
-        training, testing = DARK_SAMPLES if self._dark() else LIGHT_SAMPLES
-        if train.task == "classification":
-            assert train.class_names is not None
-            colors = self._class_colors()
-            keys = [_key(DOT, c.name(), n) for c, n in zip(colors, train.class_names, strict=False)]
-        else:
-            keys = [_key(DOT, fg if self._kind == "value" else training, "training")]
-        if self._test is not None:
-            plain = train.task == "classification" or self._kind == "value"
-            keys.append(_key(SQUARE, fg if plain else testing, "test"))
-        line = {"binary": "p = 0.5", "multiclass": "boundary", "curve": "network"}
-        if self._kind in line:
-            keys.append(_key(LINE, fg, line[self._kind]))
-        text = "&nbsp;&nbsp;&nbsp; ".join(keys)
-        note = bd.scatter_note(train)
-        if note:
-            muted = blend(window, text_color, 0.7).name()
-            text += f'<br><span style="color:{muted}"><i>{html.escape(note)}</i></span>'
-        self._header.setText(text)
+        samples = DARK_SAMPLES if self._dark() else LIGHT_SAMPLES
+        colors = LegendColors(
+            classes=tuple(c.name() for c in self._class_colors()),
+            text=text_color.name(),
+            training=samples[0],
+            test=samples[1],
+            muted=blend(window, text_color, 0.7).name(),
+        )
+        self._header.setText(legend_html(self._train, self._test, self._kind, colors))
 
     # -- events ----------------------------------------------------------------
 
@@ -404,8 +391,3 @@ class DataView(QWidget):
 
 def _rgb(color: QColor) -> tuple[int, int, int]:
     return color.red(), color.green(), color.blue()
-
-
-def _key(symbol: str, color: str, label: str) -> str:
-    text = html.escape(label).replace(" ", "&nbsp;")
-    return f'<span style="color:{color}">{symbol}</span>&nbsp;{text}'

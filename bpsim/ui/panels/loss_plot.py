@@ -18,11 +18,10 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from bpsim.model.notation import fmt
+from bpsim.ui.panels.loss_legend import SERIES, legend_html
 from bpsim.ui.panels.plot_axes import AccuracyAxis, IndicatorStyle, LossAxis, StepAxis, TickGrid
 from bpsim.viewmodel.history import BoundedSeries
 
-SERIES = ("train", "test", "accuracy")
 SERIES_LABELS = {"train": "training loss", "test": "test loss", "accuracy": "accuracy"}
 DEFAULT_CAPACITY = 10_000  # points kept per series
 X_UNITS = ("step", "epoch")
@@ -369,24 +368,8 @@ class LossPlot(QWidget):
     def _update_status(self) -> None:
         """The legend line: each series' colour key and latest value."""
         latest = {name: self._buffers[name].last() for name in SERIES}
-        train = latest["train"]
-        if train is None:
-            self._status.setText("No training steps yet")
-            return
-        step = f"{int(train[0]):,}".replace(",", "\u2009")
-        parts = [f"step&nbsp;<b>{step}</b>"]
-        for name in SERIES:
-            point = latest[name]
-            if point is None:
-                continue
-            color = self._colors[name]
-            key = "\u254d\u254d" if name == "accuracy" else "\u2501\u2501"
-            value = f"{point[1]:.1%}" if name == "accuracy" else fmt(point[1])
-            label = self.series_label(name).replace(" ", "&nbsp;")
-            parts.append(
-                f'<span style="color:{color}">{key}</span>&nbsp;{label}&nbsp;<b>{value}</b>'
-            )
-        self._status.setText("&nbsp;&nbsp;&nbsp; ".join(parts))
+        labels = {name: self.series_label(name) for name in SERIES}
+        self._status.setText(legend_html(latest, self._colors, labels))
 
     # -- events ----------------------------------------------------------------
 

@@ -2,17 +2,16 @@
 
 Views lay out and draw; this class holds the logic and connects every
 callback in :meth:`Controller._connect_callbacks`. It owns the app's timers
-(play, training, the pulse's animation) and stops them in :meth:`shutdown`.
+(play, the pulse's animation; training's through :class:`TrainingRun`) and
+stops them in :meth:`shutdown`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
 
 from bpsim.model.data.presets import DEFAULT_PRESET, PRESETS
@@ -23,15 +22,14 @@ from bpsim.model.trace.frames import Phase
 from bpsim.ui.window import dialogs
 from bpsim.ui.window.actions import paint_glyphs
 from bpsim.ui.window.file_controller import FileController
+from bpsim.ui.window.training_run import TrainingRun
 from bpsim.ui.window.view_settings import ViewSettings
-from bpsim.viewmodel.scene import scene_from_network, scene_from_trace
+from bpsim.viewmodel.scene import scene_from_trace
 from bpsim.viewmodel.timeline import Granularity, Timeline
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
 
-TRAIN_SLICE = 0.035  # seconds of training between two repaints of the network (~20 fps)
-PANEL_EVERY = 2  # the loss plot and the data panel repaint every other time (~10 fps)
 MAX_TRANSITION_MS = 300
 
 
@@ -47,22 +45,18 @@ class Controller(QObject):
         self.controls = window.controls
         self.a = window.actions_by_name
         self._play_timer = QTimer(self)
-        self._train_timer = QTimer(self)
-        self._train_timer.setInterval(0)
         self._transition = QVariantAnimation(self)
         self._transition.setStartValue(0.0)
         self._transition.setEndValue(1.0)
         self._transition.setEasingCurve(QEasingCurve.Type.InOutQuad)
-        self._plotted_until = -1
+        self.plotted_until = -1
         self._shut_down = False
-        self._last_loss = float("nan")
-        self._train_started = 0.0
-        self._train_steps = 0
-        self._train_ticks = 0
+        self.last_loss = float("nan")
         self.session_path = session_path
         self.timeline: Timeline
         self._connect_callbacks()
         self.files = FileController(self)
+        self.training = TrainingRun(self)
         self.view_settings = ViewSettings(window, lambda: self.timeline.steps_per_epoch)
         if not self.load(session, session_path):
             self.load(new_session(DEFAULT_PRESET))
@@ -76,7 +70,6 @@ class Controller(QObject):
         a["start"].triggered.connect(self._on_start)
         a["end"].triggered.connect(self._on_end)
         a["play"].toggled.connect(self._on_play_toggled)
-        a["train"].toggled.connect(self._on_train_toggled)
         a["reset"].triggered.connect(self._on_reset)
         a["network_settings"].triggered.connect(self._on_network_settings)
         a["finer"].triggered.connect(lambda: self._shift_granularity(-1))
@@ -95,7 +88,6 @@ class Controller(QObject):
         c.edge_mode.currentIndexChanged.connect(self._on_edge_mode_changed)
         c.granularity.currentIndexChanged.connect(lambda _: self.w.network_view.setFocus())
         self._play_timer.timeout.connect(self._on_play_tick)
-        self._train_timer.timeout.connect(self._on_train_tick)
         self._transition.valueChanged.connect(lambda v: self.view.set_transition(float(v)))
         self._on_speed_changed(c.speed.value())
 
@@ -119,7 +111,7 @@ class Controller(QObject):
         shown.raise_()
         self.plot.clear()
         self.plot.load_history(session.history)  # the curve so far, from a file
-        self._plotted_until = -1
+        self.plotted_until = -1
         self._plot_point(start_step, start)
         self.session_path = path
         preset = session.settings.get("preset")
@@ -159,7 +151,7 @@ class Controller(QObject):
         self.timeline.reset()
         first = self.timeline.first_step
         self.plot.truncate_after(first)  # the run starts over: so does its curve
-        self._plotted_until = min(self._plotted_until, first)
+        self.plotted_until = min(self.plotted_until, first)
         self.w.statusBar().clearMessage()
         self.refresh()
 
@@ -173,13 +165,13 @@ class Controller(QObject):
         combo.setCurrentIndex(min(max(combo.currentIndex() + delta, 0), combo.count() - 1))
         self.w.statusBar().showMessage(f"Step by: {combo.currentText()}", 2000)
 
-    def _finish_transition(self) -> None:
+    def finish_transition(self) -> None:
         if self._transition.state() == QVariantAnimation.State.Running:
             self._transition.stop()
         self.view.set_transition(1.0)
 
     def _move(self, forward: bool) -> None:
-        self._finish_transition()
+        self.finish_transition()
         if self.a["train"].isChecked():
             self.a["train"].setChecked(False)  # the first press only pauses, on a step
             return
@@ -190,7 +182,7 @@ class Controller(QObject):
             else:
                 self.timeline.backward(self.granularity())
         except DivergedError as exc:
-            self._diverged(exc)
+            self.diverged(exc)
             return
         self.refresh()
         if forward:
@@ -209,12 +201,12 @@ class Controller(QObject):
         self._move(forward=False)
 
     def _on_start(self) -> None:
-        self._finish_transition()
+        self.finish_transition()
         self.timeline.to_start()
         self.refresh()
 
     def _on_end(self) -> None:
-        self._finish_transition()
+        self.finish_transition()
         self.timeline.to_end()
         self.refresh()
 
@@ -236,62 +228,12 @@ class Controller(QObject):
         self._transition.setDuration(min(MAX_TRANSITION_MS, int(800 / max(fps, 1))))
         self.controls.speed_label.setText(f"{fps} frames per second")
 
-    # -- training ----------------------------------------------------------------------
-
-    def _on_train_toggled(self, training: bool) -> None:
-        if training:
-            if self.a["play"].isChecked():
-                self.a["play"].setChecked(False)
-            self._finish_transition()
-            self._train_started = time.perf_counter()
-            self._train_steps = self._train_ticks = 0
-            self.card.set_frame(None)
-            self.card.set_idle_text("Training… press T to pause and open the next step")
-            self.w.data_view.set_highlight(None)
-            self.view.set_draft(True)  # cheaper edges while they change every refresh
-            self._train_timer.start()
-            return
-        self._train_timer.stop()
-        self.view.set_draft(False)
-        try:
-            self.timeline.open_next_step()
-        except DivergedError as exc:
-            self._diverged(exc)
-            return
-        self.refresh()
-
-    def _on_train_tick(self) -> None:
-        first = self.timeline.trainer.step
-        losses: list[float] = []
-        try:
-            self._train_steps += self.timeline.train_for(TRAIN_SLICE, out=losses)
-        except DivergedError as exc:
-            # Show the run up to the blow-up: each step's loss before its update.
-            steps = np.arange(first, first + len(losses))
-            self.plot.append_many(steps, np.array(losses))
-            self._plotted_until = max(self._plotted_until, first + len(losses) - 1)
-            self._diverged(exc)
-            return
-        trainer = self.timeline.trainer
-        x = trainer.X[0]
-        self.view.set_scene(
-            scene_from_network(trainer.net, x, mode=self.edge_mode(), targets=trainer.Y[0])
-        )
-        self._train_ticks += 1
-        if self._train_ticks % PANEL_EVERY == 0:  # the plots change slowly: spare their paint
-            self._record_progress(self.timeline.session)
-            self.plot.set_current_step(trainer.step)
-            self.plot.refresh()
-            self.w.data_view.update_network(trainer.net)
-        rate = self._train_steps / max(time.perf_counter() - self._train_started, 1e-9)
-        self._update_status(training_rate=rate)
-
-    def _diverged(self, exc: DivergedError) -> None:
+    def diverged(self, exc: DivergedError) -> None:
         """Training diverged: plot where it went, show the last good step."""
         self._stop_motion()
         tl = self.timeline
         failed = tl.trainer.step
-        self._record_progress(tl.session)
+        self.record_progress(tl.session)
         with contextlib.suppress(DivergedError):  # else the last good step stays shown
             tl.go_to_step(failed - 1, at_end=True)
         self.refresh()
@@ -308,9 +250,9 @@ class Controller(QObject):
             action.setChecked(False)
             action.blockSignals(False)
         self._play_timer.stop()
-        self._train_timer.stop()
+        self.training.stop()
         self.view.set_draft(False)
-        self._finish_transition()
+        self.finish_transition()
 
     # -- showing -------------------------------------------------------------------------
 
@@ -329,18 +271,18 @@ class Controller(QObject):
         net.set_params(tl.params_before_step())
         return tl.step, net
 
-    def _record_progress(self, session: Session, shown: tuple[int, Network] | None = None) -> None:
+    def record_progress(self, session: Session, shown: tuple[int, Network] | None = None) -> None:
         """Plot the loss of the state the frames have shown (``_shown_state()``
         unless given), if it is new."""
         step, net = shown or self._shown_state()
-        if step > self._plotted_until:
+        if step > self.plotted_until:
             self._plot_point(step, evaluate_session(session, net))
 
     def _plot_point(self, step: int, point: tuple[float, float | None, float | None]) -> None:
         train, test, accuracy = point
         self.plot.append(step, train, test, accuracy)
-        self._plotted_until = step
-        self._last_loss = train
+        self.plotted_until = step
+        self.last_loss = train
 
     def refresh(self) -> None:
         """Show the timeline's current frame everywhere."""
@@ -354,22 +296,22 @@ class Controller(QObject):
             tl.frame, step=tl.step, total_frames=len(tl.trace), n_samples=len(tl.trace.X)
         )
         shown = self._shown_state()  # one copy of the network per refresh, for both panels
-        self._record_progress(tl.session, shown)
+        self.record_progress(tl.session, shown)
         self.plot.set_current_step(tl.step)
         self.plot.refresh()
         self.w.data_view.update_network(shown[1])
         sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
         self.w.data_view.set_highlight(None if sample is None else int(tl.batch_indices[sample]))
-        self._update_status()
+        self.update_status()
 
-    def _update_status(self, training_rate: float | None = None) -> None:
+    def update_status(self, training_rate: float | None = None) -> None:
         tl = self.timeline
         w = self.w
         if training_rate is not None:
             step = tl.trainer.step
             w.step_label.setText(f"Step {step} · Epoch {step // tl.steps_per_epoch}")
             w.frame_label.setText(f"Training: {training_rate:,.0f} steps/s")
-            w.loss_label.setText(f"Loss {self._last_loss:.4g}")
+            w.loss_label.setText(f"Loss {self.last_loss:.4g}")
             return
         w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")
         w.frame_label.setText(f"Frame {tl.cursor + 1} of {len(tl.trace)} · {tl.frame.label}")
@@ -400,10 +342,10 @@ class Controller(QObject):
         try:
             tl.set_learning_rate(lr)
         except DivergedError as exc:
-            self._diverged(exc)
+            self.diverged(exc)
             return
         self.plot.truncate_after(tl.step)
-        self._plotted_until = min(self._plotted_until, tl.step)
+        self.plotted_until = min(self.plotted_until, tl.step)
         self.w.statusBar().clearMessage()
         self.refresh()
 
@@ -423,7 +365,7 @@ class Controller(QObject):
         self.view_settings.save(settings)
 
     def timers(self) -> list[QTimer]:
-        return [self._play_timer, self._train_timer]
+        return [self._play_timer, self.training.timer]
 
     def shutdown(self) -> None:
         """Stop every timer and animation and disconnect them (on close)."""
