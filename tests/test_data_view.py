@@ -81,8 +81,8 @@ def test_iris_shows_two_features_and_says_why(view: DataView, qtbot) -> None:  #
     assert "decision boundary shown for 2-D inputs only" in text
     for name in ("setosa", "versicolor", "virginica"):
         assert name in text
-    assert view.plot_item.getAxis("bottom").labelText == session.dataset.feature_names[0]
-    assert view.plot_item.getAxis("left").labelText == session.dataset.feature_names[1]
+    assert view.plot_item.getAxis("bottom").labelText == "sepal_length (cm)"
+    assert view.plot_item.getAxis("left").labelText == "sepal_width (cm)"
 
 
 def test_the_boundary_is_where_the_network_says_one_half(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
