@@ -76,21 +76,25 @@ def axis_maps(data: Dataset) -> tuple[AxisMap, AxisMap]:
     return _feature_axis(data, 0), AxisMap(bd.axis_labels(data)[1])
 
 
-def scaling_formula(data: Dataset, j: int, number: Number = fmt) -> str:
-    """What the network sees of feature ``j``: ``(x − 7.1) / 1.2``, or ``x``."""
+def scaling_formula(
+    data: Dataset, j: int, number: Number = fmt, variable: str | None = None
+) -> str:
+    """What the network sees of feature ``j``: ``(hours_slept − 7.1) / 1.2``
+    (``variable`` replaces the feature's name), or the name alone."""
+    x = data.feature_names[j] if variable is None else variable
     s = data.input_scaling
     if s is None:
-        return "x"
+        return x
     mean, scale = float(s.mean[j]), float(s.scale[j])
     if mean == 0:
-        shifted = "x"
+        shifted = x
     elif mean > 0:
-        shifted = f"x {MINUS} {number(mean)}"
+        shifted = f"{x} {MINUS} {number(mean)}"
     else:
-        shifted = f"x + {number(-mean)}"
+        shifted = f"{x} + {number(-mean)}"
     if scale == 1.0:
         return shifted
-    return f"x / {number(scale)}" if mean == 0 else f"({shifted}) / {number(scale)}"
+    return f"{x} / {number(scale)}" if mean == 0 else f"({shifted}) / {number(scale)}"
 
 
 def scaling_note(data: Dataset, number: Number = fmt, limit: int = 2) -> str:
@@ -98,13 +102,12 @@ def scaling_note(data: Dataset, number: Number = fmt, limit: int = 2) -> str:
     it sees the raw values); the first ``limit`` features are spelt out."""
     if data.input_scaling is None:
         return ""
-    parts = [
-        f"{data.feature_names[j]}: {scaling_formula(data, j, number)}"
-        for j in range(min(limit, data.n_features))
-    ]
-    if data.n_features > limit:
-        parts.append(f"… ({data.n_features} features)")
-    return "the network sees standardized values: " + ";  ".join(parts)
+    shown = min(limit, data.n_features)
+    parts = [scaling_formula(data, j, number) for j in range(shown)]
+    text = "the network sees standardized values: " + ",  ".join(parts)
+    if data.n_features > shown:
+        text += f" and {data.n_features - shown} more"
+    return text
 
 
 # -- one sample ----------------------------------------------------------------------

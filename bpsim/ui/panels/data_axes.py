@@ -17,7 +17,13 @@ import pyqtgraph as pg
 from PySide6.QtGui import QPainter
 
 from bpsim.model.data.dataset import Dataset
+from bpsim.model.notation import MINUS
 from bpsim.viewmodel.units import AxisMap, sample_tooltip
+
+
+def _snap(value: float) -> float:
+    """``value`` to 12 significant digits."""
+    return float(f"{value:.12g}")
 
 
 class RawAxis(pg.AxisItem):
@@ -54,10 +60,14 @@ class RawAxis(pg.AxisItem):
         m = self._map
         if m.is_identity:
             strings: list[str] = super().tickStrings(values, scale, spacing)
-            return strings
-        raw = [float(v) for v in m.to_raw(values)]
-        strings = super().tickStrings(raw, scale, spacing * m.factor)
-        return strings
+            return [s.replace("-", MINUS) for s in strings]
+        # undo the round trip's last-bit errors (0.9999999999999998 would ask
+        # pyqtgraph for a decimal place, 2e-16 for an exponent)
+        raw_spacing = _snap(spacing * m.factor)
+        raw = [_snap(float(v)) for v in m.to_raw(values)]
+        raw = [0.0 if abs(v) < raw_spacing * 1e-9 else v for v in raw]
+        strings = super().tickStrings(raw, scale, raw_spacing)
+        return [s.replace("-", MINUS) for s in strings]
 
     def shown_ticks(self) -> list[list[tuple[float, str]]]:
         """The ticks for the current range and length, level by level:
