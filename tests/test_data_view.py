@@ -81,8 +81,8 @@ def test_iris_shows_two_features_and_says_why(view: DataView, qtbot) -> None:  #
     assert "decision boundary shown for 2-D inputs only" in text
     for name in ("setosa", "versicolor", "virginica"):
         assert name in text
-    assert view.plot_item.getAxis("bottom").labelText == session.dataset.feature_names[0]
-    assert view.plot_item.getAxis("left").labelText == session.dataset.feature_names[1]
+    assert view.plot_item.getAxis("bottom").labelText == "sepal_length (cm)"
+    assert view.plot_item.getAxis("left").labelText == "sepal_width (cm)"
 
 
 def test_the_boundary_is_where_the_network_says_one_half(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -200,3 +200,94 @@ def test_switching_the_palette_recolours_the_surface(view: DataView, qtbot) -> N
     view.setPalette(dark_palette())
     dark = view.image_data()
     assert dark is not None and not np.array_equal(light, dark)
+
+
+# -- user units ---------------------------------------------------------------------
+
+EXAM = Path(__file__).resolve().parent.parent / "resources" / "samples" / "exam_results.csv"
+
+
+def raw_ticks(view: DataView, side: str) -> tuple[list[float], list[float]]:
+    """The major ticks shown on an axis: their places in the plot and the raw values they name."""
+    (level, *_) = view.axis(side).shown_ticks()
+    places = [p for p, _ in level]
+    values = [float(label.replace("\u2212", "-")) for _, label in level]
+    return places, values
+
+
+def test_exam_axes_are_in_hours_while_the_plot_is_what_the_network_sees(
+    view: DataView, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from bpsim.model.data.csvdata import load_csv
+
+    session = session_for_dataset(load_csv(EXAM))
+    view.resize(640, 480)
+    shown(view, session, qtbot)
+    view.grab()
+    data = session.dataset
+    assert data.input_scaling is not None
+    raw = np.vstack([data.raw_inputs, session.test.raw_inputs])  # type: ignore[union-attr]
+    assert view.plot_item.getAxis("bottom").labelText == "hours_studied"
+    assert view.plot_item.getAxis("left").labelText == "hours_slept"
+    np.testing.assert_array_equal(view.item_data("train")[0], data.X[:, 0])  # plotted as seen
+    (x0, x1), (y0, y1) = view.plot_item.vb.viewRange()
+    for j, (side, lo, hi) in enumerate((("bottom", x0, x1), ("left", y0, y1))):
+        places, values = raw_ticks(view, side)
+        mean, scale = data.input_scaling.mean[j], data.input_scaling.scale[j]
+        assert len(values) >= 3
+        # each tick names the raw value at its place, a round number of hours
+        np.testing.assert_allclose(places, (np.array(values) - mean) / scale, atol=1e-12)
+        assert all(v == round(v, 1) for v in values)
+        assert all(lo <= p <= hi for p in places)
+        # the axis's raw range covers the file's values; the plot's range is standardized
+        raw_lo, raw_hi = mean + lo * scale, mean + hi * scale
+        assert raw_lo < raw[:, j].min() and raw[:, j].max() < raw_hi
+        assert hi < 5.0 and max(values) >= 8.0  # standardized places, hours named
+    assert raw_ticks(view, "left")[1][:3] == [4.0, 6.0, 8.0]
+    note = "the network sees standardized values: (hours_studied \u2212 "
+    assert note in view.header_text()
+
+
+def test_iris_axes_are_in_centimetres(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("iris")
+    view.resize(640, 480)
+    shown(view, session, qtbot)
+    view.grab()
+    data = session.dataset
+    assert data.input_scaling is not None
+    _, lengths = raw_ticks(view, "bottom")
+    _, widths = raw_ticks(view, "left")
+    assert lengths == [4.0, 5.0, 6.0, 7.0, 8.0]  # sepal length runs 4.3 to 7.9 cm
+    assert widths == [2.0, 3.0, 4.0]  # sepal width 2.0 to 4.4 cm
+    (x0, x1), _ = view.plot_item.vb.viewRange()
+    assert x0 < -1.5 and x1 < 4.0  # the plot itself is in standardized units
+    assert "standardized" in view.header_text() and "and 2 more" in view.header_text()
+
+
+def test_hovering_a_sample_names_its_raw_values_and_class(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from bpsim.model.data.csvdata import load_csv
+
+    raw = load_csv(EXAM)
+    session = session_for_dataset(raw)
+    shown(view, session, qtbot)
+    data = session.dataset
+    i = 3
+    text = view.sample_tip("train", i)
+    original = np.flatnonzero(np.all(np.isclose(raw.X, data.raw_inputs[i]), axis=1))[0]
+    lines = text.splitlines()
+    assert lines[0] == f"training sample {i + 1}"
+    assert lines[1] == f"hours_studied = {raw.X[original, 0]:g}"
+    assert lines[2] == f"hours_slept = {raw.X[original, 1]:g}"
+    assert lines[3] == f"result: {raw.class_names[raw.labels()[original]]}"  # type: ignore[index]
+    assert "standardized" in lines[4]
+    assert view.sample_tip("test", 0).startswith("test sample 1\nhours_studied = ")
+
+
+def test_data_without_scaling_keep_plain_axes(view: DataView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = new_session("xor")
+    shown(view, session, qtbot)
+    view.grab()
+    places, values = raw_ticks(view, "bottom")
+    assert places == values
+    assert "standardized" not in view.header_text()
+    assert view.axis("bottom").axis_map.is_identity

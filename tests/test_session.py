@@ -179,3 +179,65 @@ def test_evaluate_session_reports_test_accuracy_for_classification_only() -> Non
     assert evaluate_session(sine)[2] is None  # regression: no accuracy
     mazur = new_session("mazur")
     assert evaluate_session(mazur)[1] is None  # one sample: no test set
+
+
+def test_the_data_s_units_and_scaling_round_trip_exactly(tmp_path: Path) -> None:
+    from bpsim.model.data.csvdata import load_csv
+    from bpsim.model.sessions.session import session_for_dataset
+
+    csv = Path(__file__).resolve().parent.parent / "resources" / "samples" / "exam_results.csv"
+    session = session_for_dataset(load_csv(csv))
+    save_session(tmp_path / "exam.json", session)
+    loaded = load_session(tmp_path / "exam.json")
+    for before, after in ((session.dataset, loaded.dataset), (session.test, loaded.test)):
+        assert before is not None and after is not None
+        assert before.input_scaling is not None and after.input_scaling is not None
+        np.testing.assert_array_equal(after.input_scaling.mean, before.input_scaling.mean)
+        np.testing.assert_array_equal(after.input_scaling.scale, before.input_scaling.scale)
+        np.testing.assert_array_equal(after.raw_inputs, before.raw_inputs)
+        assert (after.feature_units, after.target_name) == (("", ""), "result")
+    iris = tmp_path / "iris.json"
+    save_session(iris, new_session_named("iris"))
+    assert load_session(iris).dataset.feature_units == ("cm",) * 4
+
+
+def new_session_named(name: str) -> Session:
+    from bpsim.model.sessions.session import new_session
+
+    return new_session(name)
+
+
+def test_files_from_before_units_still_open(tmp_path: Path) -> None:
+    path = tmp_path / "iris.json"
+    save_session(path, new_session_named("iris"))
+    doc = json.loads(path.read_text())
+    for key in ("dataset", "test_dataset"):
+        for added in ("feature_units", "target_name", "input_scaling"):
+            del doc[key][added]
+    old = corrupt(path, lambda d: d.update(doc))
+    data = load_session(old).dataset
+    assert data.input_scaling is None and data.target_name == ""
+    assert data.feature_units == ("", "", "", "")
+    np.testing.assert_array_equal(data.X, load_session(path).dataset.X)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["dataset"].update(input_scaling=[1.0]), "must be an object or null"),
+        (lambda d: d["dataset"]["input_scaling"].update(scale=[1.0, 0.0]), "positive scales"),
+        (lambda d: d["dataset"]["input_scaling"].update(mean=[1.0]), "has shape"),
+        (lambda d: d["dataset"]["input_scaling"].pop("mean"), "has no 'mean'"),
+        (lambda d: d["dataset"].update(feature_units=["cm"]), "feature units"),
+        (lambda d: d["dataset"].update(target_name=3), "target_name must be a name"),
+    ],
+)
+def test_broken_scalings_give_one_clear_error(tmp_path: Path, change, message: str) -> None:
+    from bpsim.model.data.csvdata import load_csv
+    from bpsim.model.sessions.session import session_for_dataset
+
+    csv = Path(__file__).resolve().parent.parent / "resources" / "samples" / "exam_results.csv"
+    path = tmp_path / "exam.json"
+    save_session(path, session_for_dataset(load_csv(csv)))
+    with pytest.raises(SessionError, match=message):
+        load_session(corrupt(path, change))

@@ -86,15 +86,24 @@ def sample_coordinates(data: Dataset) -> tuple[Array, Array]:
     return data.X[:, 0], data.Y[:, 0]
 
 
+def feature_title(data: Dataset, j: int) -> str:
+    """Feature ``j``'s column name with its unit: ``sepal_length (cm)``."""
+    unit = data.feature_units[j]
+    return f"{data.feature_names[j]} ({unit})" if unit else data.feature_names[j]
+
+
 def axis_labels(data: Dataset) -> tuple[str, str]:
-    """The (bottom, left) axis titles that go with :func:`sample_coordinates`."""
-    names = data.feature_names
+    """The (bottom, left) axis titles that go with :func:`sample_coordinates`:
+    column names and units (the values are the raw ones; see
+    :mod:`bpsim.viewmodel.units`)."""
     if data.n_features >= 2:
-        return names[0], names[1]
+        return feature_title(data, 0), feature_title(data, 1)
     if data.task == "classification" and data.n_outputs == 1:
         assert data.class_names is not None
-        return names[0], f"p({data.class_names[1]})"
-    return names[0], "class" if data.task == "classification" else "y"
+        return feature_title(data, 0), f"p({data.class_names[1]})"
+    if data.task == "classification":
+        return feature_title(data, 0), "class"
+    return feature_title(data, 0), data.target_name or "y"
 
 
 # -- the grid --------------------------------------------------------------------

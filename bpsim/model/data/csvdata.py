@@ -120,6 +120,7 @@ def parse_csv(
         tuple(columns[j] for j in features),
         class_names,
         description,
+        target_name=columns[t],
     )
 
 

@@ -3,16 +3,23 @@
 A :class:`Dataset` holds inputs ``X`` (one row per sample) and targets ``Y``
 (one row per sample, one column per output unit). Classification targets are
 0/1: one column for two classes, one-hot columns for more.
+
+``X`` holds what the network sees. A standardized data set also keeps its
+``input_scaling`` (:class:`~bpsim.model.data.scaling.Scaling`), so
+:meth:`Dataset.to_raw` gives the user's own values back; ``feature_units``
+("cm", "h", or "") and ``target_name`` name them. Targets are never scaled.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bpsim.model.data.scaling import Scaling
 from bpsim.model.errors import DataError
 
 Array = NDArray[np.float64]
@@ -33,6 +40,9 @@ class Dataset:
     ``feature_names`` defaults to ``x1, x2, …``. ``class_names`` is required
     for classification (two names for a single 0/1 output column, one per
     column for one-hot targets) and must be ``None`` for regression.
+    ``feature_units`` defaults to no unit for every feature; ``target_name``
+    names the target column ('' when it has no name); ``input_scaling`` is
+    how the raw inputs became ``X`` (None: ``X`` holds the raw values).
     """
 
     name: str
@@ -42,6 +52,9 @@ class Dataset:
     feature_names: tuple[str, ...] = ()
     class_names: tuple[str, ...] | None = None
     description: str = ""
+    feature_units: tuple[str, ...] = ()
+    target_name: str = ""
+    input_scaling: Scaling | None = None
 
     def __post_init__(self) -> None:
         where = f"data set {self.name!r}"
@@ -65,6 +78,13 @@ class Dataset:
         names = tuple(self.feature_names) or tuple(f"x{i + 1}" for i in range(X.shape[1]))
         if len(names) != X.shape[1]:
             raise DataError(f"{where}: {X.shape[1]} features but {len(names)} feature names")
+        units = tuple(self.feature_units) or ("",) * X.shape[1]
+        if len(units) != X.shape[1] or not all(isinstance(u, str) for u in units):
+            raise DataError(f"{where}: {X.shape[1]} features but {len(units)} feature units")
+        if self.input_scaling is not None and self.input_scaling.n_features != X.shape[1]:
+            raise DataError(
+                f"{where}: {X.shape[1]} features but a scaling of {self.input_scaling.n_features}"
+            )
         classes = None if self.class_names is None else tuple(self.class_names)
         if self.task == "regression" and classes is not None:
             raise DataError(f"{where}: a regression data set has no class names")
@@ -74,6 +94,7 @@ class Dataset:
         object.__setattr__(self, "Y", Y)
         object.__setattr__(self, "feature_names", names)
         object.__setattr__(self, "class_names", classes)
+        object.__setattr__(self, "feature_units", units)
 
     # -- sizes ----------------------------------------------------------------
 
@@ -107,7 +128,7 @@ class Dataset:
     def subset(self, indices: ArrayLike) -> Dataset:
         """The samples at ``indices``, in that order."""
         idx = np.asarray(indices, dtype=np.int64)
-        return self._replace(self.X[idx], self.Y[idx])
+        return self.with_samples(self.X[idx], self.Y[idx])
 
     def split(self, test_fraction: float, seed: int | None = None) -> tuple[Dataset, Dataset]:
         """A random (train, test) split, stratified by class for classification.
@@ -136,23 +157,51 @@ class Dataset:
         return self.subset(np.sort(order[n_test:])), self.subset(np.sort(order[:n_test]))
 
     def scaling(self) -> tuple[Array, Array]:
-        """Per-feature ``(mean, scale)`` that :meth:`standardized` uses.
+        """Per-feature ``(mean, scale)`` of ``X`` that :meth:`standardized` uses.
 
-        A constant feature gets scale 1, so it becomes 0 rather than NaN.
+        A constant feature gets its value as the mean (exactly) and scale 1,
+        so it becomes exactly 0 rather than NaN.
         """
         mean = self.X.mean(axis=0)
+        constant = np.ptp(self.X, axis=0) == 0
+        mean = np.where(constant, self.X[0], mean)
         std = self.X.std(axis=0)
-        scale = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1.0), std, 1.0)
+        scale = np.where(~constant & (std > 1e-12 * np.maximum(np.abs(mean), 1.0)), std, 1.0)
         return mean, scale
 
-    def standardized(self, scaling: tuple[Array, Array] | None = None) -> Dataset:
+    def standardized(self, scaling: tuple[Array, Array] | Scaling | None = None) -> Dataset:
         """The same data with every feature at mean 0 and variance 1, or
         scaled with another data set's ``scaling()`` (a test set is scaled
-        with its training set's statistics)."""
-        mean, scale = self.scaling() if scaling is None else scaling
-        Z = (self.X - mean) / scale
-        Z[:, np.ptp(self.X, axis=0) == 0] = 0.0  # exactly 0, whatever the mean's rounding
-        return self._replace(Z, self.Y)
+        with its training set's statistics). The result keeps the scaling
+        from the raw values in ``input_scaling``."""
+        if scaling is None:
+            scaling = self.scaling()
+        step = scaling if isinstance(scaling, Scaling) else Scaling(*scaling)
+        Z = step.to_network(self.X)
+        whole = step if self.input_scaling is None else self.input_scaling.then(step)
+        return dataclasses.replace(self, X=Z, input_scaling=whole)
+
+    @property
+    def is_standardized(self) -> bool:
+        return self.input_scaling is not None
+
+    def to_raw(self, X: ArrayLike) -> Array:
+        """Values the network sees (rows of ``n_features``, or one row) in the
+        data's own units; unchanged for data that were never scaled."""
+        if self.input_scaling is None:
+            return np.array(X, dtype=np.float64)
+        return self.input_scaling.to_raw(X)
+
+    def to_network(self, raw: ArrayLike) -> Array:
+        """Raw values (rows of ``n_features``, or one row) as the network sees them."""
+        if self.input_scaling is None:
+            return np.array(raw, dtype=np.float64)
+        return self.input_scaling.to_network(raw)
+
+    @property
+    def raw_inputs(self) -> Array:
+        """The inputs in the data's own units."""
+        return self.to_raw(self.X)
 
     def one_hot(self) -> Dataset:
         """Two-class data with one-hot targets (two columns), e.g. for a
@@ -160,11 +209,29 @@ class Dataset:
         if self.task != "classification" or self.n_outputs != 1:
             return self
         y = self.Y[:, 0]
-        return self._replace(self.X, np.column_stack([1.0 - y, y]))
+        return self.with_samples(self.X, np.column_stack([1.0 - y, y]))
 
-    def _replace(self, X: Array, Y: Array) -> Dataset:
-        return Dataset(
-            self.name, X, Y, self.task, self.feature_names, self.class_names, self.description
+    def with_names(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        feature_units: tuple[str, ...] | None = None,
+        target_name: str | None = None,
+    ) -> Dataset:
+        """The same samples under other names, descriptions or units."""
+        return dataclasses.replace(
+            self,
+            name=self.name if name is None else name,
+            description=self.description if description is None else description,
+            feature_units=self.feature_units if feature_units is None else feature_units,
+            target_name=self.target_name if target_name is None else target_name,
+        )
+
+    def with_samples(self, X: ArrayLike, Y: ArrayLike) -> Dataset:
+        """Other samples with the same names, units and scaling."""
+        return dataclasses.replace(
+            self, X=np.asarray(X, dtype=np.float64), Y=np.asarray(Y, dtype=np.float64)
         )
 
     def __repr__(self) -> str:

@@ -147,7 +147,7 @@ def _iris_text() -> str:
 def _iris() -> Dataset:
     text = "Fisher's iris flowers (1936): four measurements in cm, three species, 50 of each."
     data = parse_csv(_iris_text(), target="species", source="iris.csv", name="iris")
-    return Dataset("iris", data.X, data.Y, data.task, data.feature_names, data.class_names, text)
+    return data.with_names(name="iris", description=text, feature_units=("cm",) * data.n_features)
 
 
 def make_iris(
@@ -166,15 +166,7 @@ def make_iris(
     if n_samples < IRIS_SAMPLES:
         data = data.split(1.0 - n_samples / IRIS_SAMPLES, seed=int(rng.integers(2**32)))[0]
     if noise > 0:
-        data = Dataset(
-            data.name,
-            data.X + rng.normal(0.0, noise, size=data.X.shape),
-            data.Y,
-            data.task,
-            data.feature_names,
-            data.class_names,
-            data.description,
-        )
+        data = data.with_samples(data.X + rng.normal(0.0, noise, size=data.X.shape), data.Y)
     return data
 
 

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.data.presets import DEFAULT_PRESET, PRESETS
+from bpsim.model.data.scaling import Scaling
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import make_optimizer
 from bpsim.model.engine.training import Trainer
@@ -90,6 +91,15 @@ def _dataset_to_dict(ds: Dataset) -> dict[str, Any]:
         "class_names": None if ds.class_names is None else list(ds.class_names),
         "X": ds.X.tolist(),
         "Y": ds.Y.tolist(),
+        # optional within schema 1: files written before these keys still open
+        "feature_units": list(ds.feature_units),
+        "target_name": ds.target_name,
+        "input_scaling": None
+        if ds.input_scaling is None
+        else {
+            "mean": ds.input_scaling.mean.tolist(),
+            "scale": ds.input_scaling.scale.tolist(),
+        },
     }
 
 
@@ -103,6 +113,10 @@ def _dataset_from_dict(dd: Any, where: str) -> Dataset:
     if not isinstance(dd, dict):
         raise _InvalidError(f"{where} must be an object")
     names = dd.get("class_names")
+    units = dd.get("feature_units")
+    target_name = dd.get("target_name", "")
+    if not isinstance(target_name, str):
+        raise _InvalidError(f"{where}.target_name must be a name")
     return Dataset(
         name=_get(dd, "name", str, where),
         X=np.array(_get(dd, "X", list, where), dtype=np.float64),
@@ -111,6 +125,21 @@ def _dataset_from_dict(dd: Any, where: str) -> Dataset:
         feature_names=_names(_get(dd, "feature_names", list, where), f"{where}.feature_names"),
         class_names=None if names is None else _names(names, f"{where}.class_names"),
         description=str(dd.get("description", "")),
+        feature_units=() if units is None else _names(units, f"{where}.feature_units"),
+        target_name=target_name,
+        input_scaling=_scaling_from_dict(dd.get("input_scaling"), f"{where}.input_scaling"),
+    )
+
+
+def _scaling_from_dict(sd: Any, where: str) -> Scaling | None:
+    if sd is None:
+        return None
+    if not isinstance(sd, dict):
+        raise _InvalidError(f"{where} must be an object or null")
+    mean = _get(sd, "mean", list, where)
+    return Scaling(
+        _array(mean, (len(mean),), f"{where}.mean"),
+        _array(_get(sd, "scale", list, where), (len(mean),), f"{where}.scale"),
     )
 
 

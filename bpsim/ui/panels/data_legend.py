@@ -6,8 +6,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from PySide6.QtGui import QColor
+
 from bpsim.model.data.dataset import Dataset
+from bpsim.ui.colors import diverging_rgb, palette_for
 from bpsim.viewmodel import boundary as bd
+from bpsim.viewmodel import units
 from bpsim.viewmodel.boundary import PlotKind
 
 # Okabe–Ito, colour-blind safe; two classes use the app's blue and orange
@@ -53,7 +57,38 @@ def legend_html(
     if kind in LINE_NAMES:
         keys.append(key_html(LINE, fg, LINE_NAMES[kind]))
     text = "&nbsp;&nbsp;&nbsp; ".join(keys)
-    note = bd.scatter_note(train)
-    if note:
-        text += f'<br><span style="color:{colors.muted}"><i>{html.escape(note)}</i></span>'
+    for note in (bd.scatter_note(train), units.scaling_note(train)):
+        if note:
+            text += f'<br><span style="color:{colors.muted}"><i>{html.escape(note)}</i></span>'
     return text
+
+
+def class_colors(n_outputs: int, dark: bool) -> list[QColor]:
+    """One colour per class: the app's blue and orange for two classes."""
+    if n_outputs <= 2:
+        pal = palette_for(dark)
+        return [QColor(pal.negative), QColor(pal.positive)]
+    names = DARK_CLASSES if dark else LIGHT_CLASSES
+    return [QColor(names[c % len(names)]) for c in range(n_outputs)]
+
+
+def sample_colors(
+    data: Dataset,
+    kind: PlotKind | None,
+    test: bool,
+    dark: bool,
+    value_range: tuple[float, float],
+    foreground: QColor,
+) -> list[QColor]:
+    """Each sample's colour: its class's, or for a regression surface its
+    target's place on the diverging scale."""
+    if data.task == "classification":
+        colors = class_colors(data.n_outputs, dark)
+        return [colors[c] for c in data.labels()]
+    if kind == "value" and test:
+        return [foreground] * data.n_samples  # pale hollow squares would vanish
+    if kind == "value":
+        scaled = bd.normalized(data.Y[:, 0], *value_range)
+        rgb = diverging_rgb(scaled, palette_for(dark))
+        return [QColor(int(r), int(g), int(b)) for r, g, b in rgb]
+    return [QColor((DARK_SAMPLES if dark else LIGHT_SAMPLES)[1 if test else 0])] * data.n_samples

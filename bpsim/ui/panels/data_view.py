@@ -9,7 +9,8 @@ decides which (:func:`~bpsim.viewmodel.boundary.plot_kind`) and computes the num
 Items are created once; :meth:`DataView.update_network`, called at display
 rate, recomputes only the surface or curve and hands it over with
 ``setImage`` / ``setData``. The surface fills the visible plot and follows
-resizes. Training points are filled dots, test points hollow squares.
+resizes. Training points are filled dots, test points hollow squares. The
+plot is in the network's (standardized) values; its axes name raw units.
 """
 
 from __future__ import annotations
@@ -18,20 +19,22 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from bpsim.model.data.dataset import Dataset
-from bpsim.ui.colors import blend, diverging_rgb, palette_for
+from bpsim.ui.colors import blend
+from bpsim.ui.panels.data_axes import RawAxis, SmoothImageItem, sample_tip
 from bpsim.ui.panels.data_legend import (
-    DARK_CLASSES,
     DARK_SAMPLES,
-    LIGHT_CLASSES,
     LIGHT_SAMPLES,
     LegendColors,
+    class_colors,
     legend_html,
+    sample_colors,
 )
 from bpsim.viewmodel import boundary as bd
+from bpsim.viewmodel import units
 from bpsim.viewmodel.boundary import Forward, PlotKind, Surface
 
 Array = NDArray[np.float64]
@@ -41,14 +44,6 @@ SURFACES: tuple[PlotKind, ...] = ("binary", "multiclass", "value")
 SURFACE_STRENGTH = 0.45  # how far the surface's colours go from the background
 FEW_SAMPLES = 20  # fewer samples than this get bigger dots (XOR's four corners)
 MAX_ASPECT_LOCK = 3.0  # x:y is 1:1 unless one feature spans 3x the other
-
-
-class SmoothImageItem(pg.ImageItem):
-    """An image drawn with bilinear filtering: a smooth surface, not blocks."""
-
-    def paint(self, painter: QPainter, *args: object) -> None:
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        super().paint(painter, *args)
 
 
 class DataView(QWidget):
@@ -76,7 +71,8 @@ class DataView(QWidget):
         self._header.setTextFormat(Qt.TextFormat.RichText)
         self._header.setWordWrap(True)
         self._header.setContentsMargins(10, 6, 10, 0)
-        self._plot_widget = pg.PlotWidget()
+        self._axes = {side: RawAxis(side) for side in ("bottom", "left")}
+        self._plot_widget = pg.PlotWidget(axisItems=dict(self._axes))
         self._plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         item = self._plot_widget.getPlotItem()
         assert item is not None
@@ -91,8 +87,14 @@ class DataView(QWidget):
         self._image.setOpts(axisOrder="row-major")
         self._boundary = pg.PlotDataItem(connect="pairs", antialias=True)
         self._curve = pg.PlotDataItem(antialias=True)
-        self._test_scatter = pg.ScatterPlotItem(symbol="s", antialias=True)
-        self._train_scatter = pg.ScatterPlotItem(symbol="o", antialias=True)
+        train_tip = sample_tip(lambda: self._train, "training")
+        test_tip = sample_tip(lambda: self._test, "test")
+        self._test_scatter = pg.ScatterPlotItem(
+            symbol="s", antialias=True, hoverable=True, tip=test_tip
+        )
+        self._train_scatter = pg.ScatterPlotItem(
+            symbol="o", antialias=True, hoverable=True, tip=train_tip
+        )
         self._ring = pg.ScatterPlotItem(symbol="o", antialias=True)
         layers = (self._image, self._boundary, self._curve, self._test_scatter)
         for z, it in enumerate((*layers, self._train_scatter, self._ring)):
@@ -123,7 +125,10 @@ class DataView(QWidget):
         self._kind = bd.plot_kind(train)
         targets = train.Y if test is None else np.vstack([train.Y, test.Y])
         self._value_range = (float(targets[:, 0].min()), float(targets[:, 0].max()))
-        self._axis_labels = bd.axis_labels(train)
+        maps = units.axis_maps(train)
+        for side, axis_map in zip(("bottom", "left"), maps, strict=True):
+            self._axes[side].set_map(axis_map)
+        self._axis_labels = (maps[0].title, maps[1].title)
         self._set_samples()
         self._set_range()
         self._apply_fonts()
@@ -168,6 +173,8 @@ class DataView(QWidget):
         for it in (*lines, self._train_scatter, self._test_scatter, self._ring):
             it.setData([], [])
         self._axis_labels = ("", "")
+        for axis in self._axes.values():
+            axis.set_map(units.AxisMap(""))
         self._apply_fonts()
         self._header.setText("No data")
 
@@ -186,6 +193,17 @@ class DataView(QWidget):
     @property
     def plot_item(self) -> pg.PlotItem:
         return self._item
+
+    def axis(self, side: str) -> RawAxis:
+        """The ``"bottom"`` or ``"left"`` axis (its map and ticks in raw units)."""
+        return self._axes[side]
+
+    def sample_tip(self, name: str, index: int) -> str:
+        """The tooltip of ``"train"`` or ``"test"`` sample ``index``."""
+        scatter = self._train_scatter if name == "train" else self._test_scatter
+        tip = scatter.opts["tip"]
+        x, y = self.item_data(name)
+        return str(tip(x=x[index], y=y[index], data=scatter.data["data"][index]))
 
     def image_data(self) -> NDArray[np.uint8] | None:
         """The RGBA image on screen, ``(ny, nx, 4)``; None when there is none."""
@@ -263,13 +281,7 @@ class DataView(QWidget):
         return self.palette().color(QPalette.ColorRole.Text)
 
     def _class_colors(self) -> list[QColor]:
-        train = self._train
-        n = 2 if train is None or train.n_outputs == 1 else train.n_outputs
-        if n == 2:
-            pal = palette_for(self._dark())
-            return [QColor(pal.negative), QColor(pal.positive)]
-        names = DARK_CLASSES if self._dark() else LIGHT_CLASSES
-        return [QColor(names[c % len(names)]) for c in range(n)]
+        return class_colors(1 if self._train is None else self._train.n_outputs, self._dark())
 
     def _dot_size(self) -> float:
         n = sum(d.n_samples for d in (self._train, self._test) if d is not None)
@@ -280,18 +292,9 @@ class DataView(QWidget):
         return max(2.0, self._font_pt / 6.0)
 
     def _sample_colors(self, data: Dataset, test: bool) -> list[QColor]:
-        if data.task == "classification":
-            colors = self._class_colors()
-            return [colors[c] for c in data.labels()]
-        if self._kind == "value" and test:
-            return [self._foreground()] * data.n_samples  # pale hollow squares would vanish
-        if self._kind == "value":
-            scaled = bd.normalized(data.Y[:, 0], *self._value_range)
-            rgb = diverging_rgb(scaled, palette_for(self._dark()))
-            return [QColor(int(r), int(g), int(b)) for r, g, b in rgb]
-        return [
-            QColor((DARK_SAMPLES if self._dark() else LIGHT_SAMPLES)[1 if test else 0])
-        ] * data.n_samples
+        return sample_colors(
+            data, self._kind, test, self._dark(), self._value_range, self._foreground()
+        )
 
     def _set_samples(self) -> None:
         size = self._dot_size()
@@ -302,13 +305,17 @@ class DataView(QWidget):
         if self._train is not None:
             brushes = [pg.mkBrush(c) for c in self._sample_colors(self._train, test=False)]
             x, y = bd.sample_coordinates(self._train)
-            self._train_scatter.setData(x=x, y=y, size=size, pen=outline, brush=brushes)
+            self._train_scatter.setData(
+                x=x, y=y, size=size, pen=outline, brush=brushes, data=np.arange(len(x))
+            )
         if self._test is not None:
             width = max(1.5, size / 5.0)
             pens = [pg.mkPen(c, width=width) for c in self._sample_colors(self._test, test=True)]
             x, y = bd.sample_coordinates(self._test)
             hollow = pg.mkBrush(None)
-            self._test_scatter.setData(x=x, y=y, size=size * 0.9, pen=pens, brush=hollow)
+            self._test_scatter.setData(
+                x=x, y=y, size=size * 0.9, pen=pens, brush=hollow, data=np.arange(len(x))
+            )
         self._place_ring()
 
     def _place_ring(self) -> None:

@@ -1,0 +1,224 @@
+"""The data's own units and names beside the numbers the network sees.
+
+Pure Python and numpy, no Qt. A standardized data set keeps how its raw
+inputs became the network's (``Dataset.input_scaling``); this module turns
+that into what the screen shows:
+
+- :func:`axis_maps`: for the data panel, per axis its title and the affine
+  map from the plotted (network) coordinate to the raw value its tick shows;
+- :func:`scaling_note`: the line that says the network sees standardized
+  values, and how: ``hours_slept: (x − 7.1) / 1.2``;
+- :func:`sample_tooltip`: a sample's raw values by column name, its class
+  (or raw target) and the standardized values the network sees;
+- :func:`unit_labels`: for the formula card and the network view, per input
+  unit its column name (and the raw value of the shown sample), per output
+  unit its class name (or the target's name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from bpsim.model.data.dataset import Dataset
+from bpsim.model.notation import MINUS, fmt, unit_name
+from bpsim.viewmodel import boundary as bd
+
+Number = Callable[[float], str]
+
+
+feature_title = bd.feature_title
+
+
+def target_title(data: Dataset) -> str:
+    """The target's name: its column's, else ``y`` (``class`` for classes)."""
+    return data.target_name or ("class" if data.task == "classification" else "y")
+
+
+# -- the data panel's axes ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AxisMap:
+    """One axis of the data panel: it is drawn in the network's coordinate
+    ``v`` and labels its ticks with ``raw = offset + v · factor``."""
+
+    title: str
+    offset: float = 0.0
+    factor: float = 1.0
+
+    @property
+    def is_identity(self) -> bool:
+        return self.offset == 0.0 and self.factor == 1.0
+
+    def to_raw(self, v: ArrayLike) -> np.ndarray:
+        return np.asarray(v, dtype=np.float64) * self.factor + self.offset
+
+    def to_plot(self, raw: ArrayLike) -> np.ndarray:
+        return (np.asarray(raw, dtype=np.float64) - self.offset) / self.factor
+
+
+def _feature_axis(data: Dataset, j: int) -> AxisMap:
+    s = data.input_scaling
+    if s is None:
+        return AxisMap(feature_title(data, j))
+    return AxisMap(feature_title(data, j), float(s.mean[j]), float(s.scale[j]))
+
+
+def axis_maps(data: Dataset) -> tuple[AxisMap, AxisMap]:
+    """The (bottom, left) axes that go with :func:`boundary.sample_coordinates`:
+    features in raw units; targets are never scaled."""
+    if data.n_features >= 2:
+        return _feature_axis(data, 0), _feature_axis(data, 1)
+    return _feature_axis(data, 0), AxisMap(bd.axis_labels(data)[1])
+
+
+def scaling_formula(
+    data: Dataset, j: int, number: Number = fmt, variable: str | None = None
+) -> str:
+    """What the network sees of feature ``j``: ``(hours_slept − 7.1) / 1.2``
+    (``variable`` replaces the feature's name), or the name alone."""
+    x = data.feature_names[j] if variable is None else variable
+    s = data.input_scaling
+    if s is None:
+        return x
+    mean, scale = float(s.mean[j]), float(s.scale[j])
+    if mean == 0:
+        shifted = x
+    elif mean > 0:
+        shifted = f"{x} {MINUS} {number(mean)}"
+    else:
+        shifted = f"{x} + {number(-mean)}"
+    if scale == 1.0:
+        return shifted
+    return f"{x} / {number(scale)}" if mean == 0 else f"({shifted}) / {number(scale)}"
+
+
+def scaling_note(data: Dataset, number: Number = fmt, limit: int = 2) -> str:
+    """One line saying the network sees standardized inputs and how ('' when
+    it sees the raw values); the first ``limit`` features are spelt out."""
+    if data.input_scaling is None:
+        return ""
+    shown = min(limit, data.n_features)
+    parts = [scaling_formula(data, j, number) for j in range(shown)]
+    text = "the network sees standardized values: " + ",  ".join(parts)
+    if data.n_features > shown:
+        text += f" and {data.n_features - shown} more"
+    return text
+
+
+# -- one sample ----------------------------------------------------------------------
+
+
+def target_text(data: Dataset, y: ArrayLike, number: Number = fmt) -> str:
+    """A target row in the user's terms: the class name, or the raw value(s)."""
+    row = np.asarray(y, dtype=np.float64).reshape(-1)
+    if data.task == "classification":
+        assert data.class_names is not None
+        k = int(row[0]) if len(row) == 1 else int(np.argmax(row))
+        return data.class_names[k]
+    return ", ".join(number(float(v)) for v in row)
+
+
+def sample_tooltip(data: Dataset, index: int, number: Number = fmt) -> str:
+    """Plain text for hovering over sample ``index``: raw values by column
+    name, its class or target, and the values the network sees."""
+    if not 0 <= index < data.n_samples:
+        raise IndexError(f"no sample {index} in {data.name!r}")
+    raw = data.to_raw(data.X[index])
+    lines = []
+    for j in range(data.n_features):
+        unit = f" {data.feature_units[j]}" if data.feature_units[j] else ""
+        lines.append(f"{data.feature_names[j]} = {number(float(raw[j]))}{unit}")
+    lines.append(f"{target_title(data)}: {target_text(data, data.Y[index], number)}")
+    if data.input_scaling is not None:
+        seen = ", ".join(number(float(v)) for v in data.X[index])
+        lines.append(f"the network sees ({seen}) (standardized)")
+    return "\n".join(lines)
+
+
+# -- the units of the network ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputLabel:
+    """Input unit ``unit`` (``i1``): its column ``name`` (``hours_slept``),
+    ``units`` (``h`` or ''), and for a shown sample its ``raw`` value and the
+    ``value`` the network sees (both None without a sample)."""
+
+    unit: str
+    name: str
+    units: str
+    standardized: bool
+    raw: float | None = None
+    value: float | None = None
+
+    def text(self, number: Number = fmt) -> str:
+        """``hours_slept = 6.8 h (i1 = −0.5679 standardized)``, or ``hours_slept``."""
+        if self.raw is None or self.value is None:
+            return self.name
+        unit = f" {self.units}" if self.units else ""
+        shown = f"{self.name} = {number(self.raw)}{unit}"
+        if not self.standardized:
+            return shown
+        return f"{shown} ({self.unit} = {number(self.value)} standardized)"
+
+
+@dataclass(frozen=True)
+class OutputLabel:
+    """Output unit ``unit`` (``o1``): the ``name`` of what it stands for (a
+    class name, or the target's name) and ``meaning`` (``p(pass)``, or the
+    target's name for regression)."""
+
+    unit: str
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class UnitLabels:
+    inputs: tuple[InputLabel, ...]
+    outputs: tuple[OutputLabel, ...]
+
+
+def output_labels(data: Dataset) -> tuple[OutputLabel, ...]:
+    """Per output unit, the class it scores (or the target it predicts)."""
+    sizes = (data.n_features, data.n_outputs)
+    if data.task == "classification":
+        assert data.class_names is not None
+        if data.n_outputs == 1:
+            name = data.class_names[1]
+            return (OutputLabel(unit_name(sizes, 1, 0), name, f"p({name})"),)
+        return tuple(
+            OutputLabel(unit_name(sizes, 1, k), c, f"p({c})")
+            for k, c in enumerate(data.class_names)
+        )
+    base = target_title(data)
+    names = [base] if data.n_outputs == 1 else [f"{base}{k + 1}" for k in range(data.n_outputs)]
+    return tuple(OutputLabel(unit_name(sizes, 1, k), n, n) for k, n in enumerate(names))
+
+
+def unit_labels(data: Dataset, x: Sequence[float] | ArrayLike | None = None) -> UnitLabels:
+    """Names for the network's input and output units; with ``x`` (one
+    sample as the network sees it, e.g. a trace frame's inputs) each input
+    also carries its raw value."""
+    sizes = (data.n_features, data.n_outputs)
+    values = None if x is None else np.asarray(x, dtype=np.float64).reshape(-1)
+    if values is not None and len(values) != data.n_features:
+        raise ValueError(f"expected {data.n_features} input values, got {len(values)}")
+    raw = None if values is None else data.to_raw(values)
+    inputs = tuple(
+        InputLabel(
+            unit_name(sizes, 0, j),
+            data.feature_names[j],
+            data.feature_units[j],
+            data.is_standardized,
+            None if raw is None else float(raw[j]),
+            None if values is None else float(values[j]),
+        )
+        for j in range(data.n_features)
+    )
+    return UnitLabels(inputs, output_labels(data))
