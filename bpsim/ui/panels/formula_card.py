@@ -3,10 +3,18 @@
 The card shows a title line (phase; in a mini-batch "sample 2 of 4" or "whole
 batch"; layer; what is computed), the symbolic formula in large type, the same
 formula with the numbers substituted and the result in bold, and the named
-values the computation reads (full precision in the tooltip). Each row keeps
-the lines reserved for it, so the card's height depends only on its width and
-the font scale: a formula too long for its lines is set smaller (down to 60 %),
-and values that do not fit are summarised. Names such as ``net_h1``,
+values the computation reads (full precision in the tooltip), the numbers to
+a chosen number of digits (:meth:`FormulaCard.set_digits`).
+
+The card is as tall as its content: one line per row at least (so frames whose
+rows fit one line keep the card's height while stepping), more where a formula
+cannot fit one line. While stepping it keeps the tallest height it has needed
+(the network above does not jump up and down), until the type, the digits or
+:meth:`FormulaCard.reset_height` start over. A formula too long for its line is first set smaller (to
+70 %, never below the body text), then wrapped before an operator (the result
+stays with its "="); values that do not fit one line are summarised. Given
+less height than it asks for (a small dock), the card sets all its text
+smaller, down to 60 %, before anything is cut. Names such as ``net_h1``,
 ``δ_o1`` or ``w5`` are set with subscripts; everything else is HTML-escaped.
 
 Phases are colour-coded with the network view's accents (:mod:`bpsim.ui.colors`,
@@ -19,8 +27,9 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -31,6 +40,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,10 +53,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bpsim.model.notation import DIGITS_RANGE
 from bpsim.model.trace.frames import Frame, Phase
 from bpsim.ui.colors import DARK, LIGHT
 from bpsim.ui.panels.frame_text import (
     MAX_INPUTS_SHOWN,
+    Digits,
     inputs_html,
     inputs_tooltip,
     position_text,
@@ -60,14 +72,20 @@ IDLE_TEXT = "Press → to step through one training step"
 PHASE_COLORS: dict[Phase, str] = {phase: LIGHT.accent(phase.value).name() for phase in Phase}
 PHASE_COLORS_DARK: dict[Phase, str] = {phase: DARK.accent(phase.value).name() for phase in Phase}
 
-# lines reserved per row: the card keeps its height while stepping (a narrow
-# card gives the title up to three lines)
-TITLE_LINES, FORMULA_LINES, NUMBER_LINES, INPUT_LINES = 1, 2, 2, 2
-FIT_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # font sizes tried for a long formula, largest first
-# the widest usual title and position: narrower cards give the title two lines
-LONG_TITLE = "Backward pass · sample 16 of 16 · gradient share · ∂E/∂w12"
-LONG_POSITION = "step 1000 · frame 100 / 139"
-QWIDGETSIZE_MAX = (1 << 24) - 1
+LINE = 1.2  # a line with subscripts is taller than the font's line spacing
+FORMULA_STEPS = (1.0, 0.9, 0.8, 0.7)  # sizes tried to set a formula on one line
+TITLE_STEPS = (1.0, 0.9, 0.8)
+SQUEEZE_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # sizes of all text in too little height
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the card sets its text: each row's font, how many values it shows,
+    and the height that takes."""
+
+    fonts: dict[QLabel, QFont]
+    inputs_shown: int
+    height: int
 
 
 def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
@@ -92,18 +110,27 @@ def _application_point_size() -> float:
 
 
 class FormulaCard(QFrame):
-    """Shows one frame of a training step as a formula with numbers."""
+    """Shows one frame of a training step as a formula with numbers.
+
+    ``sigHeightHintChanged(height)`` tells the window the card's content
+    needs another height (at its current width)."""
+
+    sigHeightHintChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._doc = QTextDocument()
+        self._doc.setDocumentMargin(0)
+        self._plans: dict[tuple[int, int | None], _Plan] = {}
+        self._last_hint = 0
+        self._tallest: dict[int, int] = {}  # the tallest content seen, by card width
+        self._digits = Digits()
         self._frame: Frame | None = None
         self._step: int | None = None
         self._total: int | None = None
         self._n_samples: int | None = None
         self._idle_text = IDLE_TEXT
         self._scale = 1.0
-        self._reserved = 0
-        self._long_title = self._long_position = 0.0
         self._fonts: dict[QLabel, QFont] = {}
         self._base_pt = _application_point_size()
 
@@ -120,11 +147,13 @@ class FormulaCard(QFrame):
         self._header.addWidget(self.title, 1)
         self._header.addWidget(self.position)
         self._layout = QVBoxLayout(self)
+        # the card's own hints say how tall it is, not its labels' minimums
+        self._layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         self._layout.addLayout(self._header)
         self._layout.addWidget(self.symbolic)
         self._layout.addWidget(self.substituted)
-        self._layout.addStretch(1)  # the values sit at the bottom, wherever the formula ends
         self._layout.addWidget(self.inputs)
+        self._layout.addStretch(1)  # more room than the text needs stays below it
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._apply_fonts()
         self._render()
@@ -157,6 +186,23 @@ class FormulaCard(QFrame):
         if self._frame is None:
             self._render()
 
+    def digits(self) -> int:
+        return self._digits.count
+
+    def decimals(self) -> bool:
+        return self._digits.decimals
+
+    def set_digits(self, digits: int, *, decimals: bool = False) -> None:
+        """Write numbers to ``digits`` significant digits (or, with
+        ``decimals``, decimal places, as the worked example is published).
+        ``digits`` must lie in :data:`~bpsim.model.notation.DIGITS_RANGE`."""
+        low, high = DIGITS_RANGE
+        if not low <= digits <= high:
+            raise ValueError(f"digits must be from {low} to {high}, got {digits}")
+        self._digits = Digits(int(digits), decimals)
+        self._tallest.clear()
+        self._render()
+
     def font_scale(self) -> float:
         return self._scale
 
@@ -173,9 +219,10 @@ class FormulaCard(QFrame):
         frame = self._frame
         if frame is None:
             return ""
+        numbers = self._digits.substituted(frame)
         if "=" in frame.symbolic:
-            return f"{frame.symbolic}\n  = {frame.substituted}"
-        return f"{frame.symbolic}\n  {frame.substituted}"
+            return f"{frame.symbolic}\n  = {numbers}"
+        return f"{frame.symbolic}\n  {numbers}"
 
     # -- rendering -----------------------------------------------------------
 
@@ -221,89 +268,143 @@ class FormulaCard(QFrame):
         self._layout.setContentsMargins(bar + pad, round(pad * 0.75), pad, round(pad * 0.75))
         self._layout.setSpacing(spacing)
         self._header.setSpacing(spacing * 2)
-        # a usual title and position, to tell how many lines titles need
-        self._long_title = QFontMetricsF(self._fonts[self.title]).horizontalAdvance(LONG_TITLE)
-        self._long_position = (
-            QFontMetricsF(self._fonts[self.position]).horizontalAdvance(LONG_POSITION)
-            + 2 * spacing
-            + bar
-            + 2 * pad
-        )
-        self._reserved = self._reserved_for(QWIDGETSIZE_MAX)
-        self.setMinimumHeight(self._reserved)
+        self._tallest.clear()
+        self._changed()
+
+    # -- fitting the text --------------------------------------------------------
+
+    def reset_height(self) -> None:
+        """Forget the tallest frame shown: the card fits the current one."""
+        self._tallest.clear()
+        self._changed()
+
+    def _changed(self) -> None:
+        """The text or its fonts changed: plan again, and tell the layout."""
+        self._plans.clear()
+        for width in {self.width(), self._hint_width()}:
+            self._tallest[width] = max(self._tallest.get(width, 0), self._plan(width).height)
         self._fit()
         self.updateGeometry()
+        hint = self.heightForWidth(self._hint_width())
+        if hint != self._last_hint:
+            self._last_hint = hint
+            self.sigHeightHintChanged.emit(hint)
 
-    def _rows(self, width: int) -> dict[QLabel, float]:
-        """The height reserved for each row's text at a card ``width``: the card
-        keeps its height while stepping (a line with subscripts is taller than
-        the font's line spacing, hence the 1.2)."""
-        title_width = max(width - self._long_position, 1.0)
-        title_lines = (
-            1 if self._long_title <= title_width else 1.25 * self._long_title / title_width
-        )
-        lines = {
-            self.title: TITLE_LINES * min(math.ceil(title_lines), 3),
-            self.symbolic: FORMULA_LINES,
-            self.substituted: NUMBER_LINES,
-            self.inputs: INPUT_LINES,
-        }
-        return {
-            label: QFontMetricsF(self._fonts[label]).lineSpacing() * 1.2 * n
-            for label, n in lines.items()
-        }
+    def _measure(self, rich: str, font: QFont, width: float) -> float:
+        """The height of ``rich`` set in ``font`` at ``width`` (as a label sets it)."""
+        doc = self._doc
+        doc.setDefaultFont(font)
+        doc.setHtml(rich)
+        doc.setTextWidth(max(width, 1.0))
+        return doc.size().height()
 
-    def _reserved_for(self, width: int) -> int:
+    def _ideal_width(self, rich: str, font: QFont) -> float:
+        doc = self._doc
+        doc.setDefaultFont(font)
+        doc.setHtml(rich)
+        doc.setTextWidth(-1)
+        return doc.idealWidth()
+
+    def _scaled(self, label: QLabel, factor: float) -> QFont:
+        font = QFont(self._fonts[label])
+        font.setPointSizeF(font.pointSizeF() * factor)
+        return font
+
+    def _fit_row(
+        self, label: QLabel, rich: str, squeeze: float, width: float, steps: tuple[float, ...]
+    ) -> tuple[QFont, float]:
+        """The largest font (of ``steps`` of the nominal one, never below the
+        body text) that sets ``rich`` on one line; failing that the smallest,
+        wrapped. Returns the font and the row's height."""
+        floor = self._base_pt * self._scale * squeeze
+        nominal = self._fonts[label].pointSizeF() * squeeze
+        tried = [f for f in steps if f == 1.0 or nominal * f >= floor]
+        font, height = self._scaled(label, squeeze), 0.0
+        for f in tried:
+            font = self._scaled(label, squeeze * f)
+            height = self._measure(rich, font, width)
+            if height <= QFontMetricsF(font).lineSpacing() * LINE:
+                break
+        return font, height
+
+    def _plan(self, width: int, room: int | None = None) -> _Plan:
+        """How to set the current text at a card ``width``: at nominal size, or
+        (given ``room``, a height smaller than that) all of it smaller, down
+        to the last of :data:`SQUEEZE_STEPS`."""
+        key = (width, room)
+        if key in self._plans:
+            return self._plans[key]
         margins = self._layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
         fixed = margins.top() + margins.bottom() + 3 * self._layout.spacing()
-        return round(fixed + sum(self._rows(width).values()))
+        plan = _Plan({}, 0, 0)
+        for squeeze in SQUEEZE_STEPS:
+            fonts: dict[QLabel, QFont] = {}
+            fonts[self.position] = self._scaled(self.position, squeeze)
+            position_width = self._ideal_width(self.position.text(), fonts[self.position])
+            title_width = inner - position_width - self._header.spacing()
+            fonts[self.title], title = self._fit_row(
+                self.title, self.title.text(), squeeze, title_width, TITLE_STEPS
+            )
+            total = fixed + max(title, QFontMetricsF(fonts[self.position]).lineSpacing())
+            for label in (self.symbolic, self.substituted):
+                fonts[label], height = self._fit_row(
+                    label, label.text(), squeeze, inner, FORMULA_STEPS
+                )
+                total += height
+            fonts[self.inputs] = self._scaled(self.inputs, squeeze)
+            shown, height = self._fit_inputs(fonts[self.inputs], inner)
+            total += height
+            plan = _Plan(fonts, shown, math.ceil(total))
+            if room is None or plan.height <= room:
+                break
+        self._plans[key] = plan
+        return plan
+
+    def _fit_inputs(self, font: QFont, width: float) -> tuple[int, float]:
+        """How many values fit one line (at least one), and the row's height."""
+        frame = self._frame
+        if frame is None or not frame.inputs:
+            return 0, self._measure(self.inputs.text(), font, width)
+        line = QFontMetricsF(font).lineSpacing() * LINE
+        shown = min(MAX_INPUTS_SHOWN, len(frame.inputs))
+        height = self._measure(self._inputs_html(shown), font, width)
+        while shown > 1 and height > line:
+            shown -= 1
+            height = self._measure(self._inputs_html(shown), font, width)
+        return shown, height
+
+    def _inputs_html(self, shown: int) -> str:
+        assert self._frame is not None
+        return inputs_html(self._frame, self._muted(), shown, self._digits)
+
+    def _hint_width(self) -> int:
+        return self.width() if self.isVisible() else round(560 * self._scale)
+
+    def _fit(self) -> None:
+        """Set each row in the font its plan gives, for the card's size."""
+        width = self.width()
+        natural = self._plan(width)
+        plan = natural if self.height() >= natural.height else self._plan(width, self.height())
+        for label, font in plan.fonts.items():
+            if label.font() != font:
+                label.setFont(font)
+        if self._frame is not None and self._frame.inputs:
+            self.inputs.setText(self._inputs_html(plan.inputs_shown))
 
     def sizeHint(self) -> QSize:
-        width = round(560 * self._scale)
-        return QSize(width, self._reserved_for(width))
+        width = self._hint_width()
+        return QSize(width, self.heightForWidth(width))
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(self._reserved_for(width), super().heightForWidth(width))
+        return max(self._plan(width).height, self._tallest.get(width, 0))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(round(240 * self._scale), self._reserved)
-
-    def _fit(self) -> None:
-        """Shrink each row's text (to 60 %, never below the application font)
-        until it fits the lines reserved for it; show fewer values if they
-        still do not fit. Only text that cannot fit makes the card taller."""
-        margins = self._layout.contentsMargins()
-        inner = self.width() - margins.left() - margins.right()
-        for label, height in self._rows(self.width()).items():
-            width = inner
-            if label is self.title:
-                width -= self.position.sizeHint().width() + self._header.spacing()
-            steps = FIT_STEPS[:3] if label is self.title else FIT_STEPS
-            if self._fit_label(label, width, height, steps):
-                continue
-            frame = self._frame
-            if label is self.inputs and frame is not None:
-                shown = min(MAX_INPUTS_SHOWN, len(frame.inputs))
-                while shown > 1 and label.heightForWidth(width) > height:
-                    shown -= 1
-                    label.setText(inputs_html(frame, self._muted(), shown))
-
-    def _fit_label(
-        self, label: QLabel, width: int, height: float, steps: tuple[float, ...]
-    ) -> bool:
-        nominal = self._fonts[label]
-        pt = nominal.pointSizeF()
-        for factor in (f for f in steps if f == 1.0 or pt * f >= self._base_pt):
-            font = QFont(nominal)
-            font.setPointSizeF(pt * factor)
-            if label.font() != font:
-                label.setFont(font)
-            if label.heightForWidth(max(width, 1)) <= height:
-                return True
-        return False
+        """Narrow, and as short as all the text set at its smallest allows."""
+        return QSize(round(240 * self._scale), self._plan(self._hint_width(), 0).height)
 
     def _render(self) -> None:
         frame = self._frame
@@ -324,13 +425,13 @@ class FormulaCard(QFrame):
             position = position_text(frame, self._step, self._total)
             self.position.setText(f'<span style="color:{muted}">{position}</span>')
             self.symbolic.setText(formula_html(frame.symbolic))
-            self.substituted.setText(substituted_html(frame))
+            self.substituted.setText(substituted_html(frame, self._digits))
             self.substituted.setToolTip(
                 "" if frame.value is None else f"{formula_html(frame.label)} = {frame.value!r}"
             )
-            self.inputs.setText(inputs_html(frame, muted))
+            self.inputs.setText(inputs_html(frame, muted, digits=self._digits))
             self.inputs.setToolTip(inputs_tooltip(frame))
-        self._fit()
+        self._changed()
         self.update()
 
     # -- events ----------------------------------------------------------------
@@ -354,8 +455,7 @@ class FormulaCard(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self._fit()
+        self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
