@@ -10,9 +10,10 @@ The card is as tall as its content: one line per row at least (so frames whose
 rows fit one line keep the card's height while stepping), more where a formula
 cannot fit one line. While stepping it keeps the tallest height it has needed
 (the network above does not jump up and down), until the type, the digits or
-:meth:`FormulaCard.reset_height` start over. A formula too long for its line is first set smaller (to
-70 %, never below the body text), then wrapped before an operator (the result
-stays with its "="); values that do not fit one line are summarised. Given
+:meth:`FormulaCard.reset_height` start over. A formula too long for its line
+is first set smaller (to 70 %, never below the body text), then wrapped
+before an operator (the result stays with its "="); values that do not fit
+one line are summarised. Given
 less height than it asks for (a small dock), the card sets all its text
 smaller, down to 60 %, before anything is cut. Names such as ``net_h1``,
 ``δ_o1`` or ``w5`` are set with subscripts; everything else is HTML-escaped.

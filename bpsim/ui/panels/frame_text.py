@@ -46,7 +46,6 @@ BATCH_KIND_TITLES = {
 MAX_INPUTS_SHOWN = 12  # more are summarised ("and 13 more"), all in the tooltip
 
 
-
 @dataclass(frozen=True)
 class Digits:
     """How numbers are written: ``count`` significant digits, or with
@@ -81,8 +80,9 @@ def title_html(frame: Frame, n_samples: int | None, accent: str, muted: str) -> 
     if frame.kind in (FrameKind.NET, FrameKind.OUT, FrameKind.DELTA, FrameKind.OUTPUT_DELTA):
         pieces.append(words(f"layer {frame.layer}"))
     batch = n_samples is not None and n_samples > 1
-    # a sample's own loss is its total error; the batch's is their mean
-    kind = BATCH_KIND_TITLES.get(frame.kind) if batch and frame.sample is None else None
+    kind = BATCH_KIND_TITLES.get(frame.kind) if batch else None
+    if frame.kind is FrameKind.LOSS and frame.sample is not None:
+        kind = None  # a sample's own loss is its total error; the batch's is their mean
     pieces.append(words(kind or KIND_TITLES[frame.kind]))
     # the sample is said once: not again in the label ("E (sample 1)", "sample 1")
     label = _SAMPLE_SUFFIX.sub("", frame.label)
