@@ -6,17 +6,11 @@ formula with the numbers substituted and the result in bold, and the named
 values the computation reads (full precision in the tooltip), the numbers to
 a chosen number of digits (:meth:`FormulaCard.set_digits`).
 
-The card is as tall as its content: one line per row at least (so frames whose
-rows fit one line keep the card's height while stepping), more where a formula
-cannot fit one line. While stepping it keeps the tallest height it has needed
-(the network above does not jump up and down), until the type, the digits or
-:meth:`FormulaCard.reset_height` start over. A formula too long for its line
-is first set smaller (to 70 %, never below the body text), then wrapped
-before an operator (the result stays with its "="); values that do not fit
-one line are summarised. Given
-less height than it asks for (a small dock), the card sets all its text
-smaller, down to 60 %, before anything is cut. Names such as ``net_h1``,
-``δ_o1`` or ``w5`` are set with subscripts; everything else is HTML-escaped.
+The card is as tall as its content (one line per row where it fits; how the
+text is fitted: :mod:`bpsim.ui.panels.card_fit`), and while stepping keeps the
+tallest height it has needed, so the network above does not jump, until the
+type, the digits or :meth:`FormulaCard.reset_height` start over. Names such as
+``net_h1``, ``δ_o1`` or ``w5`` are set with subscripts; all else is escaped.
 
 Phases are colour-coded with the network view's accents (:mod:`bpsim.ui.colors`,
 Okabe–Ito: amber forward, bluish green backward, reddish purple update), so
@@ -27,24 +21,19 @@ the card and the view always agree; :data:`PHASE_COLORS` and
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
-    QFontMetricsF,
     QGuiApplication,
     QPainter,
     QPaintEvent,
     QPalette,
     QResizeEvent,
-    QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -57,6 +46,15 @@ from PySide6.QtWidgets import (
 from bpsim.model.notation import DIGITS_RANGE
 from bpsim.model.trace.frames import Frame, Phase
 from bpsim.ui.colors import DARK, LIGHT
+from bpsim.ui.panels.card_fit import (
+    ROWS,
+    CardFitter,
+    CardMetrics,
+    CardText,
+    Plan,
+    application_point_size,
+    card_label,
+)
 from bpsim.ui.panels.frame_text import (
     MAX_INPUTS_SHOWN,
     Digits,
@@ -73,41 +71,10 @@ IDLE_TEXT = "Press → to step through one training step"
 PHASE_COLORS: dict[Phase, str] = {phase: LIGHT.accent(phase.value).name() for phase in Phase}
 PHASE_COLORS_DARK: dict[Phase, str] = {phase: DARK.accent(phase.value).name() for phase in Phase}
 
-LINE = 1.2  # a line with subscripts is taller than the font's line spacing
-FORMULA_STEPS = (1.0, 0.9, 0.8, 0.7)  # sizes tried to set a formula on one line
-TITLE_STEPS = (1.0, 0.9, 0.8)
-SQUEEZE_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # sizes of all text in too little height
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How the card sets its text: each row's font, how many values it shows,
-    and the height that takes."""
-
-    fonts: dict[QLabel, QFont]
-    inputs_shown: int
-    height: int
-
 
 def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
     """The accent colour of a phase on a light or dark background."""
     return QColor((PHASE_COLORS_DARK if dark else PHASE_COLORS)[Phase(phase)])
-
-
-def _label(*, selectable: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-    if selectable:  # mouse only: the arrow keys stay with the timeline
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _application_point_size() -> float:
-    size = QApplication.font().pointSizeF()
-    return size if size > 0 else 10.0  # a font set in pixels has no point size
 
 
 class FormulaCard(QFrame):
@@ -120,9 +87,8 @@ class FormulaCard(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._doc = QTextDocument()
-        self._doc.setDocumentMargin(0)
-        self._plans: dict[tuple[int, int | None], _Plan] = {}
+        self._fitter = CardFitter()
+        self._plans: dict[tuple[int, int | None], Plan] = {}
         self._last_hint = 0
         self._tallest: dict[int, int] = {}  # the tallest content seen, by card width
         self._digits = Digits()
@@ -133,17 +99,19 @@ class FormulaCard(QFrame):
         self._idle_text = IDLE_TEXT
         self._scale = 1.0
         self._fonts: dict[QLabel, QFont] = {}
-        self._base_pt = _application_point_size()
+        self._base_pt = application_point_size()
 
-        self.title = _label(selectable=False)
-        self.position = _label(selectable=False)
+        self.title = card_label(selectable=False)
+        self.position = card_label(selectable=False)
         self.position.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.position.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
         self.position.setWordWrap(False)
-        self.symbolic = _label()
-        self.substituted = _label()
-        self.inputs = _label()
+        self.symbolic = card_label()
+        self.substituted = card_label()
+        self.inputs = card_label()
 
+        labels = (self.title, self.position, self.symbolic, self.substituted, self.inputs)
+        self._rows = dict(zip(ROWS, labels, strict=True))
         self._header = QHBoxLayout()
         self._header.addWidget(self.title, 1)
         self._header.addWidget(self.position)
@@ -220,10 +188,8 @@ class FormulaCard(QFrame):
         frame = self._frame
         if frame is None:
             return ""
-        numbers = self._digits.substituted(frame)
-        if "=" in frame.symbolic:
-            return f"{frame.symbolic}\n  = {numbers}"
-        return f"{frame.symbolic}\n  {numbers}"
+        equals = "= " if "=" in frame.symbolic else ""
+        return f"{frame.symbolic}\n  {equals}{self._digits.substituted(frame)}"
 
     # -- rendering -----------------------------------------------------------
 
@@ -291,89 +257,39 @@ class FormulaCard(QFrame):
             self._last_hint = hint
             self.sigHeightHintChanged.emit(hint)
 
-    def _measure(self, rich: str, font: QFont, width: float) -> float:
-        """The height of ``rich`` set in ``font`` at ``width`` (as a label sets it)."""
-        doc = self._doc
-        doc.setDefaultFont(font)
-        doc.setHtml(rich)
-        doc.setTextWidth(max(width, 1.0))
-        return doc.size().height()
-
-    def _ideal_width(self, rich: str, font: QFont) -> float:
-        doc = self._doc
-        doc.setDefaultFont(font)
-        doc.setHtml(rich)
-        doc.setTextWidth(-1)
-        return doc.idealWidth()
-
-    def _scaled(self, label: QLabel, factor: float) -> QFont:
-        font = QFont(self._fonts[label])
-        font.setPointSizeF(font.pointSizeF() * factor)
-        return font
-
-    def _fit_row(
-        self, label: QLabel, rich: str, squeeze: float, width: float, steps: tuple[float, ...]
-    ) -> tuple[QFont, float]:
-        """The largest font (of ``steps`` of the nominal one, never below the
-        body text) that sets ``rich`` on one line; failing that the smallest,
-        wrapped. Returns the font and the row's height."""
-        floor = self._base_pt * self._scale * squeeze
-        nominal = self._fonts[label].pointSizeF() * squeeze
-        tried = [f for f in steps if f == 1.0 or nominal * f >= floor]
-        font, height = self._scaled(label, squeeze), 0.0
-        for f in tried:
-            font = self._scaled(label, squeeze * f)
-            height = self._measure(rich, font, width)
-            if height <= QFontMetricsF(font).lineSpacing() * LINE:
-                break
-        return font, height
-
-    def _plan(self, width: int, room: int | None = None) -> _Plan:
-        """How to set the current text at a card ``width``: at nominal size, or
-        (given ``room``, a height smaller than that) all of it smaller, down
-        to the last of :data:`SQUEEZE_STEPS`."""
-        key = (width, room)
-        if key in self._plans:
-            return self._plans[key]
-        margins = self._layout.contentsMargins()
-        inner = width - margins.left() - margins.right()
-        fixed = margins.top() + margins.bottom() + 3 * self._layout.spacing()
-        plan = _Plan({}, 0, 0)
-        for squeeze in SQUEEZE_STEPS:
-            fonts: dict[QLabel, QFont] = {}
-            fonts[self.position] = self._scaled(self.position, squeeze)
-            position_width = self._ideal_width(self.position.text(), fonts[self.position])
-            title_width = inner - position_width - self._header.spacing()
-            fonts[self.title], title = self._fit_row(
-                self.title, self.title.text(), squeeze, title_width, TITLE_STEPS
-            )
-            total = fixed + max(title, QFontMetricsF(fonts[self.position]).lineSpacing())
-            for label in (self.symbolic, self.substituted):
-                fonts[label], height = self._fit_row(
-                    label, label.text(), squeeze, inner, FORMULA_STEPS
-                )
-                total += height
-            fonts[self.inputs] = self._scaled(self.inputs, squeeze)
-            shown, height = self._fit_inputs(fonts[self.inputs], inner)
-            total += height
-            plan = _Plan(fonts, shown, math.ceil(total))
-            if room is None or plan.height <= room:
-                break
-        self._plans[key] = plan
-        return plan
-
-    def _fit_inputs(self, font: QFont, width: float) -> tuple[int, float]:
-        """How many values fit one line (at least one), and the row's height."""
+    def _text(self) -> CardText:
         frame = self._frame
         if frame is None or not frame.inputs:
-            return 0, self._measure(self.inputs.text(), font, width)
-        line = QFontMetricsF(font).lineSpacing() * LINE
-        shown = min(MAX_INPUTS_SHOWN, len(frame.inputs))
-        height = self._measure(self._inputs_html(shown), font, width)
-        while shown > 1 and height > line:
-            shown -= 1
-            height = self._measure(self._inputs_html(shown), font, width)
-        return shown, height
+            inputs = self.inputs.text()
+            return CardText(*self._texts(), lambda _: inputs, 0)
+        n = min(MAX_INPUTS_SHOWN, len(frame.inputs))
+        return CardText(*self._texts(), self._inputs_html, n)
+
+    def _texts(self) -> tuple[str, str, str, str]:
+        return (
+            self.title.text(),
+            self.position.text(),
+            self.symbolic.text(),
+            self.substituted.text(),
+        )
+
+    def _metrics(self) -> CardMetrics:
+        m = self._layout.contentsMargins()
+        return CardMetrics(
+            {row: self._fonts[label] for row, label in self._rows.items()},
+            self._base_pt * self._scale,
+            m.left() + m.right(),
+            m.top() + m.bottom(),
+            self._layout.spacing(),
+            self._header.spacing(),
+        )
+
+    def _plan(self, width: int, room: int | None = None) -> Plan:
+        """How to set the current text at a card ``width`` (see :mod:`card_fit`)."""
+        key = (width, room)
+        if key not in self._plans:
+            self._plans[key] = self._fitter.plan(self._text(), self._metrics(), width, room)
+        return self._plans[key]
 
     def _inputs_html(self, shown: int) -> str:
         assert self._frame is not None
@@ -387,7 +303,8 @@ class FormulaCard(QFrame):
         width = self.width()
         natural = self._plan(width)
         plan = natural if self.height() >= natural.height else self._plan(width, self.height())
-        for label, font in plan.fonts.items():
+        for row, font in plan.fonts.items():
+            label = self._rows[row]
             if label.font() != font:
                 label.setFont(font)
         if self._frame is not None and self._frame.inputs:
@@ -464,7 +381,7 @@ class FormulaCard(QFrame):
         elif event.type() == QEvent.Type.ApplicationFontChange:
             # The base is the application's font: a parent's font (the window
             # scales its own for large type) would scale the card twice.
-            self._base_pt = _application_point_size()
+            self._base_pt = application_point_size()
             self._apply_fonts()
         super().changeEvent(event)
 
