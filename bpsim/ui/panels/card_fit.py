@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
-from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 LINE = 1.2  # a line with subscripts is taller than the font's line spacing
 FORMULA_STEPS = (1.0, 0.9, 0.8, 0.7)  # sizes tried to set a formula on one line
@@ -54,9 +54,10 @@ class CardMetrics:
 
 @dataclass(frozen=True)
 class Plan:
-    """Each row's font, how many values are shown, and the card's height."""
+    """Each row's font and height, how many values are shown, and the card's height."""
 
     fonts: dict[str, QFont]
+    heights: dict[str, int]
     inputs_shown: int
     height: int
 
@@ -87,7 +88,7 @@ class CardFitter:
         """How to set ``text`` at a card ``width``: at nominal size, or (given
         ``room``, a height smaller than that) all of it smaller."""
         inner = width - m.horizontal
-        plan = Plan({}, 0, 0)
+        plan = Plan({}, {}, 0, 0)
         for squeeze in SQUEEZE_STEPS:
             fonts = {row: _scaled(m.fonts[row], squeeze) for row in ROWS}
             position_width = self.ideal_width(text.position, fonts["position"])
@@ -95,12 +96,15 @@ class CardFitter:
                 text.title, m, "title", squeeze, inner - position_width - m.header_spacing
             )
             position = QFontMetricsF(fonts["position"]).lineSpacing()
-            total = m.vertical + 3 * m.spacing + max(title, position)
+            heights = {"title": math.ceil(max(title, position))}
+            heights["position"] = heights["title"]
             for row in ("symbolic", "substituted"):
                 fonts[row], height = self._fit_row(getattr(text, row), m, row, squeeze, inner)
-                total += height
+                heights[row] = math.ceil(height)
             shown, height = self._fit_inputs(text, fonts["inputs"], inner)
-            plan = Plan(fonts, shown, math.ceil(total + height))
+            heights["inputs"] = math.ceil(height)
+            total = m.vertical + 3 * m.spacing + sum(heights.values()) - heights["position"]
+            plan = Plan(fonts, heights, shown, total)
             if room is None or plan.height <= room:
                 break
         return plan
@@ -154,3 +158,17 @@ def card_label(*, selectable: bool = True) -> QLabel:
 def application_point_size() -> float:
     size = QApplication.font().pointSizeF()
     return size if size > 0 else 10.0  # a font set in pixels has no point size
+
+
+class CardRows(QVBoxLayout):
+    """The card's rows, each as tall as the card's plan makes it. The layout
+    reports no height for width: a scroll area or a dock would otherwise never
+    give the card less than its content, and the card could not squeeze."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        # the card's own hints say how tall it is, not its labels' minimums
+        self.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+
+    def hasHeightForWidth(self) -> bool:
+        return False

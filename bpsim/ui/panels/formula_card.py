@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -50,6 +49,7 @@ from bpsim.ui.panels.card_fit import (
     ROWS,
     CardFitter,
     CardMetrics,
+    CardRows,
     CardText,
     Plan,
     application_point_size,
@@ -115,15 +115,14 @@ class FormulaCard(QFrame):
         self._header = QHBoxLayout()
         self._header.addWidget(self.title, 1)
         self._header.addWidget(self.position)
-        self._layout = QVBoxLayout(self)
-        # the card's own hints say how tall it is, not its labels' minimums
-        self._layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        self._layout = CardRows(self)
         self._layout.addLayout(self._header)
         self._layout.addWidget(self.symbolic)
         self._layout.addWidget(self.substituted)
         self._layout.addWidget(self.inputs)
         self._layout.addStretch(1)  # more room than the text needs stays below it
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # down to its minimum size hint: the text squeezed (Minimum would stop at the hint)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._apply_fonts()
         self._render()
 
@@ -307,6 +306,7 @@ class FormulaCard(QFrame):
             label = self._rows[row]
             if label.font() != font:
                 label.setFont(font)
+            label.setFixedHeight(plan.heights[row])  # as planned: the layout does not ask
         if self._frame is not None and self._frame.inputs:
             self.inputs.setText(self._inputs_html(plan.inputs_shown))
 
@@ -315,9 +315,10 @@ class FormulaCard(QFrame):
         return QSize(width, self.heightForWidth(width))
 
     def hasHeightForWidth(self) -> bool:
-        return True
+        return False  # the hint asks for the content; less room squeezes it (CardRows)
 
     def heightForWidth(self, width: int) -> int:
+        """The content's height at a card ``width`` (the tallest seen while stepping)."""
         return max(self._plan(width).height, self._tallest.get(width, 0))
 
     def minimumSizeHint(self) -> QSize:
@@ -373,7 +374,10 @@ class FormulaCard(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit()
+        if event.size().width() != event.oldSize().width():
+            self._changed()  # the hints depend on the width
+        else:
+            self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
