@@ -515,3 +515,18 @@ def test_many_values_are_summarised_to_fit(card: FormulaCard, trace: Trace) -> N
 
 def test_a_square_after_a_name_is_not_subscripted() -> None:
     assert formula_html("(1 − out_h1²)") == "(1 − out<sub>h1</sub>²)"
+
+
+def test_larger_type_never_makes_the_card_text_smaller(card: FormulaCard, trace: Trace) -> None:
+    card.show()
+    card.set_frame(by_label(trace, "δ_h1"))
+    card.resize(900, 60)  # far too little room: the card squeezes what it may
+    QApplication.processEvents()
+    normal = {label: label.font().pointSizeF() for label in (card.symbolic, card.inputs)}
+    assert normal[card.inputs] == card._base_pt  # at normal type nothing is squeezed
+    for scale in (1.15, 1.15**2, 1.15**4):
+        card.set_font_scale(scale)
+        QApplication.processEvents()
+        for label, pt in normal.items():
+            assert label.font().pointSizeF() >= pt - 1e-6, (scale, label.text())
+    assert card.inputs.font().pointSizeF() < card._base_pt * 1.15**4  # it did squeeze

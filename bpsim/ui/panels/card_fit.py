@@ -5,7 +5,8 @@ height than it needs, at that height).
 Each row gets one line if it can: a long formula or title is first set
 smaller (formulas to 70 %, never below the body text), then wrapped; values
 that do not fit one line are summarised (fewer shown). Given too little
-height, all text is set smaller together, down to 60 %. Text is measured with
+height, all text is set smaller together, down to 60 % but never below its
+size at normal type (larger type never makes the card's text smaller). Text is measured with
 a :class:`QTextDocument` as a :class:`QLabel` lays out rich text.
 """
 
@@ -42,10 +43,12 @@ class CardText:
 @dataclass(frozen=True)
 class CardMetrics:
     """The nominal font of each row, the body text's size (no formula is set
-    smaller), and the card's margins (left + right, top + bottom) and spacing."""
+    smaller), the least all text may be squeezed to (not below its size at
+    normal type), and the card's margins (left + right, top + bottom) and spacing."""
 
     fonts: dict[str, QFont]
     body_pt: float
+    least_squeeze: float
     horizontal: int
     vertical: int
     spacing: int
@@ -89,7 +92,8 @@ class CardFitter:
         ``room``, a height smaller than that) all of it smaller."""
         inner = width - m.horizontal
         plan = Plan({}, {}, 0, 0)
-        for squeeze in SQUEEZE_STEPS:
+        steps = [s for s in SQUEEZE_STEPS if s == 1.0 or s >= m.least_squeeze - 1e-9]
+        for squeeze in steps:
             fonts = {row: _scaled(m.fonts[row], squeeze) for row in ROWS}
             position_width = self.ideal_width(text.position, fonts["position"])
             fonts["title"], title = self._fit_row(

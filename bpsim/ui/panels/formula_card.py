@@ -277,6 +277,7 @@ class FormulaCard(QFrame):
         return CardMetrics(
             {row: self._fonts[label] for row, label in self._rows.items()},
             self._base_pt * self._scale,
+            min(1.0, 1.0 / self._scale),
             m.left() + m.right(),
             m.top() + m.bottom(),
             self._layout.spacing(),
