@@ -11,6 +11,7 @@ from hypothesis import given, settings
 
 from bpsim.model import DivergedError, FrameKind, Network, Phase
 from bpsim.model.engine.optimizers import Adam, Momentum
+from bpsim.model.notation import fmt, numbers_in
 from tests.strategies import Problem, problems
 
 
@@ -194,3 +195,56 @@ def test_only_the_inputs_frames_have_no_value() -> None:
     values = [f.value for f in trace.frames if f.kind is not FrameKind.INPUT]
     assert all(isinstance(v, float) and math.isfinite(v) for v in values)
     assert math.isfinite(sum(v for v in values if v is not None))
+
+
+def test_mini_batch_gradients_say_mean_and_show_their_numbers() -> None:
+    net = Network([2, 2, 1], "sigmoid", "mse", seed=3, l1=0.01, l2=0.05)
+    X = np.array([[0.3, -0.1], [0.5, 0.9], [-0.7, 0.2]])
+    Y = np.array([[0.2], [0.8], [0.5]])
+    w_before = [w.copy() for w in net.weights]
+    trace = net.trace_batch(X, Y, 0.1)
+    means = [f for f in frames_of(trace, FrameKind.WEIGHT_GRADIENT) if f.sample is None]
+    assert len(means) == 6
+    for frame in means:
+        assert frame.source is not None and frame.unit is not None
+        wn = frame.label.removeprefix("∂E/∂")
+        assert "Σ" not in frame.symbolic
+        assert "mean over 3 samples of δ_" in frame.symbolic
+        assert frame.symbolic.endswith(f" + λ₂·{wn} + λ₁·sign({wn})")  # the weight, named
+        # every number is filled in: the samples' δ × input, the mean, the regularisation
+        *shares, l2, w, l1, sign, result = numbers_in(frame.template)
+        w0 = w_before[frame.layer - 1][frame.source, frame.unit]
+        assert (l2, w, l1, sign) == (0.05, w0, 0.01, np.sign(w0))
+        assert len(shares) == 3 and result == frame.value
+        assert "/ 3" in frame.substituted
+        assert sum(shares) / 3 + l2 * w + l1 * sign == pytest.approx(frame.value, rel=1e-12)
+        contributions = [
+            f.value
+            for f in frames_of(trace, FrameKind.WEIGHT_CONTRIBUTION)
+            if (f.layer, f.source, f.unit) == (frame.layer, frame.source, frame.unit)
+        ]
+        assert [c * 3 for c in contributions] == pytest.approx(shares, rel=1e-12)
+
+
+def test_mini_batch_bias_gradients_are_means() -> None:
+    net = Network([2, 2, 1], "tanh", "mse", seed=1, train_biases=True)
+    X, Y = np.array([[0.3, -0.1], [0.5, 0.9]]), np.array([[0.2], [0.8]])
+    trace = net.trace_batch(X, Y, 0.1)
+    means = [f for f in frames_of(trace, FrameKind.BIAS_GRADIENT) if f.sample is None]
+    assert means
+    for frame in means:
+        assert "mean over 2 samples of δ_" in frame.symbolic and "Σ" not in frame.symbolic
+        *deltas, result = numbers_in(frame.template)
+        assert len(deltas) == 2 and result == frame.value
+        assert sum(deltas) / 2 == pytest.approx(frame.value, rel=1e-12)
+
+
+def test_frames_are_written_at_any_precision_without_tracing_again() -> None:
+    net = Network([2, 2, 1], "sigmoid", "mse", seed=3)
+    trace = net.trace([0.3, -0.1], [0.2], 0.1)
+    for frame in trace.frames:
+        assert frame.substituted == frame.substituted_at(4)
+        assert frame.formula == frame.formula_at(4) == f"{frame.symbolic} = {frame.substituted}"
+        if frame.value is not None:
+            assert frame.substituted_at(10).endswith(fmt(frame.value, 10))
+            assert numbers_in(frame.template)[-1] == frame.value  # the result, exactly

@@ -27,31 +27,31 @@ def by_label(trace, label: str) -> float:
     return frame.value
 
 
-@pytest.mark.parametrize(
-    ("label", "expected"),
-    [
-        ("net_h1", "0.3775"),
-        ("out_h1", "0.593269992"),
-        ("out_h2", "0.596884378"),
-        ("net_o1", "1.105905967"),
-        ("out_o1", "0.75136507"),
-        ("out_o2", "0.772928465"),
-        ("E_o1", "0.274811083"),
-        ("E_o2", "0.023560026"),
-        ("E_total", "0.298371109"),
-        ("δ_o1", "0.138498562"),
-        ("∂E/∂w5", "0.082167041"),
-        ("∂E/∂w1", "0.000438568"),
-        ("w5⁺", "0.35891648"),
-        ("w6⁺", "0.408666186"),
-        ("w7⁺", "0.511301270"),
-        ("w8⁺", "0.561370121"),
-        ("w1⁺", "0.149780716"),
-        ("w2⁺", "0.19956143"),
-        ("w3⁺", "0.24975114"),
-        ("w4⁺", "0.29950229"),
-    ],
-)
+GUIDE_TABLE = [
+    ("net_h1", "0.3775"),
+    ("out_h1", "0.593269992"),
+    ("out_h2", "0.596884378"),
+    ("net_o1", "1.105905967"),
+    ("out_o1", "0.75136507"),
+    ("out_o2", "0.772928465"),
+    ("E_o1", "0.274811083"),
+    ("E_o2", "0.023560026"),
+    ("E_total", "0.298371109"),
+    ("δ_o1", "0.138498562"),
+    ("∂E/∂w5", "0.082167041"),
+    ("∂E/∂w1", "0.000438568"),
+    ("w5⁺", "0.35891648"),
+    ("w6⁺", "0.408666186"),
+    ("w7⁺", "0.511301270"),
+    ("w8⁺", "0.561370121"),
+    ("w1⁺", "0.149780716"),
+    ("w2⁺", "0.19956143"),
+    ("w3⁺", "0.24975114"),
+    ("w4⁺", "0.29950229"),
+]
+
+
+@pytest.mark.parametrize(("label", "expected"), GUIDE_TABLE)
 def test_frame_values_match_the_guide(trace, label: str, expected: str) -> None:
     assert close(by_label(trace, label), expected), (label, by_label(trace, label), expected)
 
@@ -98,3 +98,40 @@ def test_frame_order_is_the_lecture_order(trace) -> None:
     assert labels[6:10] == ["∂E/∂w1", "∂E/∂w2", "∂E/∂w3", "∂E/∂w4"]
     assert labels[10:] == [f"w{k}⁺" for k in range(1, 9)]  # biases fixed: no bias frames
     assert [f.index for f in trace.frames] == list(range(len(trace)))
+
+
+def shown_result(frame, digits: int, decimals: bool) -> str:
+    return frame.substituted_at(digits, decimals=decimals).rpartition(" = ")[2]
+
+
+@pytest.mark.parametrize(("label", "expected"), GUIDE_TABLE)
+def test_nine_decimals_print_the_published_numbers(trace, label: str, expected: str) -> None:
+    """At nine decimal places every result reads as the guide prints it (where
+    the guide prints eight, the ninth follows)."""
+    (frame,) = [f for f in trace.frames if f.label == label]
+    shown = shown_result(frame, 9, True)
+    decimals = len(expected.split(".")[1])
+    if shown != expected.rstrip("0"):  # the guide prints eight: the ninth rounds to them
+        assert decimals < 9 and len(shown.split(".")[1]) == 9, (label, shown, expected)
+        assert f"{float(shown):.{decimals}f}" == expected, (label, shown, expected)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("out_h1", "0.593269992"), ("E_total", "0.298371109"), ("w5⁺", "0.35891648"),
+     ("out_h2", "0.596884378"), ("δ_o1", "0.138498562"), ("w6⁺", "0.408666186")],
+)  # fmt: skip
+def test_nine_significant_digits(trace, label: str, expected: str) -> None:
+    (frame,) = [f for f in trace.frames if f.label == label]
+    assert shown_result(frame, 9, False) == expected
+    assert shown_result(frame, 4, False) == f"{float(expected):.4g}"
+
+
+def test_the_chain_rule_factors_to_nine_digits(trace) -> None:
+    """The three factors of ∂E/∂w5 as published: 0.74136507, 0.186815602, 0.593269992."""
+    (delta,) = [f for f in trace.frames if f.label == "δ_o1"]
+    assert delta.substituted_at(9, decimals=True) == (
+        "(0.75136507 − 0.01) × 0.75136507 × (1 − 0.75136507) = 0.138498562"
+    )
+    (grad,) = [f for f in trace.frames if f.label == "∂E/∂w5"]
+    assert grad.substituted_at(9, decimals=True) == "0.138498562 × 0.593269992 = 0.082167041"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.notation import fmt, fmt_factor
+from bpsim.model.notation import factor, num
 
 Array = NDArray[np.float64]
 
@@ -56,7 +56,7 @@ class Optimizer:
         g = float(p.update[k]) / self.lr
         return (
             f"{name}⁺ = {name} − η × ∂E/∂{name}",
-            f"{fmt(old)} − {fmt(self.lr)} × {fmt_factor(g)} = {fmt(new)}",
+            f"{num(old)} − {num(self.lr)} × {factor(g)} = {num(new)}",
         )
 
     def settings(self) -> dict[str, float]:
@@ -118,7 +118,7 @@ class Momentum(Optimizer):
         v = float(p.extras["v"][k])
         return (
             f"{name}⁺ = {name} − η × v,  v = μ v + ∂E/∂{name}",
-            f"{fmt(old)} − {fmt(self.lr)} × {fmt_factor(v)} = {fmt(new)}",
+            f"{num(old)} − {num(self.lr)} × {factor(v)} = {num(new)}",
         )
 
     def settings(self) -> dict[str, float]:
@@ -170,7 +170,7 @@ class Adam(Optimizer):
         m_hat, v_hat = float(p.extras["m_hat"][k]), float(p.extras["v_hat"][k])
         return (
             f"{name}⁺ = {name} − η × m̂ / (√v̂ + ε)",
-            f"{fmt(old)} − {fmt(self.lr)} × {fmt_factor(m_hat)} / (√{fmt(v_hat)} + ε) = {fmt(new)}",
+            f"{num(old)} − {num(self.lr)} × {factor(m_hat)} / (√{num(v_hat)} + ε) = {num(new)}",
         )
 
     def settings(self) -> dict[str, float]:

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.engine.optimizers import Optimizer, Proposal
-from bpsim.model.notation import bias_name, fmt, fmt_factor, join_sum
+from bpsim.model.notation import bias_name, factor, join_sum, num
 from bpsim.model.trace.forward import FrameBuilder
 from bpsim.model.trace.frames import FrameKind
 
@@ -21,6 +21,12 @@ Array = NDArray[np.float64]
 class TraceBuilder(FrameBuilder):
     """All the frames of a training step."""
 
+    def __init__(self, net: Network) -> None:
+        super().__init__(net)
+        # each sample's δ × input of a weight (and δ of a bias), for the batch means
+        self.weight_shares: dict[tuple[int, int, int], list[float]] = {}
+        self.bias_shares: dict[tuple[int, int], list[float]] = {}
+
     # -- backward ---------------------------------------------------------------
 
     def output_deltas(self, z: Array, a: Array, y: Array, delta: Array, s: int | None) -> None:
@@ -32,17 +38,17 @@ class TraceBuilder(FrameBuilder):
             o, t = f"out_{name}", f"t{j + 1}"
             if combined:
                 sym = f"δ_{name} = {o} − {t}"
-                num = f"{fmt(a[j])} − {fmt_factor(y[j])}"
+                nums = f"{num(a[j])} − {factor(y[j])}"
             elif act.derivative is None:  # softmax with mse
                 sym = f"δ_{name} = {o} × (g_{j + 1} − Σ_k g_k·out_ok),  g = out − t"
                 g = a - y
-                num = f"{fmt(a[j])} × ({fmt(g[j])} − {fmt_factor(float(np.dot(g, a)))})"
+                nums = f"{num(a[j])} × ({num(g[j])} − {factor(float(np.dot(g, a)))})"
             else:
                 sym = f"δ_{name} = ({o} − {t}) × " + act.derivative_symbolic.format(
                     out=o, net=f"net_{name}"
                 )
-                num = f"({fmt(a[j])} − {fmt_factor(y[j])}) × " + act.derivative_symbolic.format(
-                    out=fmt_factor(a[j]), net=fmt_factor(z[j])
+                nums = f"({num(a[j])} − {factor(y[j])}) × " + act.derivative_symbolic.format(
+                    out=factor(a[j]), net=factor(z[j])
                 )
             self.add(
                 FrameKind.OUTPUT_DELTA,
@@ -50,7 +56,7 @@ class TraceBuilder(FrameBuilder):
                 j,
                 label=f"δ_{name}",
                 symbolic=sym,
-                substituted=f"{num} = {fmt(delta[j])}",
+                template=f"{nums} = {num(delta[j])}",
                 value=float(delta[j]),
                 inputs=((o, float(a[j])), (t, float(y[j])), (f"net_{name}", float(z[j]))),
                 sample=s,
@@ -67,7 +73,7 @@ class TraceBuilder(FrameBuilder):
         for j in range(self.sizes[layer]):
             name = self.u(layer, j)
             sym_terms = [f"{self.w(layer + 1, j, k)}·δ_{self.u(layer + 1, k)}" for k in above]
-            num_terms = [f"{fmt(w[j, k])}·{fmt_factor(delta_above[k])}" for k in above]
+            num_terms = [f"{num(w[j, k])}·{factor(delta_above[k])}" for k in above]
             deriv = act.derivative_symbolic
             self.add(
                 FrameKind.DELTA,
@@ -76,9 +82,9 @@ class TraceBuilder(FrameBuilder):
                 label=f"δ_{name}",
                 symbolic=f"δ_{name} = ({join_sum(sym_terms)}) × "
                 + deriv.format(out=f"out_{name}", net=f"net_{name}"),
-                substituted=f"({join_sum(num_terms)}) × "
-                + deriv.format(out=fmt_factor(a[j]), net=fmt_factor(z[j]))
-                + f" = {fmt(delta[j])}",
+                template=f"({join_sum(num_terms)}) × "
+                + deriv.format(out=factor(a[j]), net=factor(z[j]))
+                + f" = {num(delta[j])}",
                 value=float(delta[j]),
                 inputs=(
                     (f"∂E/∂out_{name}", float(g[0, j])),
@@ -99,13 +105,13 @@ class TraceBuilder(FrameBuilder):
                 wn = self.w(layer, i, j)
                 src = self._source(layer, i)
                 sym = f"∂E/∂{wn} = {d} × {src}"
-                num = f"{fmt_factor(delta[j])} × {fmt_factor(a_in[i])}"
+                nums = f"{factor(delta[j])} × {factor(a_in[i])}"
                 if net.l2:
                     sym += f" + λ₂·{wn}"
-                    num += f" + {fmt(net.l2)}·{fmt_factor(w[i, j])}"
+                    nums += f" + {num(net.l2)}·{factor(w[i, j])}"
                 if net.l1:
                     sym += f" + λ₁·sign({wn})"
-                    num += f" + {fmt(net.l1)}·{fmt_factor(np.sign(w[i, j]))}"
+                    nums += f" + {num(net.l1)}·{factor(np.sign(w[i, j]))}"
                 self.add(
                     FrameKind.WEIGHT_GRADIENT,
                     layer,
@@ -113,7 +119,7 @@ class TraceBuilder(FrameBuilder):
                     source=i,
                     label=f"∂E/∂{wn}",
                     symbolic=sym,
-                    substituted=f"{num} = {fmt(gw[i, j])}",
+                    template=f"{nums} = {num(gw[i, j])}",
                     value=float(gw[i, j]),
                     inputs=((d, float(delta[j])), (src, float(a_in[i])), (wn, float(w[i, j]))),
                     edges=((layer, i, j),),
@@ -122,9 +128,16 @@ class TraceBuilder(FrameBuilder):
                 self._bias_gradient(layer, j, d, float(gb[j]), ((d, float(delta[j])),))
 
     def _bias_gradient(
-        self, layer: int, j: int, rule: str, value: float, inputs: tuple[tuple[str, float], ...]
+        self,
+        layer: int,
+        j: int,
+        rule: str,
+        value: float,
+        inputs: tuple[tuple[str, float], ...],
+        numbers: str = "",
     ) -> None:
-        """∂E/∂b of unit ``j``: ``rule`` is what it equals (δ, or a sum over samples)."""
+        """∂E/∂b of unit ``j``: ``rule`` is what it equals (δ, or a mean over
+        samples), ``numbers`` the rule with its numbers (none: just the value)."""
         bn = bias_name(self.sizes, layer, j)
         self.add(
             FrameKind.BIAS_GRADIENT,
@@ -132,7 +145,7 @@ class TraceBuilder(FrameBuilder):
             j,
             label=f"∂E/∂{bn}",
             symbolic=f"∂E/∂{bn} = {rule}",
-            substituted=fmt(value),
+            template=f"{numbers} = {num(value)}" if numbers else num(value),
             value=value,
             inputs=inputs,
         )
@@ -144,7 +157,9 @@ class TraceBuilder(FrameBuilder):
             for i in range(self.sizes[layer - 1]):
                 wn = self.w(layer, i, j)
                 src = self._source(layer, i)
-                value = float(delta[j] * a_in[i] / n)
+                product = float(delta[j] * a_in[i])
+                self.weight_shares.setdefault((layer, i, j), []).append(product)
+                value = product / n
                 self.add(
                     FrameKind.WEIGHT_CONTRIBUTION,
                     layer,
@@ -152,8 +167,7 @@ class TraceBuilder(FrameBuilder):
                     source=i,
                     label=f"∂E/∂{wn} (sample {s + 1})",
                     symbolic=f"∂E/∂{wn} += {d} × {src} / {n}",
-                    substituted=f"{fmt_factor(delta[j])} × {fmt_factor(a_in[i])} / {n}"
-                    + f" = {fmt(value)}",
+                    template=f"{factor(delta[j])} × {factor(a_in[i])} / {n}" + f" = {num(value)}",
                     value=value,
                     inputs=((d, float(delta[j])), (src, float(a_in[i]))),
                     sample=s,
@@ -161,41 +175,61 @@ class TraceBuilder(FrameBuilder):
                 )
             if self.net.train_biases:
                 bn = bias_name(self.sizes, layer, j)
-                value = float(delta[j] / n)
+                self.bias_shares.setdefault((layer, j), []).append(float(delta[j]))
+                value = float(delta[j]) / n
                 self.add(
                     FrameKind.BIAS_CONTRIBUTION,
                     layer,
                     j,
                     label=f"∂E/∂{bn} (sample {s + 1})",
                     symbolic=f"∂E/∂{bn} += {d} / {n}",
-                    substituted=f"{fmt_factor(delta[j])} / {n} = {fmt(value)}",
+                    template=f"{factor(delta[j])} / {n} = {num(value)}",
                     value=value,
                     inputs=((d, float(delta[j])),),
                     sample=s,
                 )
 
     def mean_gradients(self, layer: int, gw: Array, gb: Array, n: int) -> None:
-        """The batch gradients of ``layer``: the sum of the samples' shares."""
+        """The batch gradients of ``layer``: the mean over the samples of each
+        sample's gradient (the sum of their shares), plus any regularisation."""
         net = self.net
         w = net.weights[layer - 1]
-        reg = (" + λ₂·w" if net.l2 else "") + (" + λ₁·sign(w)" if net.l1 else "")
         for j in range(self.sizes[layer]):
+            d = f"δ_{self.u(layer, j)}"
             for i in range(self.sizes[layer - 1]):
                 wn = self.w(layer, i, j)
+                src = self._source(layer, i)
+                shares = self.weight_shares.get((layer, i, j), [])
+                sym = f"∂E/∂{wn} = mean over {n} samples of {d} × {src}"
+                nums = f"({join_sum([num(v) for v in shares])}) / {n}"
+                if net.l2:
+                    sym += f" + λ₂·{wn}"
+                    nums += f" + {num(net.l2)}·{factor(w[i, j])}"
+                if net.l1:
+                    sym += f" + λ₁·sign({wn})"
+                    nums += f" + {num(net.l1)}·{factor(np.sign(w[i, j]))}"
                 self.add(
                     FrameKind.WEIGHT_GRADIENT,
                     layer,
                     j,
                     source=i,
                     label=f"∂E/∂{wn}",
-                    symbolic=f"∂E/∂{wn} = Σ over {n} samples" + reg,
-                    substituted=fmt(gw[i, j]),
+                    symbolic=sym,
+                    template=f"{nums} = {num(gw[i, j])}",
                     value=float(gw[i, j]),
                     inputs=((wn, float(w[i, j])),),
                     edges=((layer, i, j),),
                 )
             if net.train_biases:
-                self._bias_gradient(layer, j, f"Σ over {n} samples", float(gb[j]), ())
+                shares = self.bias_shares.get((layer, j), [])
+                self._bias_gradient(
+                    layer,
+                    j,
+                    f"mean over {n} samples of {d}",
+                    float(gb[j]),
+                    (),
+                    f"({join_sum([num(v) for v in shares])}) / {n}",
+                )
 
     # -- update -----------------------------------------------------------------
 
@@ -210,7 +244,7 @@ class TraceBuilder(FrameBuilder):
                 for i in range(self.sizes[layer - 1]):
                     wn = self.w(layer, i, j)
                     old, new = float(w_old[i, j]), float(w_new[i, j])
-                    sym, num = opt.update_formula(wn, w_start + i * n_out + j, old, new, proposal)
+                    sym, nums = opt.update_formula(wn, w_start + i * n_out + j, old, new, proposal)
                     self.update_index[("w", layer, i, j)] = len(self.frames)
                     self.add(
                         FrameKind.WEIGHT_UPDATE,
@@ -219,7 +253,7 @@ class TraceBuilder(FrameBuilder):
                         source=i,
                         label=f"{wn}⁺",
                         symbolic=sym,
-                        substituted=num,
+                        template=nums,
                         value=new,
                         before=old,
                         inputs=((wn, old), ("η", opt.lr)),
@@ -229,7 +263,7 @@ class TraceBuilder(FrameBuilder):
                     bn = bias_name(self.sizes, layer, j)
                     old, new = float(before.biases[layer - 1][j]), float(net.biases[layer - 1][j])
                     k = net._b_slices[layer - 1].start + j
-                    sym, num = opt.update_formula(bn, k, old, new, proposal)
+                    sym, nums = opt.update_formula(bn, k, old, new, proposal)
                     self.update_index[("b", layer, 0, j)] = len(self.frames)
                     self.add(
                         FrameKind.BIAS_UPDATE,
@@ -237,7 +271,7 @@ class TraceBuilder(FrameBuilder):
                         j,
                         label=f"{bn}⁺",
                         symbolic=sym,
-                        substituted=num,
+                        template=nums,
                         value=new,
                         before=old,
                         inputs=((bn, old), ("η", opt.lr)),

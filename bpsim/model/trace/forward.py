@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.notation import bias_name, fmt, fmt_factor, join_sum, unit_name, weight_name
+from bpsim.model.notation import bias_name, factor, join_sum, num, unit_name, weight_name
 from bpsim.model.trace.frames import Frame, FrameKind
 
 if TYPE_CHECKING:  # the network runs the trace; the trace only reads it
@@ -49,7 +49,7 @@ class FrameBuilder:
             None,
             label="inputs" if s is None else f"sample {s + 1}",
             symbolic=", ".join(names) + " ; " + ", ".join(targets),
-            substituted=", ".join(map(fmt, x)) + " ; " + ", ".join(map(fmt, y)),
+            template=", ".join(map(num, x)) + " ; " + ", ".join(map(num, y)),
             value=None,
             inputs=tuple(zip(names + targets, map(float, [*x, *y]), strict=True)),
             sample=s,
@@ -77,7 +77,7 @@ class FrameBuilder:
         n_in = self.sizes[layer - 1]
         src = [(f"out_{self.u(layer - 1, i)}" if layer > 1 else self.u(0, i)) for i in range(n_in)]
         sym = [f"{self.w(layer, i, j)}·{src[i]}" for i in range(n_in)]
-        num = [f"{fmt(w[i, j])}·{fmt_factor(a_in[i])}" for i in range(n_in)]
+        nums = [f"{num(w[i, j])}·{factor(a_in[i])}" for i in range(n_in)]
         bname = bias_name(self.sizes, layer, j)
         name = f"net_{self.u(layer, j)}"
         values = [(self.w(layer, i, j), float(w[i, j])) for i in range(n_in)]
@@ -88,7 +88,7 @@ class FrameBuilder:
             j,
             label=name,
             symbolic=f"{name} = {join_sum([*sym, bname])}",
-            substituted=f"{join_sum([*num, fmt(b[j])])} = {fmt(z)}",
+            template=f"{join_sum([*nums, num(b[j])])} = {num(z)}",
             value=z,
             inputs=(*values, (bname, float(b[j]))),
             sample=s,
@@ -104,7 +104,7 @@ class FrameBuilder:
             j,
             label=f"out_{name}",
             symbolic=f"out_{name} = {act.symbol}(net_{name})",
-            substituted=f"{act.symbol}({fmt(z)}) = {fmt(a)}",
+            template=f"{act.symbol}({num(z)}) = {num(a)}",
             value=a,
             inputs=((f"net_{name}", z),),
             sample=s,
@@ -112,14 +112,14 @@ class FrameBuilder:
 
     def softmax_frame(self, layer: int, j: int, z: Array, a: float, s: int | None) -> None:
         name = self.u(layer, j)
-        terms = [f"e^{fmt_factor(v)}" for v in z]
+        terms = [f"e^{factor(v)}" for v in z]
         self.add(
             FrameKind.OUT,
             layer,
             j,
             label=f"out_{name}",
             symbolic=f"out_{name} = e^net_{name} / Σ_k e^net_k",
-            substituted=f"e^{fmt_factor(z[j])} / ({join_sum(terms)}) = {fmt(a)}",
+            template=f"e^{factor(z[j])} / ({join_sum(terms)}) = {num(a)}",
             value=a,
             inputs=tuple((f"net_{self.u(layer, k)}", float(v)) for k, v in enumerate(z)),
             sample=s,
@@ -137,17 +137,17 @@ class FrameBuilder:
             o, t = f"out_{self.u(L, j)}", f"t{j + 1}"
             if kind == "mse":
                 sym = f"E_{self.u(L, j)} = ½ ({t} − {o})²"
-                num = f"½ ({fmt(y[j])} − {fmt_factor(a[j])})²"
+                nums = f"½ ({num(y[j])} − {factor(a[j])})²"
             else:
                 sym = f"E_{self.u(L, j)} = −[{t} ln {o} + (1 − {t}) ln(1 − {o})]"
-                num = f"−[{fmt(y[j])} ln {fmt(a[j])} + {fmt(1 - y[j])} ln {fmt(1 - a[j])}]"
+                nums = f"−[{num(y[j])} ln {num(a[j])} + {num(1 - y[j])} ln {num(1 - a[j])}]"
             self.add(
                 FrameKind.LOSS_TERM,
                 L,
                 j,
                 label=f"E_{self.u(L, j)}",
                 symbolic=sym,
-                substituted=f"{num} = {fmt(per_output[j])}",
+                template=f"{nums} = {num(per_output[j])}",
                 value=float(per_output[j]),
                 inputs=((t, float(y[j])), (o, float(a[j]))),
                 sample=s,
@@ -159,23 +159,23 @@ class FrameBuilder:
         reg = net._regularization()
         if net.loss_name == "cross_entropy":
             sym = "E = −Σ_k t_k ln out_ok"
-            picked = [f"{fmt(y[k])}·ln {fmt(a[k])}" for k in range(len(y)) if y[k] != 0]
-            num = f"−({join_sum(picked)})"
+            picked = [f"{num(y[k])}·ln {num(a[k])}" for k in range(len(y)) if y[k] != 0]
+            nums = f"−({join_sum(picked)})"
         else:
             per_output = net._loss.per_output(z[None], a[None], y[None])[0]
             names = [f"E_{self.u(L, j)}" for j in range(self.sizes[L])]
             sym = f"E = {join_sum(names)}"
-            num = join_sum([fmt(v) for v in per_output])
+            nums = join_sum([num(v) for v in per_output])
         if reg and s is None:  # a batch adds the regularization once, to the mean
             sym += " + regularization"
-            num += f" + {fmt(reg)}"
+            nums += f" + {num(reg)}"
         self.add(
             FrameKind.LOSS,
             L,
             None,
             label="E_total" if s is None else f"E (sample {s + 1})",
             symbolic=sym,
-            substituted=f"{num} = {fmt(value)}",
+            template=f"{nums} = {num(value)}",
             value=value,
             sample=s,
         )
@@ -185,17 +185,17 @@ class FrameBuilder:
         terms = [f"E{k + 1}" for k in range(n)]
         reg = self.net._regularization()
         sym = f"E = ({join_sum(terms)}) / {n}"
-        num = f"({join_sum([fmt(v) for v in per_sample])}) / {n}"
+        nums = f"({join_sum([num(v) for v in per_sample])}) / {n}"
         if reg:
             sym += " + regularization"
-            num += f" + {fmt(reg)}"
+            nums += f" + {num(reg)}"
         self.add(
             FrameKind.LOSS,
             len(self.sizes) - 1,
             None,
             label="E_total",
             symbolic=sym,
-            substituted=f"{num} = {fmt(value)}",
+            template=f"{nums} = {num(value)}",
             value=value,
         )
 

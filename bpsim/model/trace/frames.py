@@ -26,6 +26,8 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.notation import DEFAULT_DIGITS, render
+
 Array = NDArray[np.float64]
 Edge = tuple[int, int, int]  # (target layer, source unit, target unit)
 
@@ -76,7 +78,11 @@ class Frame:
 
     ``layer`` and ``unit`` name the unit the frame computes for (layer 0 is
     the input layer); edge frames also name the ``source`` unit in
-    ``layer - 1``. ``inputs`` are the named values the computation reads,
+    ``layer - 1``. ``symbolic`` is the rule in names; ``template`` the same
+    rule with its numbers substituted, each number marked exactly (see
+    :func:`bpsim.model.notation.render`), so that it can be written to any
+    number of digits (:meth:`substituted_at`). ``inputs`` are the named
+    values the computation reads,
     ``value`` the number it produces (``None`` for a frame that produces
     none: the inputs frame, which only shows the sample) and ``before`` a
     parameter's value before an update. ``edges`` are the edges to highlight, each as
@@ -89,7 +95,7 @@ class Frame:
     unit: int | None
     label: str
     symbolic: str
-    substituted: str
+    template: str
     value: float | None
     inputs: tuple[tuple[str, float], ...] = ()
     source: int | None = None
@@ -101,10 +107,24 @@ class Frame:
     def phase(self) -> Phase:
         return PHASE_OF[self.kind]
 
+    def substituted_at(self, digits: int = DEFAULT_DIGITS, *, decimals: bool = False) -> str:
+        """The rule with its numbers, each to ``digits`` significant digits
+        (with ``decimals``: decimal places)."""
+        return render(self.template, digits, decimals=decimals)
+
+    @property
+    def substituted(self) -> str:
+        """The rule with its numbers, to the default number of digits."""
+        return self.substituted_at()
+
+    def formula_at(self, digits: int = DEFAULT_DIGITS, *, decimals: bool = False) -> str:
+        """Symbolic form and numbers in one line."""
+        return f"{self.symbolic} = {self.substituted_at(digits, decimals=decimals)}"
+
     @property
     def formula(self) -> str:
         """Symbolic form and numbers in one line, as the formula card shows it."""
-        return f"{self.symbolic} = {self.substituted}"
+        return self.formula_at()
 
 
 @dataclass(frozen=True)

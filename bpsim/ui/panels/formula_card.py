@@ -3,11 +3,14 @@
 The card shows a title line (phase; in a mini-batch "sample 2 of 4" or "whole
 batch"; layer; what is computed), the symbolic formula in large type, the same
 formula with the numbers substituted and the result in bold, and the named
-values the computation reads (full precision in the tooltip). Each row keeps
-the lines reserved for it, so the card's height depends only on its width and
-the font scale: a formula too long for its lines is set smaller (down to 60 %),
-and values that do not fit are summarised. Names such as ``net_h1``,
-``δ_o1`` or ``w5`` are set with subscripts; everything else is HTML-escaped.
+values the computation reads (full precision in the tooltip), the numbers to
+a chosen number of digits (:meth:`FormulaCard.set_digits`).
+
+The card is as tall as its content (one line per row where it fits; how the
+text is fitted: :mod:`bpsim.ui.panels.card_fit`), and while stepping keeps the
+tallest height it has needed, so the network above does not jump, until the
+type, the digits or :meth:`FormulaCard.reset_height` start over. Names such as
+``net_h1``, ``δ_o1`` or ``w5`` are set with subscripts; all else is escaped.
 
 Phases are colour-coded with the network view's accents (:mod:`bpsim.ui.colors`,
 Okabe–Ito: amber forward, bluish green backward, reddish purple update), so
@@ -18,14 +21,12 @@ the card and the view always agree; :data:`PHASE_COLORS` and
 from __future__ import annotations
 
 import html
-import math
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
-    QFontMetricsF,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -33,20 +34,30 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
+from bpsim.model.notation import DIGITS_RANGE
 from bpsim.model.trace.frames import Frame, Phase
 from bpsim.ui.colors import DARK, LIGHT
+from bpsim.ui.panels.card_fit import (
+    ROWS,
+    CardFitter,
+    CardMetrics,
+    CardRows,
+    CardText,
+    Plan,
+    application_point_size,
+    card_label,
+)
 from bpsim.ui.panels.frame_text import (
     MAX_INPUTS_SHOWN,
+    Digits,
     inputs_html,
     inputs_tooltip,
     position_text,
@@ -60,72 +71,58 @@ IDLE_TEXT = "Press → to step through one training step"
 PHASE_COLORS: dict[Phase, str] = {phase: LIGHT.accent(phase.value).name() for phase in Phase}
 PHASE_COLORS_DARK: dict[Phase, str] = {phase: DARK.accent(phase.value).name() for phase in Phase}
 
-# lines reserved per row: the card keeps its height while stepping (a narrow
-# card gives the title up to three lines)
-TITLE_LINES, FORMULA_LINES, NUMBER_LINES, INPUT_LINES = 1, 2, 2, 2
-FIT_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # font sizes tried for a long formula, largest first
-# the widest usual title and position: narrower cards give the title two lines
-LONG_TITLE = "Backward pass · sample 16 of 16 · gradient share · ∂E/∂w12"
-LONG_POSITION = "step 1000 · frame 100 / 139"
-QWIDGETSIZE_MAX = (1 << 24) - 1
-
 
 def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
     """The accent colour of a phase on a light or dark background."""
     return QColor((PHASE_COLORS_DARK if dark else PHASE_COLORS)[Phase(phase)])
 
 
-def _label(*, selectable: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-    if selectable:  # mouse only: the arrow keys stay with the timeline
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _application_point_size() -> float:
-    size = QApplication.font().pointSizeF()
-    return size if size > 0 else 10.0  # a font set in pixels has no point size
-
-
 class FormulaCard(QFrame):
-    """Shows one frame of a training step as a formula with numbers."""
+    """Shows one frame of a training step as a formula with numbers.
+
+    ``sigHeightHintChanged(height)`` tells the window the card's content
+    needs another height (at its current width)."""
+
+    sigHeightHintChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._fitter = CardFitter()
+        self._plans: dict[tuple[int, int | None], Plan] = {}
+        self._last_hint = 0
+        self._tallest: dict[int, int] = {}  # the tallest content seen, by card width
+        self._digits = Digits()
         self._frame: Frame | None = None
         self._step: int | None = None
         self._total: int | None = None
         self._n_samples: int | None = None
         self._idle_text = IDLE_TEXT
         self._scale = 1.0
-        self._reserved = 0
-        self._long_title = self._long_position = 0.0
         self._fonts: dict[QLabel, QFont] = {}
-        self._base_pt = _application_point_size()
+        self._base_pt = application_point_size()
 
-        self.title = _label(selectable=False)
-        self.position = _label(selectable=False)
+        self.title = card_label(selectable=False)
+        self.position = card_label(selectable=False)
         self.position.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.position.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
         self.position.setWordWrap(False)
-        self.symbolic = _label()
-        self.substituted = _label()
-        self.inputs = _label()
+        self.symbolic = card_label()
+        self.substituted = card_label()
+        self.inputs = card_label()
 
+        labels = (self.title, self.position, self.symbolic, self.substituted, self.inputs)
+        self._rows = dict(zip(ROWS, labels, strict=True))
         self._header = QHBoxLayout()
         self._header.addWidget(self.title, 1)
         self._header.addWidget(self.position)
-        self._layout = QVBoxLayout(self)
+        self._layout = CardRows(self)
         self._layout.addLayout(self._header)
         self._layout.addWidget(self.symbolic)
         self._layout.addWidget(self.substituted)
-        self._layout.addStretch(1)  # the values sit at the bottom, wherever the formula ends
         self._layout.addWidget(self.inputs)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._layout.addStretch(1)  # more room than the text needs stays below it
+        # down to its minimum size hint: the text squeezed (Minimum would stop at the hint)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._apply_fonts()
         self._render()
 
@@ -157,6 +154,23 @@ class FormulaCard(QFrame):
         if self._frame is None:
             self._render()
 
+    def digits(self) -> int:
+        return self._digits.count
+
+    def decimals(self) -> bool:
+        return self._digits.decimals
+
+    def set_digits(self, digits: int, *, decimals: bool = False) -> None:
+        """Write numbers to ``digits`` significant digits (or, with
+        ``decimals``, decimal places, as the worked example is published).
+        ``digits`` must lie in :data:`~bpsim.model.notation.DIGITS_RANGE`."""
+        low, high = DIGITS_RANGE
+        if not low <= digits <= high:
+            raise ValueError(f"digits must be from {low} to {high}, got {digits}")
+        self._digits = Digits(int(digits), decimals)
+        self._tallest.clear()
+        self._render()
+
     def font_scale(self) -> float:
         return self._scale
 
@@ -173,9 +187,8 @@ class FormulaCard(QFrame):
         frame = self._frame
         if frame is None:
             return ""
-        if "=" in frame.symbolic:
-            return f"{frame.symbolic}\n  = {frame.substituted}"
-        return f"{frame.symbolic}\n  {frame.substituted}"
+        equals = "= " if "=" in frame.symbolic else ""
+        return f"{frame.symbolic}\n  {equals}{self._digits.substituted(frame)}"
 
     # -- rendering -----------------------------------------------------------
 
@@ -221,89 +234,97 @@ class FormulaCard(QFrame):
         self._layout.setContentsMargins(bar + pad, round(pad * 0.75), pad, round(pad * 0.75))
         self._layout.setSpacing(spacing)
         self._header.setSpacing(spacing * 2)
-        # a usual title and position, to tell how many lines titles need
-        self._long_title = QFontMetricsF(self._fonts[self.title]).horizontalAdvance(LONG_TITLE)
-        self._long_position = (
-            QFontMetricsF(self._fonts[self.position]).horizontalAdvance(LONG_POSITION)
-            + 2 * spacing
-            + bar
-            + 2 * pad
-        )
-        self._reserved = self._reserved_for(QWIDGETSIZE_MAX)
-        self.setMinimumHeight(self._reserved)
+        self._tallest.clear()
+        self._changed()
+
+    # -- fitting the text --------------------------------------------------------
+
+    def reset_height(self) -> None:
+        """Forget the tallest frame shown: the card fits the current one."""
+        self._tallest.clear()
+        self._changed()
+
+    def _changed(self) -> None:
+        """The text or its fonts changed: plan again, and tell the layout."""
+        self._plans.clear()
+        for width in {self.width(), self._hint_width()}:
+            self._tallest[width] = max(self._tallest.get(width, 0), self._plan(width).height)
         self._fit()
         self.updateGeometry()
+        hint = self.heightForWidth(self._hint_width())
+        if hint != self._last_hint:
+            self._last_hint = hint
+            self.sigHeightHintChanged.emit(hint)
 
-    def _rows(self, width: int) -> dict[QLabel, float]:
-        """The height reserved for each row's text at a card ``width``: the card
-        keeps its height while stepping (a line with subscripts is taller than
-        the font's line spacing, hence the 1.2)."""
-        title_width = max(width - self._long_position, 1.0)
-        title_lines = (
-            1 if self._long_title <= title_width else 1.25 * self._long_title / title_width
+    def _text(self) -> CardText:
+        frame = self._frame
+        if frame is None or not frame.inputs:
+            inputs = self.inputs.text()
+            return CardText(*self._texts(), lambda _: inputs, 0)
+        n = min(MAX_INPUTS_SHOWN, len(frame.inputs))
+        return CardText(*self._texts(), self._inputs_html, n)
+
+    def _texts(self) -> tuple[str, str, str, str]:
+        return (
+            self.title.text(),
+            self.position.text(),
+            self.symbolic.text(),
+            self.substituted.text(),
         )
-        lines = {
-            self.title: TITLE_LINES * min(math.ceil(title_lines), 3),
-            self.symbolic: FORMULA_LINES,
-            self.substituted: NUMBER_LINES,
-            self.inputs: INPUT_LINES,
-        }
-        return {
-            label: QFontMetricsF(self._fonts[label]).lineSpacing() * 1.2 * n
-            for label, n in lines.items()
-        }
 
-    def _reserved_for(self, width: int) -> int:
-        margins = self._layout.contentsMargins()
-        fixed = margins.top() + margins.bottom() + 3 * self._layout.spacing()
-        return round(fixed + sum(self._rows(width).values()))
+    def _metrics(self) -> CardMetrics:
+        m = self._layout.contentsMargins()
+        return CardMetrics(
+            {row: self._fonts[label] for row, label in self._rows.items()},
+            self._base_pt * self._scale,
+            min(1.0, 1.0 / self._scale),
+            m.left() + m.right(),
+            m.top() + m.bottom(),
+            self._layout.spacing(),
+            self._header.spacing(),
+        )
 
-    def sizeHint(self) -> QSize:
-        width = round(560 * self._scale)
-        return QSize(width, self._reserved_for(width))
+    def _plan(self, width: int, room: int | None = None) -> Plan:
+        """How to set the current text at a card ``width`` (see :mod:`card_fit`)."""
+        key = (width, room)
+        if key not in self._plans:
+            self._plans[key] = self._fitter.plan(self._text(), self._metrics(), width, room)
+        return self._plans[key]
 
-    def hasHeightForWidth(self) -> bool:
-        return True
+    def _inputs_html(self, shown: int) -> str:
+        assert self._frame is not None
+        return inputs_html(self._frame, self._muted(), shown, self._digits)
 
-    def heightForWidth(self, width: int) -> int:
-        return max(self._reserved_for(width), super().heightForWidth(width))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(round(240 * self._scale), self._reserved)
+    def _hint_width(self) -> int:
+        return self.width() if self.isVisible() else round(560 * self._scale)
 
     def _fit(self) -> None:
-        """Shrink each row's text (to 60 %, never below the application font)
-        until it fits the lines reserved for it; show fewer values if they
-        still do not fit. Only text that cannot fit makes the card taller."""
-        margins = self._layout.contentsMargins()
-        inner = self.width() - margins.left() - margins.right()
-        for label, height in self._rows(self.width()).items():
-            width = inner
-            if label is self.title:
-                width -= self.position.sizeHint().width() + self._header.spacing()
-            steps = FIT_STEPS[:3] if label is self.title else FIT_STEPS
-            if self._fit_label(label, width, height, steps):
-                continue
-            frame = self._frame
-            if label is self.inputs and frame is not None:
-                shown = min(MAX_INPUTS_SHOWN, len(frame.inputs))
-                while shown > 1 and label.heightForWidth(width) > height:
-                    shown -= 1
-                    label.setText(inputs_html(frame, self._muted(), shown))
-
-    def _fit_label(
-        self, label: QLabel, width: int, height: float, steps: tuple[float, ...]
-    ) -> bool:
-        nominal = self._fonts[label]
-        pt = nominal.pointSizeF()
-        for factor in (f for f in steps if f == 1.0 or pt * f >= self._base_pt):
-            font = QFont(nominal)
-            font.setPointSizeF(pt * factor)
+        """Set each row in the font its plan gives, for the card's size."""
+        width = self.width()
+        natural = self._plan(width)
+        plan = natural if self.height() >= natural.height else self._plan(width, self.height())
+        for row, font in plan.fonts.items():
+            label = self._rows[row]
             if label.font() != font:
                 label.setFont(font)
-            if label.heightForWidth(max(width, 1)) <= height:
-                return True
-        return False
+            label.setFixedHeight(plan.heights[row])  # as planned: the layout does not ask
+        if self._frame is not None and self._frame.inputs:
+            self.inputs.setText(self._inputs_html(plan.inputs_shown))
+
+    def sizeHint(self) -> QSize:
+        width = self._hint_width()
+        return QSize(width, self.heightForWidth(width))
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the hint asks for the content; less room squeezes it (CardRows)
+
+    def heightForWidth(self, width: int) -> int:
+        """The content's height at a card ``width`` (the tallest seen while stepping)."""
+        return max(self._plan(width).height, self._tallest.get(width, 0))
+
+    def minimumSizeHint(self) -> QSize:
+        """Narrow, and as short as all the text set at its smallest allows."""
+        return QSize(round(240 * self._scale), self._plan(self._hint_width(), 0).height)
 
     def _render(self) -> None:
         frame = self._frame
@@ -324,13 +345,13 @@ class FormulaCard(QFrame):
             position = position_text(frame, self._step, self._total)
             self.position.setText(f'<span style="color:{muted}">{position}</span>')
             self.symbolic.setText(formula_html(frame.symbolic))
-            self.substituted.setText(substituted_html(frame))
+            self.substituted.setText(substituted_html(frame, self._digits))
             self.substituted.setToolTip(
                 "" if frame.value is None else f"{formula_html(frame.label)} = {frame.value!r}"
             )
-            self.inputs.setText(inputs_html(frame, muted))
+            self.inputs.setText(inputs_html(frame, muted, digits=self._digits))
             self.inputs.setToolTip(inputs_tooltip(frame))
-        self._fit()
+        self._changed()
         self.update()
 
     # -- events ----------------------------------------------------------------
@@ -355,6 +376,8 @@ class FormulaCard(QFrame):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._changed()  # the hints depend on the width
+        else:
             self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -363,7 +386,7 @@ class FormulaCard(QFrame):
         elif event.type() == QEvent.Type.ApplicationFontChange:
             # The base is the application's font: a parent's font (the window
             # scales its own for large type) would scale the card twice.
-            self._base_pt = _application_point_size()
+            self._base_pt = application_point_size()
             self._apply_fonts()
         super().changeEvent(event)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
-from bpsim.model.notation import fmt
+from bpsim.model.notation import DEFAULT_DIGITS, fmt
 from bpsim.model.trace.frames import Frame, FrameKind, Phase
 from bpsim.ui.panels.rich_text import formula_html, words
 
@@ -33,7 +34,32 @@ KIND_TITLES = {
     FrameKind.BIAS_UPDATE: "bias update",
 }
 
+# a mini-batch's gradient shares and gradients are means over its samples
+BATCH_KIND_TITLES = {
+    FrameKind.WEIGHT_CONTRIBUTION: "share of the mean gradient",
+    FrameKind.BIAS_CONTRIBUTION: "share of the mean gradient",
+    FrameKind.WEIGHT_GRADIENT: "mean weight gradient",
+    FrameKind.BIAS_GRADIENT: "mean bias gradient",
+    FrameKind.LOSS: "mean error",
+}
+
 MAX_INPUTS_SHOWN = 12  # more are summarised ("and 13 more"), all in the tooltip
+
+
+@dataclass(frozen=True)
+class Digits:
+    """How numbers are written: ``count`` significant digits, or with
+    ``decimals`` that many decimal places (as the worked example is published)."""
+
+    count: int = DEFAULT_DIGITS
+    decimals: bool = False
+
+    def fmt(self, x: float) -> str:
+        return fmt(x, self.count, decimals=self.decimals)
+
+    def substituted(self, frame: Frame) -> str:
+        return frame.substituted_at(self.count, decimals=self.decimals)
+
 
 _SAMPLE = re.compile(r"sample \d+")
 _SAMPLE_SUFFIX = re.compile(r"\s*\(sample \d+\)$")
@@ -53,7 +79,11 @@ def title_html(frame: Frame, n_samples: int | None, accent: str, muted: str) -> 
     pieces = [words(sample_text(frame, n_samples))]
     if frame.kind in (FrameKind.NET, FrameKind.OUT, FrameKind.DELTA, FrameKind.OUTPUT_DELTA):
         pieces.append(words(f"layer {frame.layer}"))
-    pieces.append(words(KIND_TITLES[frame.kind]))
+    batch = n_samples is not None and n_samples > 1
+    kind = BATCH_KIND_TITLES.get(frame.kind) if batch else None
+    if frame.kind is FrameKind.LOSS and frame.sample is not None:
+        kind = None  # a sample's own loss is its total error; the batch's is their mean
+    pieces.append(words(kind or KIND_TITLES[frame.kind]))
     # the sample is said once: not again in the label ("E (sample 1)", "sample 1")
     label = _SAMPLE_SUFFIX.sub("", frame.label)
     if frame.kind not in (FrameKind.INPUT, FrameKind.LOSS) and not _SAMPLE.fullmatch(label):
@@ -71,20 +101,39 @@ def position_text(frame: Frame, step: int | None, total: int | None) -> str:
     return f"step {step} · {where}" if step is not None else where
 
 
-def substituted_html(frame: Frame) -> str:
-    """The formula with its numbers, the result in bold."""
-    text = frame.substituted
+_OPERATOR = re.compile(r" ([+−×=/]) ")
+
+
+def _break_before_operators(rich: str) -> str:
+    """Let a long line of numbers break only before an operator, never inside
+    a term or between an operator and its operand."""
+    return _OPERATOR.sub(lambda m: f" {m.group(1)}&nbsp;", rich)
+
+
+def substituted_html(frame: Frame, digits: Digits = Digits()) -> str:
+    """The formula with its numbers, the result in bold (kept on one line
+    with its "=")."""
+    text = digits.substituted(frame)
     head, sep, result = text.rpartition(" = ")
-    body = f"{formula_html(head)}{sep}<b>{formula_html(result)}</b>" if sep else formula_html(text)
-    return f"= {body}" if "=" in frame.symbolic else body
+    if sep:
+        result_html = f"=&nbsp;<b>{formula_html(result).replace(' ', '&nbsp;')}</b>"
+        body = f"{_break_before_operators(formula_html(head))} {result_html}"
+    else:
+        body = _break_before_operators(formula_html(text))
+    return f"=&nbsp;{body}" if "=" in frame.symbolic else body
 
 
-def inputs_html(frame: Frame, muted: str, limit: int = MAX_INPUTS_SHOWN) -> str:
+def inputs_html(
+    frame: Frame,
+    muted: str,
+    limit: int = MAX_INPUTS_SHOWN,
+    digits: Digits = Digits(),
+) -> str:
     """The named values the frame reads, at most ``limit`` of them."""
     shown = frame.inputs[:limit]
     items = [
         f'<span style="color:{muted}">{formula_html(name)}</span>&nbsp;=&nbsp;'
-        f"{html.escape(fmt(value))}"
+        f"{html.escape(digits.fmt(value))}"
         for name, value in shown
     ]
     rest = len(frame.inputs) - len(shown)
