@@ -247,8 +247,7 @@ def test_many_steps_keep_round_ticks(plot: LossPlot) -> None:
     plot.refresh()
     plot.grab()
     spacing, values = _shown_ticks(plot, "bottom")[0]
-    assert spacing in (500, 1000, 2000) and 1000 in values and 5000 in values
-    assert plot.plot_item.vb.viewRange()[0][0] == 1  # the view follows the data
+    assert spacing in (500, 1000, 2000) and 0 in values and 5000 in values
 
 
 def test_epoch_ticks_are_fractional_only_within_few_epochs(plot: LossPlot) -> None:

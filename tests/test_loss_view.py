@@ -35,16 +35,16 @@ def test_the_linear_range_starts_at_zero_and_holds_every_point(values: list[floa
     steps = np.arange(len(values))
     (x0, x1), (y0, y1) = fit_range(steps, values, log=False)
     assert y0 == 0.0 and y1 > max(values)
-    assert x0 == 0 and x1 >= max(len(values) - 1, 1)
+    assert -0.05 < x0 < 0 and x1 > max(len(values) - 1, 1)
 
 
 def test_the_x_range_follows_the_data_at_any_speed() -> None:
     # thousands of steps: the view spans them, not a fixed 0..100 nor a minimum span
     steps = np.arange(5_000, 25_001, 100)
     (x0, x1), _ = fit_range(steps, np.linspace(1, 0.1, len(steps)), log=False)
-    assert x0 == 5_000 and 25_000 <= x1 <= 25_000 * 1.05
+    assert 5_000 * 0.9 < x0 < 5_000 and 25_000 < x1 < 25_000 * 1.05
     (x0, x1), _ = fit_range([0, 1, 2], [0.7, 0.6, 0.5], log=False)
-    assert (x0, x1) == (0, pytest.approx(2.06))
+    assert (x0, x1) == (pytest.approx(-0.04), pytest.approx(2.04))
 
 
 def test_the_log_range_is_in_decades_around_positive_values() -> None:

@@ -193,3 +193,15 @@ def test_the_training_speed_is_remembered(qtbot) -> None:
     again.controls.train_speed.setValue(again.controls.train_speed.maximum())
     again.close()
     assert open_window(qtbot, "xor", fast=False).controller.training.speed is None
+
+
+def test_fast_training_draws_the_early_descent_in_detail(qtbot) -> None:
+    window = open_window(qtbot, "iris")  # as fast as possible
+    tl = window.controller.timeline
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: tl.trainer.step > 1_500, timeout=20000)
+    press(qtbot, window, Qt.Key.Key_T)
+    steps = set(window.loss_plot.series("train")[0].astype(int))
+    assert set(range(1, 100)) <= steps  # every early step
+    assert set(range(100, 1_000, 10)) <= steps  # then ninety points a decade
+    assert len(steps) < 400

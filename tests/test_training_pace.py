@@ -11,6 +11,7 @@ from bpsim.viewmodel.training_pace import (
     MAX_CATCH_UP,
     SPEEDS,
     Pace,
+    record_every,
     speed_index,
     speed_text,
 )
@@ -54,3 +55,18 @@ def test_as_fast_as_possible_sets_no_limit_and_restart_counts_afresh() -> None:
     assert pace.allowed(0.0) is None
     pace.restart(10, now=3.0)
     assert pace.done == 0 and pace.allowed(3.0) == 1 and pace.allowed(3.2) == 3
+
+
+def test_training_plots_every_early_step_then_ninety_points_a_decade() -> None:
+    assert [record_every(s) for s in (0, 1, 99, 100, 999, 1000, 12_345, 10**6)] == [
+        1,
+        1,
+        1,
+        10,
+        10,
+        100,
+        1000,
+        10**5,
+    ]
+    points = [s for s in range(1, 100_000) if s % record_every(s) == 0]
+    assert len(points) == 99 + 3 * 90

@@ -52,7 +52,7 @@ LOSS_TIPS = {
 }
 
 MIN_X_SPAN = 1.0  # the x axis spans at least one step (a lone point sits at its left)
-RIGHT_ROOM = 0.03  # room right of the latest point, as a share of the span
+X_ROOM = 0.02  # room left of the first point and right of the latest, as a share of the span
 TOP_ROOM = 0.08  # room above the highest loss (linear axis)
 LOG_ROOM = 0.05  # room above and below, in decades (log axis)
 OVERFIT_RISE = 1.2  # the test loss 20 % above its lowest (not noise) marks the lowest point
@@ -109,7 +109,8 @@ def fit_range(
         return (0.0, 100.0), ((-1.0, 0.0) if log else (0.0, 1.0))
     lo, hi = float(xs.min()), float(xs.max())
     hi = max(hi, lo + min_span)
-    x_range = (lo, hi + RIGHT_ROOM * (hi - lo))
+    room = X_ROOM * (hi - lo)  # a dot at either end is drawn whole
+    x_range = (lo - room, hi + room)
     if log:
         positive = ys[ys > 0]
         if len(positive) == 0:

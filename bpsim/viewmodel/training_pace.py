@@ -6,6 +6,7 @@ boundary form at lecture pace) to ``None``, as fast as possible.
 by ``t`` seconds after the start at most ``rate * t + 1`` steps have run
 (the first runs at once), and a stall (a slow repaint, a dragged window) is
 not made up in one burst. The clock is the caller's, so tests drive it.
+:func:`record_every` spaces the loss curve's points during training.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ import math
 SPEEDS: tuple[int | None, ...] = (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, None)
 DEFAULT_SPEED = 100
 MAX_CATCH_UP = 0.25  # seconds of steps made up after a stall, at most
+
+
+def record_every(step: int) -> int:
+    """How many steps apart continuous training plots the loss around
+    ``step``: every step below 100, then 90 points a decade (every 10 steps
+    from 100, every 100 from 1,000 ...), so the early descent is drawn in
+    detail at any speed and a long run costs few evaluations."""
+    digits = len(str(max(int(step), 0)))
+    return 10 ** (digits - 2) if digits > 2 else 1
 
 
 def speed_text(rate: int | None) -> str:

@@ -216,20 +216,20 @@ _PRESETS = (
         name="spiral",
         title="Two spirals: depth and Adam",
         description=(
-            "Two interleaved spirals are hard: two tanh layers of twelve, trained with Adam, "
+            "Two interleaved spirals are hard: two tanh layers of ten, trained with Adam, "
             "untangle them in a few thousand steps. Train on much longer and the test loss "
             "creeps up while the training loss falls (overfitting): a star on the plot marks "
             "its lowest point."
         ),
-        sizes=(2, 12, 12, 1),
+        sizes=(2, 10, 10, 1),
         activations=("tanh", "tanh", "sigmoid"),
         loss="bce",
         dataset="spiral",
         dataset_kwargs=(("n_samples", 400),),  # enough points that the test loss falls too
         lr=0.01,
         optimizer="adam",
-        batch_size=64,
-        l2=3e-4,
+        batch_size=32,
+        l2=1e-4,
         standardize=True,
     ),
     Preset(

@@ -68,19 +68,17 @@ class LoneCaption:
         colors: Mapping[str, str],
         labels: Mapping[str, str],
         *,
-        log: bool,
+        y: float,
     ) -> None:
-        """Show the caption while every series has at most one point (and
-        some have one), beside the highest loss; else hide it."""
+        """Show the caption, at height ``y`` (view coordinates), while every
+        series has at most one point and some have one; else hide it."""
         latest = {name: history[name].last() for name in SERIES if len(history[name]) > 0}
         if not latest or any(len(history[name]) > 1 for name in latest):
             self.hide()
             return
         values = {name: point[1] for name, point in latest.items() if point is not None}
         x = next(point[0] for point in latest.values() if point is not None)
-        losses = [v for name, v in values.items() if name != "accuracy"]
-        y = max(losses) if losses else 0.5
-        self.show(x, math.log10(y) if log and y > 0 else y, values, colors, labels)
+        self.show(x, y, values, colors, labels)
 
     def set_color(self, color: QColor) -> None:
         self.item.setColor(color)

@@ -99,7 +99,7 @@ class LossPlot(QWidget):
         self._fit_view()
 
     def _connect_callbacks(self) -> None:
-        self._log_check.toggled.connect(self._on_log_check_toggled)
+        self._log_check.toggled.connect(self.set_log_y)
         # pyqtgraph's own context menu toggles log mode through this check box
         self._item.ctrl.logYCheck.toggled.connect(self._on_plot_log_toggled)
         self._item.vb.sigResized.connect(self._on_view_resized)
@@ -151,9 +151,11 @@ class LossPlot(QWidget):
                 lone = "o" if len(x) == 1 else None
                 if self._curves[name].opts["symbol"] != lone:
                     self._curves[name].setSymbol(lone)
+                    self._curves[name].setSymbolBrush(self._colors[name])
+                    self._curves[name].setSymbolPen(self._colors[name])
         self._item.showAxis("right", len(self._history["accuracy"]) > 0)
-        self._update_marks()
         self._fit_view()
+        self._update_marks()
         self._update_status()
 
     # -- the view and the marks ------------------------------------------------
@@ -180,7 +182,8 @@ class LossPlot(QWidget):
     def _update_marks(self) -> None:
         """The caption of lone first points, and the lowest test loss's star."""
         labels = {name: self.series_label(name) for name in SERIES}
-        self._caption.update(self._history, self._colors, labels, log=self.log_y())
+        y0, y1 = self._item.vb.viewRange()[1]  # the caption sits halfway up the view
+        self._caption.update(self._history, self._colors, labels, y=(y0 + y1) / 2)
         x, y = self._history["test"].data()
         self._lowest.set_point(lowest_test(x, y), log=self.log_y())
 
@@ -374,17 +377,14 @@ class LossPlot(QWidget):
             self._apply_theme()
         super().changeEvent(event)
 
-    def _on_log_check_toggled(self, on: bool) -> None:
-        self.set_log_y(on)
-
     def _on_plot_log_toggled(self, on: bool) -> None:
         self._log_check.blockSignals(True)
         self._log_check.setChecked(on)
         self._log_check.blockSignals(False)
         self._item.vb.setLimits(yMin=-1e307 if on else 0.0)  # log10 of a loss may be negative
         self._apply_fonts()
-        self._update_marks()
         self._fit_view()
+        self._update_marks()
         self.sigLogYChanged.emit(on)
 
     def _on_range_changed_manually(self, *_: object) -> None:

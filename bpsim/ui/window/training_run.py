@@ -24,7 +24,14 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from bpsim.model.errors import DivergedError
 from bpsim.viewmodel.loss_view import Moment
 from bpsim.viewmodel.scene import scene_from_network
-from bpsim.viewmodel.training_pace import DEFAULT_SPEED, SPEEDS, Pace, speed_index, speed_text
+from bpsim.viewmodel.training_pace import (
+    DEFAULT_SPEED,
+    SPEEDS,
+    Pace,
+    record_every,
+    speed_index,
+    speed_text,
+)
 
 if TYPE_CHECKING:
     from bpsim.ui.window.controller import Controller
@@ -108,6 +115,8 @@ class TrainingRun(QObject):
             self._panels_at = -np.inf
             self._losses.clear()
             self.pace.restart(self.pace.rate, self._started)
+            trainer = c.timeline.trainer  # training goes on from after the shown step
+            c.record_progress(c.timeline.session, (trainer.step, trainer.net))
             c.card.set_frame(None)
             c.card.set_idle_text("Training… press T to pause and open the next step")
             c.w.data_view.set_highlight(None)
@@ -123,6 +132,28 @@ class TrainingRun(QObject):
             return
         c.refresh()
 
+    def _train_slice(self, allowed: int | None, losses: list[float]) -> int:
+        """Train for up to :data:`TRAIN_SLICE` seconds and ``allowed`` steps
+        (None: no limit); returns the steps run. The loss curve gets a point
+        at every multiple of :func:`record_every` of the step, so the first
+        steps' descent is drawn in detail however fast training runs."""
+        c, tl = self.c, self.c.timeline
+        trainer = tl.trainer
+        deadline = time.perf_counter() + TRAIN_SLICE
+        done = 0
+        while allowed is None or done < allowed:
+            every = record_every(trainer.step)
+            chunk = every - trainer.step % every
+            if allowed is not None:
+                chunk = min(chunk, allowed - done)
+            left = max(deadline - time.perf_counter(), 0.0)
+            done += tl.train_for(left, out=losses, max_steps=chunk)
+            if trainer.step % every == 0:
+                c.record_progress(tl.session, (trainer.step, trainer.net))
+            if time.perf_counter() >= deadline:
+                break
+        return done
+
     def _on_tick(self) -> None:
         c = self.c
         allowed = self.pace.allowed(self.clock())
@@ -132,7 +163,7 @@ class TrainingRun(QObject):
             self._losses_from = c.timeline.trainer.step
         losses = self._losses  # since the plot's last refresh
         try:
-            done = c.timeline.train_for(TRAIN_SLICE, out=losses, max_steps=allowed)
+            done = self._train_slice(allowed, losses)
         except DivergedError as exc:
             # Show the run up to the blow-up: each step's loss before its update.
             first = self._losses_from
