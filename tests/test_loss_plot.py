@@ -352,3 +352,24 @@ def test_log_labels_do_not_overlap(plot: LossPlot) -> None:
     gaps = np.diff(labelled) / (y1 - y0) * pixels
     line = QFontMetricsF(axis.style["tickFont"]).height()
     assert gaps.min() >= line
+
+
+def test_the_lowest_test_loss_is_starred_once_the_test_loss_rises(plot: LossPlot) -> None:
+    plot.show()
+    steps = np.arange(0, 1_000, 10)
+    train = np.geomspace(1.0, 0.01, len(steps))
+    test = np.concatenate([np.geomspace(1.0, 0.2, 40), np.linspace(0.2, 0.5, 60)])
+    plot.append_many(steps[:40], train[:40], test_losses=test[:40])
+    plot.refresh()
+    assert plot.lowest_test() is None  # falling: nothing to mark
+    plot.append_many(steps[40:], train[40:], test_losses=test[40:])
+    plot.refresh()
+    mark = plot.lowest_test()
+    assert mark is not None and mark.step == 390 and mark.loss == pytest.approx(0.2)
+    assert "overfitting" in mark.tooltip() and "step 390" in mark.tooltip()
+    star = plot._lowest.star
+    assert star.isVisible() and list(star.data["x"]) == [390.0]
+    plot.set_log_y(True)  # the star follows the axis into decades
+    assert star.data["y"][0] == pytest.approx(np.log10(0.2))
+    plot.truncate_after(300)  # back in time, before the rise: no mark
+    assert plot.lowest_test() is None and not star.isVisible()

@@ -40,7 +40,7 @@ LOSS_TIPS = {
     ),
     "train": (
         "Training loss: the mean loss over the whole training set, for the weights "
-        "the step starts from. The plot draws it once per training step."
+        "the step starts from: the curve (while training fast, a point every few steps)."
     ),
     "test": (
         "Test loss: the mean loss over the held-out test samples, which the network "

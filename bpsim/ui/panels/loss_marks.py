@@ -90,7 +90,7 @@ class LowestTestMark:
     def __init__(self, plot: pg.PlotItem) -> None:
         self.star = pg.ScatterPlotItem(symbol="star", hoverable=True)
         self.star.setZValue(25)
-        self.label = pg.TextItem("lowest test loss", anchor=(0.5, 0.0))
+        self.label = pg.TextItem("lowest test loss", anchor=(0.5, -0.3))
         self.label.setZValue(25)
         for item in (self.star, self.label):
             item.hide()
@@ -99,11 +99,14 @@ class LowestTestMark:
         self._size = 14.0
         self._color = "#d55e00"
 
-    def set_style(self, color: str, font: QFont) -> None:
+    def set_style(self, color: str, font: QFont, background: QColor) -> None:
         self._color = color
-        self._size = max(12.0, QFont(font).pointSizeF() * 1.4)
+        self._size = max(18.0, QFont(font).pointSizeF() * 2.0)
         self.label.setColor(QColor(color))
         self.label.setFont(font)
+        fill = QColor(background)
+        fill.setAlpha(220)  # legible over the curves it crosses
+        self.label.fill = pg.mkBrush(fill)
         self._place()
 
     def set_point(self, point: LowestTest | None, *, log: bool) -> None:
@@ -128,7 +131,7 @@ class LowestTestMark:
             [y],
             size=self._size,
             brush=pg.mkBrush(self._color),
-            pen=pg.mkPen("w" if self._color else None, width=1),
+            pen=pg.mkPen(self._color, width=1),
             tip=lambda **_: tip,
         )
         self.label.setPos(point.step, y)

@@ -1,8 +1,7 @@
 """The live loss plot: training and test loss, and accuracy, against the step.
 
-Points go into bounded buffers (:class:`~bpsim.viewmodel.history.BoundedSeries`) as fast
-as training produces them; the curves are redrawn only when :meth:`LossPlot.refresh`
-is called, at display rate. Each series has one ``PlotDataItem``, created
+Points go into a :class:`~bpsim.viewmodel.history.LossHistory` as training
+produces them; the curves are redrawn only by :meth:`LossPlot.refresh`. Each series has one ``PlotDataItem``, created
 once and fed with ``setData``. Accuracy (classification only) has its own
 linear 0..1 axis on the right, in a ViewBox linked to the loss view along x
 (pyqtgraph's MultiplePlotAxes example), so the loss axis can go logarithmic
@@ -356,7 +355,9 @@ class LossPlot(QWidget):
         small.setPointSizeF(pt * 0.92)
         self._header.set_text_font(small)
         self._caption.set_font(small)
-        self._lowest.set_style(self._colors["test"], small)
+        self._lowest.set_style(
+            self._colors["test"], small, self.palette().color(QPalette.ColorRole.Base)
+        )
 
     def series_label(self, name: str) -> str:
         """What the header calls a series (see :meth:`LossHistory.label`)."""
