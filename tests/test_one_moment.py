@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from bpsim.ui.window.main_window import MainWindow
 from bpsim.viewmodel.loss_view import LOSS_TIPS
-from bpsim.viewmodel.training_pace import SPEEDS, speed_index
+from bpsim.viewmodel.training_pace import DEFAULT_SPEED, SPEEDS, speed_index
 from tests.test_main_window import isolated_settings, open_window, press
 
 __all__ = ["isolated_settings"]  # the fixture keeps the user's preferences out
@@ -193,6 +193,8 @@ def test_the_training_speed_is_remembered(qtbot) -> None:
     again.controls.train_speed.setValue(again.controls.train_speed.maximum())
     again.close()
     assert open_window(qtbot, "xor", fast=False).controller.training.speed is None
+    QSettings().setValue("train/speed", "fast please")  # damaged: the default speed
+    assert open_window(qtbot, "xor", fast=False).controller.training.speed == DEFAULT_SPEED
 
 
 def test_fast_training_draws_the_early_descent_in_detail(qtbot) -> None:

@@ -118,6 +118,20 @@ class StepAxis(pg.AxisItem):
         return strings
 
 
+def readable_levels(
+    levels: list[tuple[float, float]], span: float, size: float, line: float
+) -> list[tuple[float, float]]:
+    """``levels`` (spacing, offset), or, when their labels would be closer
+    than 1.5 text lines on a ``size`` px axis spanning ``span``, one level of
+    round values that far apart (large type on a short plot)."""
+    if not levels or span <= 0 or size <= 0:
+        return levels
+    room = 1.5 * line * span / size  # the smallest spacing whose labels do not touch
+    if levels[0][0] >= room:
+        return levels
+    return [(nice_ceil(room), 0.0)]
+
+
 class LossAxis(pg.AxisItem):
     """The loss axis, linear or logarithmic.
 
@@ -129,6 +143,13 @@ class LossAxis(pg.AxisItem):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._labelled_multiples: tuple[int, ...] = ()
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels: list[tuple[float, float]] = super().tickSpacing(minVal, maxVal, size)
+        if self.logMode or self._tickSpacing is not None:
+            return levels
+        line = QFontMetricsF(self.style["tickFont"] or QFont()).height()
+        return readable_levels(levels, abs(maxVal - minVal), size, line)
 
     def logTickValues(
         self, minVal: float, maxVal: float, size: float, stdTicks: list[tuple[float, list[float]]]
@@ -180,6 +201,11 @@ class AccuracyAxis(pg.AxisItem):
 
     def setLogMode(self, *args: object, **kwargs: object) -> None:
         return
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels: list[tuple[float, float]] = super().tickSpacing(minVal, maxVal, size)
+        line = QFontMetricsF(self.style["tickFont"] or QFont()).height()
+        return readable_levels(levels, abs(maxVal - minVal), size, line)
 
 
 class TickGrid(pg.UIGraphicsItem):
