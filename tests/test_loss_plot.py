@@ -410,5 +410,5 @@ def test_the_view_follows_the_data_until_the_user_moves_it(plot: LossPlot) -> No
     plot.refresh()
     assert not plot.follows_data() and plot.plot_item.vb.viewRange()[0] == pytest.approx([10, 20])
     plot.follow_data()  # a double click
-    (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
+    (x0, x1), (y0, _) = plot.plot_item.vb.viewRange()
     assert plot.follows_data() and x0 < 1 and 499 < x1 < 520 and y0 == 0.0

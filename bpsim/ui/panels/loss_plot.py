@@ -1,8 +1,8 @@
 """The live loss plot: training and test loss, and accuracy, against the step.
 
 Points go into a :class:`~bpsim.viewmodel.history.LossHistory` as training
-produces them; the curves are redrawn only by :meth:`LossPlot.refresh`. Each series has one ``PlotDataItem``, created
-once and fed with ``setData``. Accuracy (classification only) has its own
+produces them; the curves are redrawn only by :meth:`LossPlot.refresh`. Each
+series has one ``PlotDataItem``, created once and fed with ``setData``. Accuracy (classification only) has its own
 linear 0..1 axis on the right, in a ViewBox linked to the loss view along x
 (pyqtgraph's MultiplePlotAxes example), so the loss axis can go logarithmic
 on its own. The axes and the grid live in :mod:`bpsim.ui.panels.plot_axes`,
