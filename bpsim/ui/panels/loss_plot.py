@@ -2,10 +2,9 @@
 
 Points go into a :class:`~bpsim.viewmodel.history.LossHistory` as training
 produces them; the curves are redrawn only by :meth:`LossPlot.refresh`. Each
-series has one ``PlotDataItem``, created once and fed with ``setData``. Accuracy (classification only) has its own
-linear 0..1 axis on the right, in a ViewBox linked to the loss view along x
-(pyqtgraph's MultiplePlotAxes example), so the loss axis can go logarithmic
-on its own. The axes and the grid live in :mod:`bpsim.ui.panels.plot_axes`,
+series has one ``PlotDataItem``, fed with ``setData``. Accuracy has its own
+linear 0..1 axis on the right, in a ViewBox linked along x, so the loss axis
+can go logarithmic on its own. The axes and the grid live in :mod:`bpsim.ui.panels.plot_axes`,
 the header in :mod:`bpsim.ui.panels.loss_legend`, the marks over the curves
 (the lone first points' caption, the lowest test loss) in
 :mod:`bpsim.ui.panels.loss_marks`.
