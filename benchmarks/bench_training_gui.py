@@ -37,6 +37,9 @@ def visible(preset: str, seconds: float, size: tuple[int, int]) -> tuple[float, 
     from bpsim.ui.window.main_window import MainWindow
 
     window = MainWindow(new_session(preset))
+    speed = getattr(window.controls, "train_speed", None)
+    if speed is not None:  # the fastest setting: "as fast as possible"
+        speed.setValue(speed.maximum())
     window.resize(*size)
     window.show()
     paints = 0

@@ -96,3 +96,26 @@ def test_series_truncates_and_resumes() -> None:
 def test_series_rejects_a_tiny_capacity() -> None:
     with pytest.raises(ValueError):
         BoundedSeries(4)
+
+
+def test_loss_history_records_the_series_and_what_changed() -> None:
+    from bpsim.viewmodel.history import LossHistory
+
+    history = LossHistory(100)
+    assert history.latest_moment() is None and history.take_changed() == set()
+    history.append(0, 0.5, accuracy=0.5)
+    assert history.take_changed() == {"train", "accuracy"} and history.take_changed() == set()
+    assert history.label("accuracy") == "accuracy"
+    history.append_many([1, 2, 3], [0.4, 0.3, 0.2], test_losses=[np.nan, 0.35, 0.3])
+    assert history.label("accuracy") == "test accuracy"
+    moment = history.latest_moment()
+    assert moment is not None and moment.step == 3
+    assert moment.values == {"train": 0.2, "test": 0.3, "accuracy": 0.5}
+    x, y = history.loss_points()
+    assert list(x) == [0, 1, 2, 3, 2, 3] and list(y) == [0.5, 0.4, 0.3, 0.2, 0.35, 0.3]
+    saved = history.points()
+    history.truncate_after(1)
+    assert history["train"].last() == (1.0, 0.4) and len(history["test"]) == 0
+    history.clear()
+    history.load(saved)
+    assert history.points() == saved

@@ -352,3 +352,63 @@ def test_log_labels_do_not_overlap(plot: LossPlot) -> None:
     gaps = np.diff(labelled) / (y1 - y0) * pixels
     line = QFontMetricsF(axis.style["tickFont"]).height()
     assert gaps.min() >= line
+
+
+def test_the_lowest_test_loss_is_starred_once_the_test_loss_rises(plot: LossPlot) -> None:
+    plot.show()
+    steps = np.arange(0, 1_000, 10)
+    train = np.geomspace(1.0, 0.01, len(steps))
+    test = np.concatenate([np.geomspace(1.0, 0.2, 40), np.linspace(0.2, 0.5, 60)])
+    plot.append_many(steps[:40], train[:40], test_losses=test[:40])
+    plot.refresh()
+    assert plot.lowest_test() is None  # falling: nothing to mark
+    plot.append_many(steps[40:], train[40:], test_losses=test[40:])
+    plot.refresh()
+    mark = plot.lowest_test()
+    assert mark is not None and mark.step == 390 and mark.loss == pytest.approx(0.2)
+    assert "overfitting" in mark.tooltip() and "step 390" in mark.tooltip()
+    star = plot._lowest.star
+    assert star.isVisible() and list(star.data["x"]) == [390.0]
+    plot.set_log_y(True)  # the star follows the axis into decades
+    assert star.data["y"][0] == pytest.approx(np.log10(0.2))
+    plot.truncate_after(300)  # back in time, before the rise: no mark
+    assert plot.lowest_test() is None and not star.isVisible()
+
+
+def test_large_type_on_a_short_plot_keeps_the_loss_labels_apart(plot: LossPlot) -> None:
+    plot.resize(500, 260)
+    plot.set_font_size(24)
+    plot.show()
+    plot.append_many(
+        np.arange(400), np.geomspace(1.0, 0.15, 400), accuracies=np.linspace(0, 1, 400)
+    )
+    plot.refresh()
+    plot.grab()
+    view = plot.plot_item.vb
+    (y0, y1), pixels = view.viewRange()[1], view.height()
+    for side, (lo, hi) in (("left", (y0, y1)), ("right", (0.0, 1.0))):
+        axis = plot.plot_item.getAxis(side)
+        line = QFontMetricsF(axis.style["tickFont"]).height()
+        labelled = sorted(
+            value
+            for spacing, values in axis.tickValues(lo, hi, pixels)
+            for value, label in zip(values, axis.tickStrings(values, 1.0, spacing), strict=True)
+            if label
+        )
+        assert len(labelled) >= 2, side
+        assert min(np.diff(labelled)) / (hi - lo) * pixels >= line, side
+
+
+def test_the_view_follows_the_data_until_the_user_moves_it(plot: LossPlot) -> None:
+    plot.show()
+    plot.append_many(np.arange(50), np.linspace(1.0, 0.5, 50))
+    plot.refresh()
+    assert plot.follows_data() and plot.plot_item.vb.viewRange()[0][1] < 52
+    plot.plot_item.vb.sigRangeChangedManually.emit([True, True])  # as a drag or a wheel does
+    plot.plot_item.vb.setRange(xRange=(10, 20), padding=0)
+    plot.append_many(np.arange(50, 500), np.linspace(0.5, 0.1, 450))
+    plot.refresh()
+    assert not plot.follows_data() and plot.plot_item.vb.viewRange()[0] == pytest.approx([10, 20])
+    plot.follow_data()  # a double click
+    (x0, x1), (y0, _) = plot.plot_item.vb.viewRange()
+    assert plot.follows_data() and x0 < 1 and 499 < x1 < 520 and y0 == 0.0

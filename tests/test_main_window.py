@@ -29,9 +29,13 @@ def isolated_settings(tmp_path):
     yield
 
 
-def open_window(qtbot, preset: str = "mazur") -> MainWindow:
+def open_window(qtbot, preset: str = "mazur", *, fast: bool = True) -> MainWindow:
+    """The window on ``preset``; ``fast``: training as fast as possible (T
+    otherwise runs at the default, watchable speed)."""
     window = MainWindow(new_session(preset))
     qtbot.addWidget(window)
+    if fast:
+        window.controls.train_speed.setValue(window.controls.train_speed.maximum())
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
@@ -287,10 +291,15 @@ def test_the_plot_shows_a_steps_result_only_once_its_update_is_shown(qtbot, wind
     steps, _ = window.loss_plot.series("train")
     assert list(steps) == [0]  # the first frame: nothing computed yet
     w1_update = next(f for f in tl.trace.frames if f.label == "w1⁺")
-    tl.seek(w1_update.index)
+    tl.seek(w1_update.index)  # only w1 updated: the step's result is not shown yet
+    window.controller.refresh()
+    steps, _ = window.loss_plot.series("train")
+    assert list(steps) == [0] and window.loss_plot.moment().after is None
+    tl.to_end()  # every weight updated
     window.controller.refresh()
     steps, losses = window.loss_plot.series("train")
     assert list(steps) == [0, 1] and losses[1] < losses[0]
+    assert window.loss_plot.moment().after == pytest.approx(losses[1])
 
 
 def test_reset_starts_the_curve_over(qtbot) -> None:

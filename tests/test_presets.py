@@ -11,6 +11,7 @@ from bpsim.model import Network
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.data.datasets import DATASETS
 from bpsim.model.data.presets import PRESETS, Preset, build_preset, get_preset
+from bpsim.model.sessions.session import evaluate_session, new_session
 
 
 def train(net: Network, data: Dataset, lr: float, steps: int, batch: int, seed: int = 0) -> None:
@@ -108,13 +109,53 @@ def test_lessons_learn_with_plain_sgd(
 
 @pytest.mark.parametrize("name", ["gaussians", "moons", "iris", "spiral"])
 def test_other_lessons_reduce_the_loss(name: str) -> None:
-    preset = get_preset(name)
-    net, data = build_preset(preset)
-    before = net.loss(data.X, data.Y)
-    lr = preset.lr if preset.optimizer == "sgd" else 0.3
-    train(net, data, lr, 1000, preset.batch_size or data.n_samples)
-    after = net.loss(data.X, data.Y)
+    """Trained as the app trains them (the preset's optimizer, batch size and
+    weight decay), the training loss falls within 1,000 steps."""
+    session = new_session(name)
+    before = evaluate_session(session)[0]
+    session.trainer.train(1000)
+    after = evaluate_session(session)[0]
     assert after < 0.9 * before, (before, after)
+
+
+@pytest.mark.parametrize("name", [n for n in PRESETS if n != "mazur"])
+def test_presets_learn_without_spikes_or_silent_overfitting(name: str) -> None:
+    """Over 3,000 steps (a minute of watching at the default speed) the
+    training loss never jumps to 1.5x its lowest so far after the first
+    tenth, and the test loss ends within 20 % of its lowest (the plot would
+    mark more, and a preset where that is the lesson says so)."""
+    session = new_session(name)
+    train, test = [], []
+    for _ in range(0, 3001, 20):
+        tr, te, _ = evaluate_session(session)
+        train.append(tr)
+        test.append(te)
+        session.trainer.train(20)
+    losses = np.array(train)
+    start = len(losses) // 10
+    running = np.minimum.accumulate(losses)
+    assert np.all(losses[start:] <= 1.5 * running[start:] + 1e-6), name
+    if test[0] is not None:
+        tests = np.array(test, dtype=np.float64)
+        assert tests[-1] <= 1.2 * tests.min(), (name, tests.min(), tests[-1])
+
+
+def test_a_suggested_classifier_for_csv_data_does_not_overfit_silently() -> None:
+    from pathlib import Path
+
+    from bpsim.model.data.csvdata import load_csv
+    from bpsim.model.sessions.session import session_for_dataset
+
+    csv = Path(__file__).resolve().parents[1] / "resources" / "samples" / "exam_results.csv"
+    session = session_for_dataset(load_csv(csv))
+    assert session.net.l2 > 0  # weight decay: before it, test loss 1.63 against 0.004
+    tests = []
+    for _ in range(0, 3001, 20):
+        tests.append(evaluate_session(session)[1])
+        session.trainer.train(20)
+    assert max(tests[-10:]) <= 1.2 * min(tests)
+    train = evaluate_session(session)[0]
+    assert tests[-1] < 3 * train
 
 
 def test_dataset_seed_defaults_to_the_preset_seed() -> None:

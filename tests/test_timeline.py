@@ -207,3 +207,36 @@ def test_a_learning_rate_change_survives_checkpoint_thinning() -> None:
     assert tl.trace.lr == 2.0
     tl.go_to_step(9)
     assert tl.trace.lr == 2.0
+
+
+def test_losses_of_the_shown_step_before_and_after_its_whole_update() -> None:
+    tl = Timeline(new_session("mazur"))
+    before, after = tl.losses()
+    assert before[0] == pytest.approx(0.298371109, abs=1e-9) and after is None
+    w1 = next(f for f in tl.trace.frames if f.label == "w1⁺")
+    tl.seek(w1.index)  # only w1 updated: not yet the step's result
+    assert not tl.update_shown and tl.losses()[1] is None
+    tl.to_end()
+    assert tl.update_shown
+    before, after = tl.losses()
+    assert after is not None and after[0] == pytest.approx(0.2910277737, abs=1e-9)
+    tl.forward()  # step 1 starts from the weights step 0 ended with
+    assert tl.step == 1 and tl.losses()[0][0] == pytest.approx(after[0])
+    tl.backward()  # and back: the same numbers
+    assert tl.losses() == (before, after)
+
+
+def test_losses_name_the_test_set_and_accuracy_when_there_are_some() -> None:
+    tl = Timeline(new_session("circle"))
+    train, test, accuracy = tl.losses()[0]
+    assert train > 0 and test is not None and test > 0
+    assert accuracy is not None and 0 <= accuracy <= 1
+
+
+def test_training_runs_at_most_max_steps() -> None:
+    tl = Timeline(new_session("xor"))
+    start = tl.trainer.step
+    assert tl.train_for(10.0, max_steps=7) == 7 and tl.trainer.step == start + 7
+    assert tl.train_for(10.0, max_steps=0) == 0 and tl.trainer.step == start + 7
+    tl.go_to_step(3)  # checkpoints were kept on the way: back in time still works
+    assert tl.step == 3

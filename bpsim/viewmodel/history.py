@@ -22,6 +22,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bpsim.viewmodel.loss_view import LOSS_NAMES, Moment
+
 Array = NDArray[np.float64]
 Point = tuple[float, float]
 
@@ -271,3 +273,109 @@ class BoundedSeries:
         self._latest = None
         xs, ys = self.data()
         self._latest = (float(xs[-1]), float(ys[-1]))
+
+
+SERIES = ("train", "test", "accuracy")  # the loss plot's curves
+
+
+class LossHistory:
+    """The loss plot's points: training loss, test loss and accuracy against
+    the step, each a :class:`BoundedSeries`, and which changed since the
+    curves were last drawn (:meth:`take_changed`)."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._series = {name: BoundedSeries(capacity) for name in SERIES}
+        self._changed: set[str] = set()
+
+    def __getitem__(self, name: str) -> BoundedSeries:
+        return self._series[name]
+
+    @property
+    def capacity(self) -> int:
+        return self._series["train"].capacity
+
+    def append(
+        self,
+        step: float,
+        train_loss: float,
+        test_loss: float | None = None,
+        accuracy: float | None = None,
+    ) -> None:
+        """One step's values (None: no value)."""
+        values = {"train": train_loss, "test": test_loss, "accuracy": accuracy}
+        for name, value in values.items():
+            if value is not None:
+                self._series[name].append(step, value)
+                self._changed.add(name)
+
+    def append_many(
+        self,
+        steps: ArrayLike,
+        train_losses: ArrayLike,
+        test_losses: ArrayLike | None = None,
+        accuracies: ArrayLike | None = None,
+    ) -> None:
+        """Many steps at once (arrays of equal length; NaN means no value)."""
+        x = np.asarray(steps, dtype=np.float64)
+        values = {"train": train_losses, "test": test_losses, "accuracy": accuracies}
+        for name, ys in values.items():
+            if ys is not None:
+                self._series[name].extend(x, ys)
+                self._changed.add(name)
+
+    def clear(self) -> None:
+        for series in self._series.values():
+            series.clear()
+        self._changed.update(SERIES)
+
+    def truncate_after(self, step: float) -> None:
+        for series in self._series.values():
+            series.truncate_after(step)
+        self._changed.update(SERIES)
+
+    def points(self) -> dict[str, tuple[list[float], list[float]]]:
+        """Every series with points: (steps, values), as a session file keeps them."""
+        out = {}
+        for name in SERIES:
+            x, y = self._series[name].data()
+            if len(x):
+                out[name] = (x.tolist(), y.tolist())
+        return out
+
+    def load(self, points: dict[str, tuple[list[float], list[float]]]) -> None:
+        """Add points saved by :meth:`points` (unknown series are ignored)."""
+        for name, (x, y) in points.items():
+            if name in self._series:
+                self._series[name].extend(np.asarray(x), np.asarray(y))
+                self._changed.add(name)
+
+    def latest(self) -> dict[str, Point | None]:
+        return {name: self._series[name].last() for name in SERIES}
+
+    def latest_moment(self) -> Moment | None:
+        """The latest step's values, as the header shows them while training
+        (None before the first point)."""
+        latest = self.latest()
+        train = latest["train"]
+        if train is None:
+            return None
+        values = {name: None if p is None else p[1] for name, p in latest.items()}
+        return Moment(step=int(train[0]), values=values)
+
+    def label(self, name: str) -> str:
+        """What the plot calls a series: accuracy is the test accuracy once
+        test losses have been appended (the controller measures it on the test
+        set when there is one)."""
+        if name == "accuracy" and len(self._series["test"]) > 0:
+            return LOSS_NAMES["test_accuracy"]
+        return LOSS_NAMES[name]
+
+    def loss_points(self) -> tuple[Array, Array]:
+        """The training and test losses' points together (for the view's range)."""
+        parts = [self._series[name].data() for name in ("train", "test")]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def take_changed(self) -> set[str]:
+        """The series changed since the last call."""
+        changed, self._changed = self._changed, set()
+        return changed

@@ -24,9 +24,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.engine.training import Snapshot, Trainer
-from bpsim.model.sessions.session import Session, SettingValue
+from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
 from bpsim.model.sessions.session_file import save_session
-from bpsim.model.trace.frames import Frame, FrameKind, Trace
+from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
+
+Point = tuple[float, float | None, float | None]  # training loss, test loss, accuracy
 
 
 class Granularity(StrEnum):
@@ -86,6 +88,9 @@ class Timeline:
         self._trace_step = 0
         self.batch_indices: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
         self.cursor = 0
+        self._losses_of: Trace | None = None  # the trace whose losses are kept
+        self._before: Point = (math.nan, None, None)
+        self._after: Point | None = None
         self._open_step()
 
     # -- where we are ------------------------------------------------------------
@@ -106,6 +111,27 @@ class Timeline:
     @property
     def frame(self) -> Frame:
         return self.trace.frames[self.cursor]
+
+    def losses(self) -> tuple[Point, Point | None]:
+        """Training loss, test loss and accuracy (None: no such value) of the
+        weights the shown step starts from, and, once its whole update is
+        shown, of the weights after it. Computed once per step shown."""
+        if self._losses_of is not self.trace:
+            net = self.trainer.net.copy()
+            net.set_params(self.params_before_step())
+            self._losses_of, self._after = self.trace, None
+            self._before = evaluate_session(self.session, net)
+        if not self.update_shown:
+            return self._before, None
+        if self._after is None:  # the trainer stands after the shown step
+            self._after = evaluate_session(self.session, self.trainer.net)
+        return self._before, self._after
+
+    @property
+    def update_shown(self) -> bool:
+        """True once the shown step's whole update is on screen (its last
+        frame, an update): from then on the frames show the weights after it."""
+        return self.cursor == len(self.trace) - 1 and self.frame.phase is Phase.UPDATE
 
     # -- checkpoints ---------------------------------------------------------------
 
@@ -231,9 +257,12 @@ class Timeline:
 
     # -- continuous training -------------------------------------------------------
 
-    def train_for(self, seconds: float, out: list[float] | None = None) -> int:
-        """Train without tracing for about ``seconds`` (at least one step);
-        returns the number of steps run. Their losses go to ``out``.
+    def train_for(
+        self, seconds: float, out: list[float] | None = None, *, max_steps: int | None = None
+    ) -> int:
+        """Train without tracing for about ``seconds`` (at least one step),
+        and no more than ``max_steps`` steps (0: none); returns the number of
+        steps run. Their losses go to ``out``.
 
         The shown step is already applied, so training carries on after it;
         :meth:`open_next_step` then shows the next step frame by frame. A
@@ -242,15 +271,19 @@ class Timeline:
         """
         trainer = self.trainer
         deadline = time.perf_counter() + seconds
+        limit = math.inf if max_steps is None else max_steps
         done = 0
-        while True:
+        while done < limit:
             if trainer.step % self._spacing == 0:
                 self._remember()
             left = deadline - time.perf_counter()
             to_next = self._spacing - trainer.step % self._spacing
+            if max_steps is not None:
+                to_next = min(to_next, max_steps - done)
             done += len(trainer.train_for(left, max_steps=to_next, out=out))
             if time.perf_counter() >= deadline:
-                return done
+                break
+        return done
 
     def open_next_step(self) -> None:
         """Show the step after the trainer's current state, at its first frame."""

@@ -52,6 +52,7 @@ def evaluate_session(
 
 TEST_FRACTION = 0.25
 MIN_SAMPLES_FOR_TEST = 40
+CLASSIFIER_L2 = 0.01  # weight decay of a suggested classifier
 
 
 def suggested_output(dataset: Dataset) -> tuple[str, str]:
@@ -83,9 +84,16 @@ def _split_and_scale(
 def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Session:
     """A ready-to-train session for the user's own data: one tanh hidden
     layer, an output layer and loss that suit the task, standardized inputs,
-    Adam, and a test set when there are 40 samples or more."""
+    Adam, and a test set when there are 40 samples or more.
+
+    Classifiers get weight decay (:data:`CLASSIFIER_L2`): on a few dozen
+    samples an unregularised one grows ever more certain and the test loss
+    of the few samples it gets wrong explodes (exam_results: 0.27 at step 60,
+    1.63 at step 5,000)."""
     out, loss = suggested_output(data)
-    net = Network([data.n_features, hidden, data.n_outputs], ["tanh", out], loss, seed)
+    l2 = CLASSIFIER_L2 if data.task == "classification" else 0.0
+    sizes = [data.n_features, hidden, data.n_outputs]
+    net = Network(sizes, ["tanh", out], loss, seed, l2=l2)
     data, test = _split_and_scale(data, seed, standardize=True)
     optimizer = make_optimizer("adam", lr=0.01)
     batch = min(16, data.n_samples)

@@ -1,40 +1,91 @@
-"""The loss plot's legend line: each series' colour key and latest value.
+"""The loss plot's header: the moment shown, each series' colour key and value.
 
-It sits above the plot, so it never hides a curve.
+It sits above the plot, so it never hides a curve. It describes the same
+step and frame as the marker, the status bar and the formula card (a
+:class:`~bpsim.viewmodel.loss_view.Moment`): the values are those of the
+weights the step starts from, and once the step's whole update is on screen
+the training loss after it follows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bpsim.model.notation import fmt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
-SERIES = ("train", "test", "accuracy")
+from bpsim.model.notation import fmt
+from bpsim.ui.panels.plot_axes import IndicatorStyle
+from bpsim.viewmodel.history import SERIES
+from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
+
+__all__ = ["SERIES", "LossHeader", "legend_html", "legend_tooltip"]
 LINE_KEY, DASH_KEY = "\u2501\u2501", "\u254d\u254d"
+NO_STEPS = "No training steps yet"
 
 
 def legend_html(
-    latest: Mapping[str, tuple[float, float] | None],
+    moment: Moment | None,
     colors: Mapping[str, str],
     labels: Mapping[str, str],
 ) -> str:
-    """``step N`` and, per series with a point, its key, name and value.
-
-    ``latest`` maps each series to its last ``(step, value)`` point or None.
-    """
-    train = latest.get("train")
-    if train is None:
-        return "No training steps yet"
-    step = f"{int(train[0]):,}".replace(",", "\u2009")
-    parts = [f"step&nbsp;<b>{step}</b>"]
+    """``step N · frame F / T`` and, per series with a value, its key, name and value."""
+    if moment is None:
+        return NO_STEPS
+    parts = [moment.position.replace(" ", "&nbsp;")]
     for name in SERIES:
-        point = latest.get(name)
-        if point is None:
+        value = moment.values.get(name)
+        if value is None:
             continue
         key = DASH_KEY if name == "accuracy" else LINE_KEY
-        value = f"{point[1]:.1%}" if name == "accuracy" else fmt(point[1])
+        shown = f"{value:.1%}" if name == "accuracy" else fmt(value)
         label = labels[name].replace(" ", "&nbsp;")
         parts.append(
-            f'<span style="color:{colors[name]}">{key}</span>&nbsp;{label}&nbsp;<b>{value}</b>'
+            f'<span style="color:{colors[name]}">{key}</span>&nbsp;{label}&nbsp;<b>{shown}</b>'
         )
+    if moment.after is not None:
+        parts.append(f"after&nbsp;this&nbsp;step's&nbsp;update&nbsp;<b>{fmt(moment.after)}</b>")
     return "&nbsp;&nbsp;&nbsp; ".join(parts)
+
+
+def legend_tooltip(labels: Mapping[str, str], shown: set[str]) -> str:
+    """What the header's numbers are, one paragraph per quantity shown."""
+    keys = {"train": "train", "test": "test"}
+    if "accuracy" in shown:
+        keys["accuracy"] = "test_accuracy" if labels["accuracy"].startswith("test") else "accuracy"
+    tips = [LOSS_TIPS[keys[name]] for name in SERIES if name in shown and name in keys]
+    head = (
+        "The step and frame shown everywhere (network, formula card, status bar). "
+        "The values are those of the weights this step starts from: the curve's point "
+        "at the marker."
+    )
+    return "\n\n".join([head, *tips, LOSS_TIPS["batch"]])
+
+
+class LossHeader(QWidget):
+    """The header line above the plot: the legend (:attr:`status`) and the
+    log-scale check box (:attr:`log_check`), whose indicator grows with the text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_check = QCheckBox("log scale")
+        self.log_check.setToolTip("Show the loss on a logarithmic axis")
+        self.log_check.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # keep → for the timeline
+        self._check_style = IndicatorStyle()
+        self._check_style.setParent(self)
+        self.log_check.setStyle(self._check_style)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 0)
+        layout.addWidget(self.status, 1)
+        layout.addWidget(self.log_check)
+
+    def set_text_font(self, font: QFont) -> None:
+        self.status.setFont(font)
+        self.log_check.setFont(font)
+        self._check_style.indicator = round(QFontMetricsF(font).height() * 0.8)
+        self.log_check.updateGeometry()

@@ -1,12 +1,18 @@
 """The live loss plot: training and test loss, and accuracy, against the step.
 
-Points go into bounded buffers (:class:`~bpsim.viewmodel.history.BoundedSeries`) as fast
-as training produces them; the curves are redrawn only when :meth:`LossPlot.refresh`
-is called, at display rate. Each series has one ``PlotDataItem``, created
-once and fed with ``setData``. Accuracy (classification only) has its own
-linear 0..1 axis on the right, in a ViewBox linked to the loss view along x
-(pyqtgraph's MultiplePlotAxes example), so the loss axis can go logarithmic
-on its own. The axes and the grid live in :mod:`bpsim.ui.panels.plot_axes`.
+Points go into a :class:`~bpsim.viewmodel.history.LossHistory` as training
+produces them; the curves are redrawn only by :meth:`LossPlot.refresh`. Each
+series has one ``PlotDataItem``, fed with ``setData``. Accuracy has its own
+linear 0..1 axis on the right, in a ViewBox linked along x, so the loss axis
+can go logarithmic on its own. The axes and the grid live in :mod:`bpsim.ui.panels.plot_axes`,
+the header in :mod:`bpsim.ui.panels.loss_legend`, the marks over the curves
+(the lone first points' caption, the lowest test loss) in
+:mod:`bpsim.ui.panels.loss_marks`.
+
+The view follows the data (:func:`~bpsim.viewmodel.loss_view.fit_range`):
+x from the first step to the latest, so the descent fills the plot at any
+training speed, and the loss never below zero. Dragging or zooming stops
+following; a double click follows again.
 """
 
 from __future__ import annotations
@@ -15,14 +21,15 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from bpsim.ui.panels.loss_legend import SERIES, legend_html
-from bpsim.ui.panels.plot_axes import AccuracyAxis, IndicatorStyle, LossAxis, StepAxis, TickGrid
-from bpsim.viewmodel.history import BoundedSeries
+from bpsim.ui.panels.loss_legend import LossHeader, legend_html, legend_tooltip
+from bpsim.ui.panels.loss_marks import LoneCaption, LowestTestMark
+from bpsim.ui.panels.plot_axes import make_plot_widget
+from bpsim.viewmodel.history import SERIES, LossHistory
+from bpsim.viewmodel.loss_view import LowestTest, Moment, fit_range, lowest_test
 
-SERIES_LABELS = {"train": "training loss", "test": "test loss", "accuracy": "accuracy"}
 DEFAULT_CAPACITY = 10_000  # points kept per series
 X_UNITS = ("step", "epoch")
 
@@ -44,55 +51,21 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, capacity: int = DEFAULT_CAPACITY) -> None:
         super().__init__(parent)
-        self._buffers = {name: BoundedSeries(capacity) for name in SERIES}
-        self._dirty: set[str] = set()
+        self._history = LossHistory(capacity)
         self._x_unit = "step"
         self._steps_per_epoch: int | None = None
         self._font_pt = max(self.font().pointSizeF(), 10.0)
+        self._moment: Moment | None = None
+        self._follow = True  # the view follows the data until the user moves it
 
-        # the legend sits above the plot, with each series' latest value, so
-        # it never hides a curve
-        self._status = QLabel()
-        self._status.setTextFormat(Qt.TextFormat.RichText)
-        self._status.setWordWrap(True)
-        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._log_check = QCheckBox("log scale")
-        self._log_check.setToolTip("Show the loss on a logarithmic axis")
-        self._log_check.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # keep → for the timeline
-        self._check_style = IndicatorStyle()
-        self._check_style.setParent(self)
-        self._log_check.setStyle(self._check_style)
+        # the legend sits above the plot, so it never hides a curve
+        self._header = LossHeader()
+        self._status, self._log_check = self._header.status, self._header.log_check
 
-        self._plot_widget = pg.PlotWidget(
-            axisItems={
-                "bottom": StepAxis("bottom"),
-                "left": LossAxis("left"),
-                "right": AccuracyAxis("right"),
-            }
-        )
-        self._plot_widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._plot_widget, self._grid, self._acc_view = make_plot_widget()
         item = self._plot_widget.getPlotItem()
         assert item is not None
         self._item: pg.PlotItem = item
-        item.hideButtons()
-        item.getViewBox().setLimits(xMin=-0.5)  # no negative steps, whatever the zoom
-        for side in ("left", "bottom", "right"):  # no "loss (x0.001)": the numbers as they are
-            item.getAxis(side).enableAutoSIPrefix(False)
-        self._grid = TickGrid(item)
-        item.addItem(self._grid, ignoreBounds=True)
-
-        self._acc_view = pg.ViewBox(enableMenu=False)
-        self._acc_view.setMouseEnabled(x=False, y=False)
-        self._acc_view.setYRange(0.0, 1.0, padding=0.03)
-        self._acc_view.disableAutoRange()
-        self._acc_view.setZValue(-10)
-        scene = item.scene()
-        assert scene is not None
-        scene.addItem(self._acc_view)
-        item.getAxis("right").linkToView(self._acc_view)
-        self._acc_view.setXLink(item)
-        item.getAxis("right").setLabel("accuracy")
-        item.hideAxis("right")
 
         self._curves: dict[str, pg.PlotDataItem] = {}
         for name in SERIES:
@@ -109,34 +82,35 @@ class LossPlot(QWidget):
         self._marker.setZValue(20)
         self._marker.hide()
         item.addItem(self._marker, ignoreBounds=True)
+        self._caption = LoneCaption(item)
+        self._lowest = LowestTestMark(item)
 
-        header = QHBoxLayout()
-        header.setContentsMargins(10, 6, 10, 0)
-        header.addWidget(self._status, 1)
-        header.addWidget(self._log_check)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(header)
+        layout.addWidget(self._header)
         layout.addWidget(self._plot_widget, 1)
 
         self._connect_callbacks()
         self._colors = LIGHT_COLORS
         self._apply_theme()
-        self._empty = True
-        self._reset_range()
+        self._fit_view()
 
     def _connect_callbacks(self) -> None:
-        self._log_check.toggled.connect(self._on_log_check_toggled)
+        self._log_check.toggled.connect(self.set_log_y)
         # pyqtgraph's own context menu toggles log mode through this check box
         self._item.ctrl.logYCheck.toggled.connect(self._on_plot_log_toggled)
         self._item.vb.sigResized.connect(self._on_view_resized)
+        self._item.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        scene = self._plot_widget.scene()
+        assert scene is not None
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
 
     # -- data ----------------------------------------------------------------
 
     @property
     def capacity(self) -> int:
-        return self._buffers["train"].capacity
+        return self._history.capacity
 
     def append(
         self,
@@ -150,11 +124,7 @@ class LossPlot(QWidget):
         Non-finite values (a diverged loss) are skipped. A step at or before
         the latest one recorded first drops the points from that step on.
         """
-        values = {"train": train_loss, "test": test_loss, "accuracy": accuracy}
-        for name, value in values.items():
-            if value is not None:
-                self._buffers[name].append(step, value)
-                self._dirty.add(name)
+        self._history.append(step, train_loss, test_loss, accuracy)
 
     def append_many(
         self,
@@ -164,68 +134,83 @@ class LossPlot(QWidget):
         accuracies: ArrayLike | None = None,
     ) -> None:
         """Record many steps at once (arrays of equal length; NaN means no value)."""
-        x = np.asarray(steps, dtype=np.float64)
-        values = {"train": train_losses, "test": test_losses, "accuracy": accuracies}
-        for name, ys in values.items():
-            if ys is not None:
-                self._buffers[name].extend(x, ys)
-                self._dirty.add(name)
+        self._history.append_many(steps, train_losses, test_losses, accuracies)
 
     def refresh(self) -> None:
         """Hand the buffered points to the curves (call at display rate)."""
-        if not self._dirty:
+        changed = self._history.take_changed()
+        if not changed:
             return
         for name in SERIES:
-            if name in self._dirty:
-                x, y = self._buffers[name].data()
+            if name in changed:
+                x, y = self._history[name].data()
                 self._curves[name].setData(x, y)
                 # a lone point draws no line: show it as a dot until there are two
                 lone = "o" if len(x) == 1 else None
                 if self._curves[name].opts["symbol"] != lone:
                     self._curves[name].setSymbol(lone)
-        self._dirty.clear()
-        empty = all(len(buffer) == 0 for buffer in self._buffers.values())
-        if empty != self._empty:  # fit the first points; a user's zoom stays after that
-            self._empty = empty
-            self._reset_range()
-        self._item.showAxis("right", len(self._buffers["accuracy"]) > 0)
+                    self._curves[name].setSymbolBrush(self._colors[name])
+                    self._curves[name].setSymbolPen(self._colors[name])
+        self._item.showAxis("right", len(self._history["accuracy"]) > 0)
+        self._fit_view()
+        self._update_marks()
         self._update_status()
 
-    def _reset_range(self) -> None:
-        if self._empty:
-            self._item.setRange(xRange=(0, 100), yRange=(0, 1), padding=0.02)
-        else:
-            self._item.enableAutoRange()
+    # -- the view and the marks ------------------------------------------------
+
+    def follows_data(self) -> bool:
+        """True while the view follows the data (until the user drags or zooms)."""
+        return self._follow
+
+    def follow_data(self) -> None:
+        """Fit the view to the data, and keep it fitted as points arrive."""
+        self._follow = True
+        self._fit_view()
+
+    def _fit_view(self) -> None:
+        if not self._follow:
+            return
+        x, y = self._history.loss_points()
+        x_range, y_range = fit_range(x, y, log=self.log_y())
+        if len(x) == 0 and len(self._history["accuracy"]):  # accuracy alone sets the steps
+            steps = self._history["accuracy"].data()[0]
+            x_range = fit_range(steps, np.ones_like(steps), log=False)[0]
+        self._item.vb.setRange(xRange=x_range, yRange=y_range, padding=0.0)
+
+    def _update_marks(self) -> None:
+        """The caption of lone first points, and the lowest test loss's star."""
+        labels = {name: self.series_label(name) for name in SERIES}
+        y0, y1 = self._item.vb.viewRange()[1]  # the caption sits halfway up the view
+        self._caption.update(self._history, self._colors, labels, y=(y0 + y1) / 2)
+        x, y = self._history["test"].data()
+        self._lowest.set_point(lowest_test(x, y), log=self.log_y())
+
+    def lone_caption(self) -> str:
+        """The caption beside the lone first points ("" when hidden)."""
+        return self._caption.text
+
+    def lowest_test(self) -> LowestTest | None:
+        """The lowest test loss the plot marks (None: not marked)."""
+        return self._lowest.point
 
     def clear(self) -> None:
         """Forget every point (takes effect at once)."""
-        for buffer in self._buffers.values():
-            buffer.clear()
-        self._dirty.update(SERIES)
+        self._history.clear()
         self.refresh()
 
     def truncate_after(self, step: int) -> None:
         """Drop the points after ``step`` (takes effect at once): the user went
         back in time and trains on from there."""
-        for buffer in self._buffers.values():
-            buffer.truncate_after(step)
-        self._dirty.update(SERIES)
+        self._history.truncate_after(step)
         self.refresh()
 
     def history(self) -> dict[str, tuple[list[float], list[float]]]:
         """Every series' points (steps, values), as a session file keeps them."""
-        out = {}
-        for name in SERIES:
-            x, y = self._buffers[name].data()
-            if len(x):
-                out[name] = (x.tolist(), y.tolist())
-        return out
+        return self._history.points()
 
     def load_history(self, history: dict[str, tuple[list[float], list[float]]]) -> None:
         """Add points saved by :meth:`history` (unknown series are ignored)."""
-        for name, (x, y) in history.items():
-            if name in self._buffers:
-                self._buffers[name].extend(np.asarray(x), np.asarray(y))
+        self._history.load(history)
 
     def series(self, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """The points the curve ``name`` holds (as of the last refresh)."""
@@ -254,6 +239,20 @@ class LossPlot(QWidget):
             return
         self._marker.setValue(float(step))
         self._marker.show()
+
+    def set_moment(self, moment: Moment | None) -> None:
+        """Describe ``moment`` in the header and put the marker at its step
+        (None: the latest point, as while training)."""
+        self._moment = moment
+        self.set_current_step(None if moment is None else moment.step)
+        self._update_status()
+
+    def moment(self) -> Moment | None:
+        """What the header describes: the moment set, else the latest point."""
+        return self._moment if self._moment is not None else self._history.latest_moment()
+
+    def header_text(self) -> str:
+        return self._status.text()
 
     def current_step(self) -> float | None:
         return float(self._marker.value()) if self._marker.isVisible() else None
@@ -330,6 +329,7 @@ class LossPlot(QWidget):
         marker = QColor(foreground)
         marker.setAlpha(150)
         self._marker.setPen(pg.mkPen(marker, width=width))
+        self._caption.set_color(foreground)
         accuracy_axis = self._item.getAxis("right")
         accuracy_axis.setTextPen(colors["accuracy"])
         accuracy_axis.setPen(pg.mkPen(colors["accuracy"]))
@@ -352,24 +352,23 @@ class LossPlot(QWidget):
             axis.setLabel(text, **{"font-size": f"{pt:g}pt", "color": color})
         small = QFont(font)
         small.setPointSizeF(pt * 0.92)
-        self._status.setFont(small)
-        self._log_check.setFont(small)
-        self._check_style.indicator = round(QFontMetricsF(small).height() * 0.8)
-        self._log_check.updateGeometry()
+        self._header.set_text_font(small)
+        self._caption.set_font(small)
+        self._lowest.set_style(
+            self._colors["test"], small, self.palette().color(QPalette.ColorRole.Base)
+        )
 
     def series_label(self, name: str) -> str:
-        """What the header calls a series: accuracy is the test accuracy once
-        test losses have been appended (the controller measures it on the test
-        set when there is one)."""
-        if name == "accuracy" and len(self._buffers["test"]) > 0:
-            return "test accuracy"
-        return SERIES_LABELS[name]
+        """What the header calls a series (see :meth:`LossHistory.label`)."""
+        return self._history.label(name)
 
     def _update_status(self) -> None:
-        """The legend line: each series' colour key and latest value."""
-        latest = {name: self._buffers[name].last() for name in SERIES}
+        """The header: the moment shown, each series' colour key and value."""
+        moment = self.moment()
         labels = {name: self.series_label(name) for name in SERIES}
-        self._status.setText(legend_html(latest, self._colors, labels))
+        self._status.setText(legend_html(moment, self._colors, labels))
+        shown = {n for n, v in (moment.values if moment else {}).items() if v is not None}
+        self._status.setToolTip(legend_tooltip(labels, shown or {"train"}))
 
     # -- events ----------------------------------------------------------------
 
@@ -378,15 +377,22 @@ class LossPlot(QWidget):
             self._apply_theme()
         super().changeEvent(event)
 
-    def _on_log_check_toggled(self, on: bool) -> None:
-        self.set_log_y(on)
-
     def _on_plot_log_toggled(self, on: bool) -> None:
         self._log_check.blockSignals(True)
         self._log_check.setChecked(on)
         self._log_check.blockSignals(False)
+        self._item.vb.setLimits(yMin=-1e307 if on else 0.0)  # log10 of a loss may be negative
         self._apply_fonts()
+        self._fit_view()
+        self._update_marks()
         self.sigLogYChanged.emit(on)
+
+    def _on_range_changed_manually(self, *_: object) -> None:
+        self._follow = False
+
+    def _on_mouse_clicked(self, event: object) -> None:
+        if getattr(event, "double", lambda: False)():
+            self.follow_data()
 
     def _on_view_resized(self) -> None:
         self._acc_view.setGeometry(self._item.vb.sceneBoundingRect())

@@ -9,6 +9,8 @@
 - :class:`AccuracyAxis`, the right axis: always linear.
 - :class:`TickGrid`, grid lines at the ticks, drawn as one cheap item.
 - :class:`IndicatorStyle`, a check box indicator that grows with the text.
+- :func:`make_plot_widget`, the plot with these axes, the grid and the
+  accuracy's own view box.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF
+from PySide6.QtCore import QLineF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QProxyStyle, QStyle
 
@@ -116,6 +118,20 @@ class StepAxis(pg.AxisItem):
         return strings
 
 
+def readable_levels(
+    levels: list[tuple[float, float]], span: float, size: float, line: float
+) -> list[tuple[float, float]]:
+    """``levels`` (spacing, offset), or, when their labels would be closer
+    than 1.5 text lines on a ``size`` px axis spanning ``span``, one level of
+    round values that far apart (large type on a short plot)."""
+    if not levels or span <= 0 or size <= 0:
+        return levels
+    room = 1.5 * line * span / size  # the smallest spacing whose labels do not touch
+    if levels[0][0] >= room:
+        return levels
+    return [(nice_ceil(room), 0.0)]
+
+
 class LossAxis(pg.AxisItem):
     """The loss axis, linear or logarithmic.
 
@@ -127,6 +143,13 @@ class LossAxis(pg.AxisItem):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._labelled_multiples: tuple[int, ...] = ()
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels: list[tuple[float, float]] = super().tickSpacing(minVal, maxVal, size)
+        if self.logMode or self._tickSpacing is not None:
+            return levels
+        line = QFontMetricsF(self.style["tickFont"] or QFont()).height()
+        return readable_levels(levels, abs(maxVal - minVal), size, line)
 
     def logTickValues(
         self, minVal: float, maxVal: float, size: float, stdTicks: list[tuple[float, list[float]]]
@@ -179,6 +202,11 @@ class AccuracyAxis(pg.AxisItem):
     def setLogMode(self, *args: object, **kwargs: object) -> None:
         return
 
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels: list[tuple[float, float]] = super().tickSpacing(minVal, maxVal, size)
+        line = QFontMetricsF(self.style["tickFont"] or QFont()).height()
+        return readable_levels(levels, abs(maxVal - minVal), size, line)
+
 
 class TickGrid(pg.UIGraphicsItem):
     """Grid lines at the axes' major and minor ticks, as one cheap item.
@@ -229,3 +257,38 @@ class IndicatorStyle(QProxyStyle):
         if metric in (QStyle.PixelMetric.PM_IndicatorWidth, QStyle.PixelMetric.PM_IndicatorHeight):
             return self.indicator
         return int(super().pixelMetric(metric, *args))
+
+
+def make_plot_widget() -> tuple[pg.PlotWidget, TickGrid, pg.ViewBox]:
+    """The loss plot's widget: step, loss and accuracy axes, the grid, and the
+    accuracy's own view box (linear 0..1, linked along x; pyqtgraph's
+    MultiplePlotAxes example), the right axis hidden until there is accuracy."""
+    widget = pg.PlotWidget(
+        axisItems={
+            "bottom": StepAxis("bottom"),
+            "left": LossAxis("left"),
+            "right": AccuracyAxis("right"),
+        }
+    )
+    widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    item = widget.getPlotItem()
+    assert item is not None
+    item.hideButtons()
+    item.getViewBox().setLimits(xMin=-0.5, yMin=0.0)  # no negative steps or losses
+    for side in ("left", "bottom", "right"):  # no "loss (x0.001)": the numbers as they are
+        item.getAxis(side).enableAutoSIPrefix(False)
+    grid = TickGrid(item)
+    item.addItem(grid, ignoreBounds=True)
+    accuracy = pg.ViewBox(enableMenu=False)
+    accuracy.setMouseEnabled(x=False, y=False)
+    accuracy.setYRange(0.0, 1.0, padding=0.03)
+    accuracy.disableAutoRange()
+    accuracy.setZValue(-10)
+    scene = item.scene()
+    assert scene is not None
+    scene.addItem(accuracy)
+    item.getAxis("right").linkToView(accuracy)
+    accuracy.setXLink(item)
+    item.getAxis("right").setLabel("accuracy")
+    item.hideAxis("right")
+    return widget, grid, accuracy

@@ -18,14 +18,14 @@ from bpsim.model.data.presets import DEFAULT_PRESET, PRESETS
 from bpsim.model.engine.network import Network
 from bpsim.model.errors import DivergedError
 from bpsim.model.sessions.session import Session, evaluate_session, new_session
-from bpsim.model.trace.frames import Phase
 from bpsim.ui.window import dialogs
 from bpsim.ui.window.actions import paint_glyphs
 from bpsim.ui.window.file_controller import FileController
 from bpsim.ui.window.training_run import TrainingRun
 from bpsim.ui.window.view_settings import ViewSettings
+from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
 from bpsim.viewmodel.scene import scene_from_trace
-from bpsim.viewmodel.timeline import Granularity, Timeline
+from bpsim.viewmodel.timeline import Granularity, Point, Timeline
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
@@ -52,6 +52,7 @@ class Controller(QObject):
         self.plotted_until = -1
         self._shut_down = False
         self.last_loss = float("nan")
+        self.last_point: Point = (float("nan"), None, None)
         self.session_path = session_path
         self.timeline: Timeline
         self._connect_callbacks()
@@ -261,11 +262,11 @@ class Controller(QObject):
 
     def _shown_state(self) -> tuple[int, Network]:
         """The step whose state the frames have shown, and that network: the
-        state before the shown step until its update is on screen, after it
-        from then on (and always while training)."""
+        state before the shown step until its whole update is on screen,
+        after it from then on (and always while training)."""
         tl = self.timeline
         trainer = tl.trainer
-        if self.a["train"].isChecked() or tl.frame.phase is Phase.UPDATE:
+        if self.a["train"].isChecked() or tl.update_shown:
             return trainer.step, trainer.net
         net = trainer.net.copy()
         net.set_params(tl.params_before_step())
@@ -278,11 +279,16 @@ class Controller(QObject):
         if step > self.plotted_until:
             self._plot_point(step, evaluate_session(session, net))
 
-    def _plot_point(self, step: int, point: tuple[float, float | None, float | None]) -> None:
+    def _plot_point(self, step: int, point: Point) -> None:
         train, test, accuracy = point
         self.plot.append(step, train, test, accuracy)
         self.plotted_until = step
         self.last_loss = train
+        self.last_point = point
+
+    def plot_values(self) -> dict[str, float | None]:
+        """The latest plotted point's values, by series name."""
+        return dict(zip(("train", "test", "accuracy"), self.last_point, strict=True))
 
     def refresh(self) -> None:
         """Show the timeline's current frame everywhere."""
@@ -296,8 +302,15 @@ class Controller(QObject):
             tl.frame, step=tl.step, total_frames=len(tl.trace), n_samples=len(tl.trace.X)
         )
         shown = self._shown_state()  # one copy of the network per refresh, for both panels
-        self.record_progress(tl.session, shown)
-        self.plot.set_current_step(tl.step)
+        before, after = tl.losses()
+        if tl.step > self.plotted_until:
+            self._plot_point(tl.step, before)
+        if after is not None and shown[0] > self.plotted_until:
+            self._plot_point(shown[0], after)
+        values = dict(zip(("train", "test", "accuracy"), before, strict=True))
+        after_loss = None if after is None else after[0]
+        moment = Moment(tl.step, tl.cursor + 1, len(tl.trace), values, after_loss)
+        self.plot.set_moment(moment)
         self.plot.refresh()
         self.w.data_view.update_network(shown[1])
         sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
@@ -311,11 +324,13 @@ class Controller(QObject):
             step = tl.trainer.step
             w.step_label.setText(f"Step {step} · Epoch {step // tl.steps_per_epoch}")
             w.frame_label.setText(f"Training: {training_rate:,.0f} steps/s")
-            w.loss_label.setText(f"Loss {self.last_loss:.4g}")
+            w.loss_label.setText(f"Training loss {self.last_loss:.4g}")
+            w.loss_label.setToolTip(LOSS_TIPS["train"])
             return
         w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")
         w.frame_label.setText(f"Frame {tl.cursor + 1} of {len(tl.trace)} · {tl.frame.label}")
         w.loss_label.setText(f"Batch loss {tl.trace.loss:.4g}")
+        w.loss_label.setToolTip(LOSS_TIPS["batch"])
         lr = self.controls.learning_rate
         if lr.value() != tl.trainer.optimizer.lr:  # stepping back may restore another rate
             lr.blockSignals(True)
@@ -357,11 +372,13 @@ class Controller(QObject):
         c.granularity.setCurrentIndex(max(index, 0))
         with contextlib.suppress(TypeError, ValueError):  # damaged: keep the default
             c.speed.setValue(int(settings.value("step/speed", 3)))
+        self.training.restore(settings)
         self.view_settings.restore(settings)
 
     def save_preferences(self, settings: QSettings) -> None:
         settings.setValue("step/granularity", self.granularity().value)
         settings.setValue("step/speed", self.controls.speed.value())
+        self.training.save(settings)
         self.view_settings.save(settings)
 
     def timers(self) -> list[QTimer]:

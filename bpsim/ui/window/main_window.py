@@ -31,6 +31,7 @@ from bpsim.ui.panels.loss_plot import LossPlot
 from bpsim.ui.window.actions import app_icon, create_actions, paint_glyphs
 from bpsim.ui.window.spin_boxes import LEARNING_RATES, LogSpinBox
 from bpsim.viewmodel.timeline import GRANULARITY_LABELS, Granularity
+from bpsim.viewmodel.training_pace import DEFAULT_SPEED, SPEEDS, speed_index
 
 # Menu contents by action name; None is a separator.
 FILE_MENU = ("open", "open_csv", None, "save", "save_as", None, "export_png", "export_gif")
@@ -38,7 +39,8 @@ FILE_MENU += (None, "quit")
 VIEW_MENU = ("fullscreen", None, "zoom_in", "zoom_out", "zoom_reset", None)
 VIEW_MENU += ("gradient_mode", "log_loss", "loss_epochs")
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
-SIMULATION_MENU += ("faster", "slower", None, "train", "reset", None, "network_settings")
+SIMULATION_MENU += ("faster", "slower", None, "train", "train_faster", "train_slower", "reset")
+SIMULATION_MENU += (None, "network_settings")
 
 
 class ControlsPanel(QWidget):
@@ -56,6 +58,15 @@ class ControlsPanel(QWidget):
         self.speed.setValue(3)
         self.speed.setToolTip("Frames per second while playing ([ and ] change it)")
         self.speed_label = QLabel()
+        self.train_speed = QSlider(Qt.Orientation.Horizontal)
+        self.train_speed.setRange(0, len(SPEEDS) - 1)
+        self.train_speed.setPageStep(1)
+        self.train_speed.setValue(speed_index(DEFAULT_SPEED))
+        self.train_speed.setToolTip(
+            "Training steps per second while training continuously (T), from a few, to "
+            "watch the boundary form, to as fast as possible ({ and } change it)"
+        )
+        self.train_speed_label = QLabel()
         self.learning_rate = LogSpinBox(*LEARNING_RATES)
         self.learning_rate.setToolTip("Learning rate η; a change applies from the current step on")
         self.learning_rate.setKeyboardTracking(False)  # apply when typing is done
@@ -67,12 +78,14 @@ class ControlsPanel(QWidget):
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Step by", self.granularity)
-        form.addRow("Speed", self.speed)
+        form.addRow("Play speed", self.speed)
         form.addRow("", self.speed_label)
+        form.addRow("Training speed", self.train_speed)
+        form.addRow("", self.train_speed_label)
         form.addRow("Learning rate", self.learning_rate)
         form.addRow("Edge width", self.edge_mode)
         form.addRow(self.description)
-        for w in (self.granularity, self.speed, self.edge_mode):
+        for w in (self.granularity, self.speed, self.train_speed, self.edge_mode):
             w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
 

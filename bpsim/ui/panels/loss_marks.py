@@ -1,0 +1,140 @@
+"""Marks drawn over the loss plot's curves (:mod:`bpsim.ui.panels.loss_plot`).
+
+- :class:`LoneCaption`: while every series has at most one point (step 0),
+  a caption beside the dots names them and their values, so three dots
+  stacked at x = 0 are never left unexplained.
+- :class:`LowestTestMark`: a star at the step of the lowest test loss once
+  the test loss has risen from it (overfitting), with a label and a tooltip
+  that says what it means.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+from bpsim.model.notation import fmt
+from bpsim.viewmodel.history import SERIES, LossHistory
+from bpsim.viewmodel.loss_view import LowestTest
+
+
+class LoneCaption:
+    """The caption beside the lone first points."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.item = pg.TextItem(anchor=(0.0, 0.5))
+        self.item.setZValue(30)
+        self.item.hide()
+        plot.addItem(self.item, ignoreBounds=True)
+        self.text = ""
+
+    def set_font(self, font: QFont) -> None:
+        self.item.setFont(font)
+
+    def show(
+        self,
+        x: float,
+        y: float,
+        values: Mapping[str, float],
+        colors: Mapping[str, str],
+        labels: Mapping[str, str],
+    ) -> None:
+        """Name the lone points ``values`` (series -> value) at ``(x, y)``
+        (view coordinates: y is log10 on a log axis)."""
+        lines = []
+        for name, value in values.items():
+            shown = f"{value:.1%}" if name == "accuracy" else fmt(value)
+            lines.append(
+                f'<span style="color:{colors[name]}">●</span>&nbsp;{labels[name]}&nbsp;'
+                f"<b>{shown}</b>"
+            )
+        step = int(x)
+        lines.append(f"<i>at step {step}; each training step adds a point</i>")
+        self.text = "<br>".join(lines)
+        self.item.setHtml(f'<div style="margin-left:14px">{self.text}</div>')
+        self.item.setPos(x, y)
+        self.item.show()
+
+    def hide(self) -> None:
+        self.text = ""
+        self.item.hide()
+
+    def update(
+        self,
+        history: LossHistory,
+        colors: Mapping[str, str],
+        labels: Mapping[str, str],
+        *,
+        y: float,
+    ) -> None:
+        """Show the caption, at height ``y`` (view coordinates), while every
+        series has at most one point and some have one; else hide it."""
+        latest = {name: history[name].last() for name in SERIES if len(history[name]) > 0}
+        if not latest or any(len(history[name]) > 1 for name in latest):
+            self.hide()
+            return
+        values = {name: point[1] for name, point in latest.items() if point is not None}
+        x = next(point[0] for point in latest.values() if point is not None)
+        self.show(x, y, values, colors, labels)
+
+    def set_color(self, color: QColor) -> None:
+        self.item.setColor(color)
+
+
+class LowestTestMark:
+    """A star at the lowest test loss, shown while the test loss has risen from it."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.star = pg.ScatterPlotItem(symbol="star", hoverable=True)
+        self.star.setZValue(25)
+        self.label = pg.TextItem("lowest test loss", anchor=(0.5, -0.3))
+        self.label.setZValue(25)
+        for item in (self.star, self.label):
+            item.hide()
+            plot.addItem(item, ignoreBounds=True)
+        self.point: LowestTest | None = None
+        self._size = 14.0
+        self._color = "#d55e00"
+
+    def set_style(self, color: str, font: QFont, background: QColor) -> None:
+        self._color = color
+        self._size = max(18.0, QFont(font).pointSizeF() * 2.0)
+        self.label.setColor(QColor(color))
+        self.label.setFont(font)
+        fill = QColor(background)
+        fill.setAlpha(220)  # legible over the curves it crosses
+        self.label.fill = pg.mkBrush(fill)
+        self._place()
+
+    def set_point(self, point: LowestTest | None, *, log: bool) -> None:
+        """Mark ``point`` (None hides the mark); ``log``: the axis is logarithmic."""
+        self.point = point
+        self._log = log
+        self._place()
+
+    def tooltip(self) -> str:
+        return "" if self.point is None else self.point.tooltip()
+
+    def _place(self) -> None:
+        point = self.point
+        if point is None or (getattr(self, "_log", False) and point.loss <= 0):
+            self.star.hide()
+            self.label.hide()
+            return
+        y = math.log10(point.loss) if getattr(self, "_log", False) else point.loss
+        tip = point.tooltip()
+        self.star.setData(
+            [point.step],
+            [y],
+            size=self._size,
+            brush=pg.mkBrush(self._color),
+            pen=pg.mkPen(self._color, width=1),
+            tip=lambda **_: tip,
+        )
+        self.label.setPos(point.step, y)
+        self.label.setToolTip(tip)
+        self.star.show()
+        self.label.show()
