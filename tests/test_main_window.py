@@ -280,7 +280,9 @@ def test_larger_type_keeps_the_network_in_view(qtbot, window: MainWindow) -> Non
     assert window.formula_card.font_scale() == pytest.approx(scale)
     pt = window.formula_card.symbolic.font().pointSizeF()
     assert 0.6 * 0.7 * formula_pt * scale <= pt <= 1.05 * formula_pt * scale
-    assert window.network_view.height() >= 0.8 * height  # the formula card scrolls instead
+    # the card takes the height its text needs, at most 40 % of the window
+    assert window.formula_dock.height() <= 0.4 * window.height() + 1
+    assert window.network_view.height() >= 0.55 * height
     assert window.height() <= 800  # and the window does not grow off the screen
     window.actions_by_name["zoom_reset"].trigger()
     assert window.network_view.font_scale() == 1.0
@@ -346,3 +348,40 @@ def test_a_reopened_session_keeps_its_loss_curve(qtbot, tmp_path) -> None:
     steps, losses = other.loss_plot.series("train")
     np.testing.assert_array_equal(steps, saved_steps)
     np.testing.assert_array_equal(losses, saved_losses)
+
+
+def test_the_formula_dock_fits_its_card(qtbot, window: MainWindow) -> None:
+    """At normal type the card's dock is as tall as its text asks, no taller."""
+    qtbot.wait(20)
+    card = window.formula_card
+    assert abs(card.height() - card.sizeHint().height()) <= 2
+    before = window.network_view.height()
+    for _ in range(3):
+        window.actions_by_name["zoom_in"].trigger()
+    qtbot.wait(20)
+    assert card.height() > card.sizeHint().height() * 0.95 - 2  # grown with the type
+    assert window.network_view.height() < before
+
+
+def test_digits_setting_reaches_the_card_and_is_remembered(qtbot, window: MainWindow) -> None:
+    from PySide6.QtCore import QSettings
+
+    a, controls = window.actions_by_name, window.controls
+    tl = window.controller.timeline
+    tl.seek(next(f.index for f in tl.trace.frames if f.label == "out_h1"))
+    window.controller.refresh()
+    assert "0.5933" in window.formula_card.substituted.text()
+    a["decimal_places"].setChecked(True)
+    for _ in range(5):
+        a["more_digits"].trigger()
+    assert controls.digits.value() == 9 and controls.decimals.isChecked()
+    assert "0.593269992" in window.formula_card.substituted.text()  # as published
+    for _ in range(20):
+        a["more_digits"].trigger()
+    assert controls.digits.value() == 10 and not a["more_digits"].isEnabled()
+    window.save_settings()
+    settings = QSettings()
+    assert int(settings.value("view/digits")) == 10 and settings.value("view/decimals") == "true"
+    controls.digits.setValue(4)
+    controls.decimals.setChecked(False)
+    assert "0.5933" in window.formula_card.substituted.text()

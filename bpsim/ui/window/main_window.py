@@ -9,20 +9,22 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QFormLayout,
-    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
-    QScrollArea,
     QSlider,
+    QSpinBox,
     QToolBar,
     QWidget,
 )
 
 from bpsim.model.data.presets import PRESETS
+from bpsim.model.notation import DEFAULT_DIGITS, DIGITS_RANGE
 from bpsim.model.sessions.session import Session
 from bpsim.ui.network.view import NetworkView
 from bpsim.ui.panels.data_view import DataView
@@ -37,7 +39,10 @@ from bpsim.viewmodel.training_pace import DEFAULT_SPEED, SPEEDS, speed_index
 FILE_MENU = ("open", "open_csv", None, "save", "save_as", None, "export_png", "export_gif")
 FILE_MENU += (None, "quit")
 VIEW_MENU = ("fullscreen", None, "zoom_in", "zoom_out", "zoom_reset", None)
+VIEW_MENU += ("more_digits", "fewer_digits", "decimal_places", None)
 VIEW_MENU += ("gradient_mode", "log_loss", "loss_epochs")
+MAX_CARD_SHARE = 0.4  # of the window's height, at most, for the formula card
+
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
 SIMULATION_MENU += ("faster", "slower", None, "train", "train_faster", "train_slower", "reset")
 SIMULATION_MENU += (None, "network_settings")
@@ -74,6 +79,19 @@ class ControlsPanel(QWidget):
         self.edge_mode.addItem("|weight|", "weights")
         self.edge_mode.addItem("|gradient|", "gradients")
         self.edge_mode.setToolTip("What edge thickness shows (G toggles)")
+        self.digits = QSpinBox()
+        self.digits.setRange(*DIGITS_RANGE)
+        self.digits.setValue(DEFAULT_DIGITS)
+        self.digits.setToolTip("How many digits numbers are shown with (D and Shift+D change it)")
+        self.decimals = QCheckBox("decimal places")
+        self.decimals.setToolTip(
+            "Count the digits after the decimal point, as the classic worked example is "
+            "published (9 decimal places), instead of significant figures"
+        )
+        digits_row = QHBoxLayout()
+        digits_row.setContentsMargins(0, 0, 0, 0)
+        digits_row.addWidget(self.digits)
+        digits_row.addWidget(self.decimals, 1)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,8 +102,10 @@ class ControlsPanel(QWidget):
         form.addRow("", self.train_speed_label)
         form.addRow("Learning rate", self.learning_rate)
         form.addRow("Edge width", self.edge_mode)
+        form.addRow("Digits", digits_row)
         form.addRow(self.description)
-        for w in (self.granularity, self.speed, self.train_speed, self.edge_mode):
+        widgets = (self.granularity, self.speed, self.train_speed, self.edge_mode)
+        for w in (*widgets, self.digits, self.decimals):
             w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
 
@@ -109,17 +129,15 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel()
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        # The card scrolls rather than grow: large type must not squeeze the network.
-        card_scroll = QScrollArea()
-        card_scroll.setWidget(self.formula_card)
-        card_scroll.setWidgetResizable(True)
-        card_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.formula_dock = self._dock("Formula", "formula", card_scroll, bottom)
+        # The card is as tall as its text (it shrinks its type before it
+        # would cut a line); the network gets the rest.
+        self.formula_dock = self._dock("Formula", "formula", self.formula_card, bottom)
         self.loss_dock = self._dock("Loss", "loss", self.loss_plot, right)
         self.data_dock = self._dock("Data", "data", self.data_view, right)
         self.controls_dock = self._dock("Controls", "controls", self.controls, right)
         self.tabifyDockWidget(self.data_dock, self.controls_dock)
         self.data_dock.raise_()
+        self.formula_card.sigHeightHintChanged.connect(self.fit_formula_dock)
         self.preset_menu = self.menuBar().addMenu("&File").addMenu("&New from Preset")
         self.preset_actions: dict[str, QAction] = {}
         self._build_menus()
@@ -202,6 +220,17 @@ class MainWindow(QMainWindow):
         self._sized = isinstance(state, QByteArray | bytes) and self.restoreState(state)
         self.controller.restore_preferences(settings)
 
+    def fit_formula_dock(self, hint: int | None = None) -> None:
+        """Give the formula dock the height its card asks for, at most
+        :data:`MAX_CARD_SHARE` of the window's height."""
+        card = self.formula_dock.widget()
+        if not self.formula_dock.isVisible() or self.formula_dock.isFloating() or card is None:
+            return
+        hint = self.formula_card.sizeHint().height() if hint is None else hint
+        chrome = self.formula_dock.height() - card.height()  # the dock's title bar
+        height = min(hint + max(chrome, 0), int(self.height() * MAX_CARD_SHARE))
+        self.resizeDocks([self.formula_dock], [height], Qt.Orientation.Vertical)
+
     def _default_dock_sizes(self) -> None:
         """The network gets most of the room; the formula sits under it."""
         width, height = self.width(), self.height()
@@ -214,6 +243,7 @@ class MainWindow(QMainWindow):
         if not self._sized:  # first show without a saved layout
             self._default_dock_sizes()
             self._sized = True
+        self.fit_formula_dock()
 
     def save_settings(self) -> None:
         settings = QSettings()

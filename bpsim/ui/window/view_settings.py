@@ -1,5 +1,5 @@
-"""View settings: full screen, type size, the loss plot's axes, and the
-preferences that remember them."""
+"""View settings: full screen, type size, the digits of numbers, the loss
+plot's axes, and the preferences that remember them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, QSignalBlocker
+
+from bpsim.model.notation import DEFAULT_DIGITS, DIGITS_RANGE
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
@@ -27,6 +29,8 @@ class ViewSettings(QObject):
         self.w = window
         self._steps_per_epoch = steps_per_epoch
         self.font_scale = 1.0
+        self.digits = DEFAULT_DIGITS
+        self.decimals = False
         size = window.font().pointSizeF()  # −1 for a font set in pixels
         self._base_point_size = size if size > 0 else max(window.font().pixelSize() * 0.75, 9.0)
         self._connect_callbacks()
@@ -40,6 +44,12 @@ class ViewSettings(QObject):
         a["log_loss"].toggled.connect(plot.set_log_y)
         plot.sigLogYChanged.connect(a["log_loss"].setChecked)
         a["loss_epochs"].toggled.connect(lambda _: self.apply_x_unit())
+        a["more_digits"].triggered.connect(lambda: self._on_digits(self.digits + 1))
+        a["fewer_digits"].triggered.connect(lambda: self._on_digits(self.digits - 1))
+        a["decimal_places"].toggled.connect(lambda on: self._on_digits(self.digits, on))
+        c = self.w.controls
+        c.digits.valueChanged.connect(lambda n: self._on_digits(n))
+        c.decimals.toggled.connect(lambda on: self._on_digits(self.digits, on))
 
     def _on_fullscreen_toggled(self, on: bool) -> None:
         if on and not self.w.isFullScreen():
@@ -59,6 +69,28 @@ class ViewSettings(QObject):
         self.w.loss_plot.set_font_size(points)
         self.w.data_view.set_font_size(points)
 
+    def set_digits(self, digits: int, *, decimals: bool | None = None) -> None:
+        """Numbers with ``digits`` significant figures, or decimal places
+        with ``decimals`` (unchanged when None); clamped to the range."""
+        low, high = DIGITS_RANGE
+        self.digits = min(max(int(digits), low), high)
+        if decimals is not None:
+            self.decimals = decimals
+        self.w.formula_card.set_digits(self.digits, decimals=self.decimals)
+        c, a = self.w.controls, self.w.actions_by_name
+        with QSignalBlocker(c.digits), QSignalBlocker(c.decimals):
+            c.digits.setValue(self.digits)
+            c.decimals.setChecked(self.decimals)
+        with QSignalBlocker(a["decimal_places"]):
+            a["decimal_places"].setChecked(self.decimals)
+        a["more_digits"].setEnabled(self.digits < high)
+        a["fewer_digits"].setEnabled(self.digits > low)
+
+    def _on_digits(self, digits: int, decimals: bool | None = None) -> None:
+        self.set_digits(digits, decimals=decimals)
+        kind = "decimal places" if self.decimals else "significant digits"
+        self.w.statusBar().showMessage(f"Numbers: {self.digits} {kind}", 2000)
+
     def apply_x_unit(self) -> None:
         """Count the loss plot's x axis in steps or in epochs."""
         if self.w.actions_by_name["loss_epochs"].isChecked():
@@ -73,11 +105,18 @@ class ViewSettings(QObject):
         except (TypeError, ValueError):
             scale = 1.0  # a damaged preference
         self.set_font_scale(scale if math.isfinite(scale) else 1.0)
+        try:
+            digits = int(settings.value("view/digits", DEFAULT_DIGITS))
+        except (TypeError, ValueError):
+            digits = DEFAULT_DIGITS  # a damaged preference
+        self.set_digits(digits, decimals=settings.value("view/decimals", "false") == "true")
         for name in ("log_loss", "loss_epochs"):
             a[name].setChecked(settings.value(f"view/{name}", "false") == "true")
 
     def save(self, settings: QSettings) -> None:
         a = self.w.actions_by_name
         settings.setValue("view/font_scale", self.font_scale)
+        settings.setValue("view/digits", self.digits)
+        settings.setValue("view/decimals", "true" if self.decimals else "false")
         for name in ("log_loss", "loss_epochs"):
             settings.setValue(f"view/{name}", "true" if a[name].isChecked() else "false")
