@@ -412,3 +412,15 @@ def test_the_view_follows_the_data_until_the_user_moves_it(plot: LossPlot) -> No
     plot.follow_data()  # a double click
     (x0, x1), (y0, _) = plot.plot_item.vb.viewRange()
     assert plot.follows_data() and x0 < 1 and 499 < x1 < 520 and y0 == 0.0
+
+
+def test_a_plot_squeezed_by_large_type_paints_without_error(qtbot, plot: LossPlot) -> None:
+    """Large type in a short dock leaves the view no height: the grid must not
+    divide by it (an exception in a paint override aborts the process)."""
+    plot.append(0, 0.5, None, 0.5)
+    plot.refresh()
+    plot.set_font_size(20)
+    for height in (300, 150, 120, 80, 40):
+        plot.resize(380, height)
+        image = plot.grab().toImage()
+        assert image.height() == height

@@ -239,6 +239,8 @@ class TickGrid(pg.UIGraphicsItem):
             across = side == "left"  # the left axis' ticks are horizontal lines
             lo, hi = (rect.top(), rect.bottom()) if across else (rect.left(), rect.right())
             pixels = view.height() if across else view.width()
+            if pixels < 1 or not hi > lo:  # squeezed to nothing by large type: no grid
+                continue
             levels = self._plot.getAxis(side).tickValues(lo, hi, pixels)
             for pen, (_, values) in zip(self._pens, levels, strict=False):
                 p.setPen(pen)
