@@ -6,6 +6,7 @@ so are the current frame's numbers."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +137,7 @@ def test_the_type_grows_until_the_network_fills_the_view() -> None:
     """Larger steps give larger type until the densest layer leaves no more room."""
     scene = scenes_of("mazur")[0]
     sizes = [fit_geometry(scene, 890, 481, s, estimate_measure).font_px for s in STEPS]
-    assert all(b >= 0.97 * a for a, b in zip(sizes, sizes[1:]))  # never noticeably smaller
+    assert all(b >= 0.97 * a for a, b in pairwise(sizes))  # never noticeably smaller
     assert sizes[-1] > 1.8 * sizes[STEPS.index(1.0)]
     assert sizes[-1] < font_px_for(890, 481, STEPS[-1])  # held back: the network would not fit
     spiral = scenes_of("spiral")[0]

@@ -3,9 +3,10 @@ unit goes, for one view size and type scale (no Qt).
 
 Text is measured by an injected :data:`Measure` function: Qt's font metrics in
 the app, :func:`estimate_measure` (a deterministic upper bound) in tests.
-:func:`fit_geometry` starts from the type size the view asks for and shrinks
-it (a bisection) to the largest at which the densest layer fits: every unit with room for its name above it
-and its bias beside or under it (a *reserved slot*, so no bias ever has to
+:func:`fit_geometry` starts from the type size the view asks for and, where
+the network would not fit, finds (by bisection) the largest at which the
+densest layer fits: every unit with room for its name above it and its bias
+beside or under it (a *reserved slot*, so no bias ever has to
 give way), units no smaller than about half the type size, and the network
 given at least about half the view's height. The bias goes under its unit
 where there is room for it, else left of the circle (where only the unit's

@@ -75,7 +75,7 @@ class _Placer:
                 for i in range(sizes[layer - 1])
                 for j in range(sizes[layer])
             ]
-            segs = np.array([lay.segment(*e) for e in ids]).reshape(-1, 4)  # type: ignore[misc]
+            segs = np.array([lay.segment(*e) for e in ids]).reshape(-1, 4)
             self.board.set_segments(segs, ids)
         self.names: dict[Unit, PlacedLabel] = {}
 

@@ -37,10 +37,11 @@ from bpsim.ui.colors import PenBank, is_dark, palette_for
 from bpsim.ui.network.edge_levels import EdgeLevels, same_values
 from bpsim.ui.network.legend import LegendInfo
 from bpsim.ui.network.paint import NetworkPainter, PlacedLabels
-from bpsim.ui.network.style import font_px_for
+from bpsim.ui.network.style import qt_measure
 from bpsim.ui.network.units import unit_fills
+from bpsim.viewmodel.fit import fit_geometry
 from bpsim.viewmodel.highlight import Highlight, highlight_of
-from bpsim.viewmodel.layout import Layout, layout_network
+from bpsim.viewmodel.layout import Layout
 from bpsim.viewmodel.scene import MODES, Scene
 from bpsim.viewmodel.scene_text import tooltip_text
 
@@ -337,14 +338,10 @@ class NetworkView(QWidget):
     def _layout_scene(self, scene: Scene) -> None:
         self._pal = palette_for(self._is_dark())
         w, h = max(self.width(), 1), max(self.height(), 1)
-        fp = font_px_for(w, h, self._font_scale)
-        painter = NetworkPainter(scene.sizes, self._pal, fp, legend=self._legend_visible)
-        painter.make_room(scene, w, h)  # for the labels right of the output units
-        m, gap = painter.margins, painter.name_room
-        self._layout = layout_network(
-            scene.sizes, w, h, margins=m, max_radius=3.0 * fp, label_gap=gap
-        )
-        painter.set_layout(self._layout)
+        geo = fit_geometry(scene, w, h, self._font_scale, qt_measure, legend=self._legend_visible)
+        painter = NetworkPainter(scene.sizes, self._pal, geo)
+        fp = geo.font_px
+        self._layout = geo.layout
         self._painter = painter
         r = self._layout.radius
         w_max = min(max(0.3 * r, 1.2), 0.5 * fp)
