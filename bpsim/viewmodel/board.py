@@ -56,6 +56,7 @@ class PlacedLabel:
         return self.rect[3] - self.rect[1]
 
     def moved_to(self, left: float, top: float) -> PlacedLabel:
+        left, top = float(left), float(top)
         return replace(self, rect=(left, top, left + self.width, top + self.height))
 
 

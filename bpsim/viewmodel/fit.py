@@ -32,6 +32,7 @@ MAX_FONT_PX = 48.0
 LINE = 1.32  # a line of text (with a name's subscript) is at most this many pixel sizes high
 ROOM_PROBE = -0.0001234  # written the widest way fmt writes an everyday number
 MAX_ROOM = 0.25  # of the width at most, for the labels right of the output units
+COMFORT = 1.1  # a unit's radius, in type sizes, below which the type shrinks
 BISECTIONS = 7  # steps of the search for the largest type that fits
 BELOW, LEFT = "below", "left"  # where a unit's bias goes
 
@@ -86,6 +87,7 @@ class ViewGeometry:
     captions_h: float
     fits: bool
     named: bool
+    comfortable: bool
 
     @property
     def pitch(self) -> list[float]:
@@ -137,7 +139,7 @@ def _geometry_at(
     name_room = name_gap + LINE * name_px + 1.5
     bias_gap = 1.4 * ring_max + 1.0
     bias_room = bias_gap + small_h + 1.5
-    bias_w = measure(f"b = {fmt(ROOM_PROBE)}", small_px, False)[0]
+    bias_w = measure(f"b = {fmt(ROOM_PROBE)}", small_px, False)[0] + 0.6 * small_px
     delta_w = measure(f"δ = {fmt(ROOM_PROBE)}", text_px(0.8 * fp), True)[0] + 0.6 * fp
     name_w = measure("h2_8", name_px, True)[0]
 
@@ -182,6 +184,7 @@ def _geometry_at(
         )
         for layer, side in enumerate(sides)
     )
+    comfortable = r >= COMFORT * fp or r >= 0.95 * r0  # units not dwarfed by their names
     fits = (
         all(shown for shown, side in zip(show_bias, sides, strict=True) if side)
         and r >= 3.0
@@ -209,6 +212,7 @@ def _geometry_at(
         captions_h=captions_h,
         fits=fits,
         named=all(show_name) and r >= r_min,
+        comfortable=comfortable,
     )
 
 
@@ -226,7 +230,7 @@ def fit_geometry(
     fp = font_px_for(width, height, scale)
 
     def good(g: ViewGeometry) -> bool:
-        return g.fits and g.named
+        return g.fits and g.named and g.comfortable
 
     geo = _geometry_at(scene, width, height, fp, measure, legend)
     if good(geo) or fp <= MIN_FONT_PX:

@@ -105,7 +105,13 @@ class _Placer:
                 if layer and geo.show_bias[layer] and not mine:
                     text = f"b = {fmt(float(scene.biases[layer - 1][j]))}"
                     lab = make_label(
-                        text, geo.small_px, self.m, color="muted", role="bias", owner=(layer, j)
+                        text,
+                        geo.small_px,
+                        self.m,
+                        color="muted",
+                        role="bias",
+                        owner=(layer, j),
+                        boxed=geo.bias_side[layer] != BELOW,  # on the incoming edges: a box
                     )
                     self.board.add(self._in_bias_slot(lab, layer, x, y))
 
