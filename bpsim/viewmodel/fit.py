@@ -162,11 +162,13 @@ def _geometry_at(
         (names and r >= r_min) or p - 2 * r >= name_room or n == 1
         for p, n in zip(pitches, sizes, strict=True)
     )
+    texts = ["b = −0.000", *(f"b = {fmt(float(b))}" for b in scene.biases[-1])]
+    out_bias_w = max(measure(text, small_px, False)[0] for text in texts)
     sides = []
     for layer, p in enumerate(pitches):
         room = p - 2 * r - (name_room if show_name[layer] else 0.0)
         # under several output units, a wide bias would run into the lines right of them
-        crowded = layer == len(sizes) - 1 and sizes[-1] > 1 and bias_w / 2 > r + 0.5 * fp
+        crowded = layer == len(sizes) - 1 and sizes[-1] > 1 and out_bias_w / 2 > r + 0.5 * fp
         sides.append("" if layer == 0 else BELOW if room >= bias_room and not crowded else LEFT)
     # a bias left of its unit ends left of the names (of the units below it
     # too) and stays clear of the layer before

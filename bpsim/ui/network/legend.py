@@ -27,6 +27,7 @@ class LegendInfo:
     shown_edges: int = 0
     total_edges: int = 0
     dark: bool = False
+    empty: str = ""  # why there is nothing to show (gradients before the backward pass)
 
     @property
     def note(self) -> str:
@@ -74,8 +75,9 @@ def paint_legend(
         x += line_len + 0.3 * font_px
 
     # thickness = |weight| (or |gradient|)
-    text("thickness = " + _thickness_label(info))
-    for value, width in info.samples:
+    if info.empty:  # the weights are drawn faintly instead
+        text(f"thickness = {_thickness_label(info)}: {info.empty}; weights shown faint")
+    for value, width in () if info.empty else info.samples:
         x += 0.6 * font_px
         line(pal.muted, width)
         text(fmt(value))

@@ -20,6 +20,8 @@ and :mod:`bpsim.viewmodel.scene_text` (what a frame highlights and says; no Qt),
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -43,10 +45,11 @@ from bpsim.viewmodel.fit import fit_geometry
 from bpsim.viewmodel.highlight import Highlight, highlight_of
 from bpsim.viewmodel.layout import Layout
 from bpsim.viewmodel.scene import MODES, Scene
-from bpsim.viewmodel.scene_text import tooltip_text
+from bpsim.viewmodel.scene_text import gradient_note, tooltip_text
 
 LEVELS = 24  # pen widths per sign
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
+FAINT = 0.35  # the weights drawn in gradient mode before there are gradients
 DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
 
 
@@ -242,7 +245,8 @@ class NetworkView(QWidget):
         accent = self._pal.accent(hl.phase) if hl is not None else QColor()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self._paint_base(painter, DIM_OPACITY if hl is not None else 1.0)
+        faint = FAINT if self._legend.empty else 1.0
+        self._paint_base(painter, faint * (DIM_OPACITY if hl is not None else 1.0))
         self._painter.paint_overlay(
             painter, self._scene, hl, accent, self._labels, self._fills, self._hover, self._progress
         )
@@ -355,9 +359,11 @@ class NetworkView(QWidget):
 
     def _quantize_edges(self, scene: Scene) -> None:
         assert self._pens is not None and self._painter is not None
-        edges = self._edges = EdgeLevels(scene, self._pens, self._max_edges)
+        note = gradient_note(scene)  # no gradients yet: the weights, faint
+        shown = scene.with_mode("weights") if note else scene
+        edges = self._edges = EdgeLevels(shown, self._pens, self._max_edges)
         self._painter.set_edges(edges.levels, edges.visible, edges.pens)
-        info = edges.legend(scene, self._pal)
+        info = replace(edges.legend(shown, self._pal), mode=scene.mode, empty=note)
         self._edges_dirty = False
         self._cache_dirty = True
         if info != self._legend:
@@ -387,7 +393,8 @@ class NetworkView(QWidget):
         cache.fill(Qt.GlobalColor.transparent)
         painter = QPainter(cache)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not self._draft)
-        self._painter.paint_edges(painter, self._scene.edge_values())
+        assert self._edges is not None
+        self._painter.paint_edges(painter, self._edges.values)  # weights while no gradients
         painter.end()
         self._cache_dirty = False
         self._base_renders += 1
