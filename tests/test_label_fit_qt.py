@@ -54,7 +54,8 @@ def test_gradient_mode_before_any_gradient_says_so(view: NetworkView) -> None:
     scene = scene_from_trace(trace, forward, activation_names=net.activation_names)
     view.set_scene(scene.with_mode("gradients"))
     info = view.legend_info()
-    assert info.mode == "gradients" and info.empty == "no gradients yet at this frame (forward pass)"
+    assert info.mode == "gradients"
+    assert info.empty == "no gradients yet at this frame (forward pass)"
     assert view.edge_pen_width(1, 0, 0) > 1.0  # the weights, not hairlines
     grad = next(f.index for f in trace.frames if f.kind is FrameKind.WEIGHT_GRADIENT)
     view.set_scene(

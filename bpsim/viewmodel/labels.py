@@ -31,8 +31,9 @@ from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.board import Board, PlacedLabel, make_label
 from bpsim.viewmodel.fit import BELOW, MIN_TEXT_PX, Measure, ViewGeometry, text_px
 from bpsim.viewmodel.highlight import Edge, Highlight, Unit
+from bpsim.viewmodel.output_labels import OutputLabels
 from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import frame_title, number_variants
+from bpsim.viewmodel.scene_text import frame_title
 
 MAX_LABELLED_EDGES = 24  # small networks show weights on their edges
 CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87)  # tried in this order
@@ -167,110 +168,6 @@ class _Placer:
             text, phase_px, m, bold=True, color="accent", role="title", group="captions"
         )
         self.board.add(lab.moved_to(geo.margins[0], max(0.2 * fp, 1.3 * fp - 0.95 * phase_px)))
-
-    # -- 3. right of the output units ------------------------------------------------------
-
-    def outputs(self) -> None:
-        scene, geo, lay, fp = self.scene, self.geo, self.lay, self.fp
-        if scene.targets is None or scene.whole_batch:
-            return
-        x, end = float(lay.xs[-1]), lay.width - 0.3 * fp
-        left = x + self.r + 0.5 * fp
-        under = self.r + geo.bias_gap + geo.small_h + 0.4 * fp  # under the bias
-        current = self._current_output()
-        n_out = scene.sizes[-1]
-        for j in range(n_out):
-            y = float(lay.ys[-1][j])
-            lines = self._output_lines(j)
-            labels = [
-                make_label(
-                    f"{name} = {fmt(v)}",
-                    geo.small_px,
-                    self.m,
-                    left,
-                    0.0,
-                    anchor="left",
-                    bold=bold,
-                    color=color,
-                    role="output",
-                    owner=(len(scene.sizes) - 1, j),
-                    current=(j, name) == current,
-                )
-                for name, v, bold, color in lines
-            ]
-            step = max(lab.height for lab in labels) + 0.5
-            keep = int(min(geo.pitch[-1] / (1.05 * step), len(labels)))
-            if current is not None and current[0] == j:  # the frame's line is always kept
-                keep = max(keep, 1 + [ln[0] for ln in lines].index(current[1]))
-                keep = min(keep, len(labels))
-            lines, labels = lines[:keep], labels[:keep]
-            if any(lab.rect[2] > end for lab in labels):
-                if n_out == 1 and self._moved_under(labels, x, y + under, step):
-                    continue
-                labels = [lab for lab in (self._shortened(lab, left, end) for lab in labels) if lab]
-            top = y - step * len(labels) / 2
-            if geo.bias_side[-1] == BELOW and geo.show_bias[-1]:  # keep above the bias
-                bias_w = self.m(f"b = {fmt(float(scene.biases[-1][j]))}", geo.small_px, False)[0]
-                if x + bias_w / 2 > left:
-                    top = min(top, y + self.r + geo.bias_gap - 2.0 - step * len(labels))
-            for k, lab in enumerate(labels):
-                self.board.add(lab.moved_to(lab.rect[0], top + k * step))
-
-    def _current_output(self) -> tuple[int, str] | None:
-        f = self.scene.frame
-        if f is None or f.unit is None or f.layer != len(self.scene.sizes) - 1:
-            return None
-        if f.kind is FrameKind.OUTPUT_DELTA:
-            return f.unit, "δ"
-        if f.kind is FrameKind.LOSS_TERM:
-            return f.unit, "E"
-        return None
-
-    def _output_lines(self, j: int) -> list[tuple[str, float, bool, str]]:
-        scene = self.scene
-        assert scene.targets is not None
-        lines = [(f"t{j + 1}", float(scene.targets[j]), False, "foreground")]
-        term = np.nan if scene.loss_terms is None else float(scene.loss_terms[j])
-        if not np.isnan(term):
-            lines.append(("E", term, False, "foreground"))
-        delta = float(scene.delta[-1][j])
-        if not np.isnan(delta):
-            lines.append(("δ", delta, True, "backward"))
-        return lines
-
-    def _moved_under(self, labels: list[PlacedLabel], x: float, top: float, step: float) -> bool:
-        w, pad = max(lab.width for lab in labels), 0.3 * self.fp
-        left = min(max(x - w / 2, pad), self.lay.width - pad - w)
-        if not self.board.free((left, top, left + w, top + step * len(labels))):
-            return False
-        for k, lab in enumerate(labels):
-            self.board.add(lab.moved_to(left, top + k * step))
-        return True
-
-    def _shortened(self, lab: PlacedLabel, left: float, end: float) -> PlacedLabel | None:
-        name, value = lab.text.split(" = ", 1)
-        scene_value = self._value_of(lab)
-        for text in number_variants(scene_value) if scene_value is not None else [value]:
-            new = make_label(
-                f"{name} = {text}",
-                lab.px,
-                self.m,
-                left,
-                0.0,
-                anchor="left",
-                bold=lab.bold,
-                color=lab.color,
-                role=lab.role,
-                owner=lab.owner,
-                current=lab.current,
-            )
-            if new.rect[2] <= end:
-                return new
-        return None
-
-    def _value_of(self, lab: PlacedLabel) -> float | None:
-        j, name = lab.owner[1], lab.text.split(" = ", 1)[0]
-        return next((v for n, v, _, _ in self._output_lines(j) if n == name), None)
 
     # -- 4. the current frame ------------------------------------------------------------
 
@@ -437,7 +334,7 @@ def place_labels(
     p = _Placer(scene, hl, geo, measure)
     p.units()
     p.captions()
-    p.outputs()
+    OutputLabels(scene, geo, p.board, measure).place()
     p.deltas(current=True)
     p.callout()
     p.bias_callouts()
