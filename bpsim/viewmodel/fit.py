@@ -72,6 +72,8 @@ class ViewGeometry:
     font_px: float
     name_px: int
     small_px: int
+    bias_px: int
+    bias_h: float
     caption_px: int
     tag_px: int
     margins: tuple[float, float, float, float]
@@ -138,8 +140,11 @@ def _geometry_at(
     name_gap = max(0.15 * fp, 1.4 * ring_max + 1.5)
     name_room = name_gap + LINE * name_px + 1.5
     bias_gap = 1.4 * ring_max + 1.0
-    bias_room = bias_gap + small_h + 1.5
-    bias_w = measure(f"b = {fmt(ROOM_PROBE)}", small_px, False)[0] + 0.6 * small_px
+    # dense layers set their biases smaller (not under MIN_TEXT_PX) rather than the whole picture
+    bias_px = max(MIN_TEXT_PX, min(small_px, int((avail_h / max(sizes) - 3.0) / LINE)))
+    bias_h = measure("b = 0", bias_px, False)[1]
+    bias_room = bias_gap + bias_h + 1.5
+    bias_w = measure(f"b = {fmt(ROOM_PROBE)}", bias_px, False)[0] + 0.6 * bias_px
     delta_w = measure(f"δ = {fmt(ROOM_PROBE)}", text_px(0.8 * fp), True)[0] + 0.6 * fp
     name_w = measure("h2_8", name_px, True)[0]
 
@@ -163,7 +168,7 @@ def _geometry_at(
         for p, n in zip(pitches, sizes, strict=True)
     )
     texts = ["b = −0.000", *(f"b = {fmt(float(b))}" for b in scene.biases[-1])]
-    out_bias_w = max(measure(text, small_px, False)[0] for text in texts)
+    out_bias_w = max(measure(text, bias_px, False)[0] for text in texts)
     sides = []
     for layer, p in enumerate(pitches):
         room = p - 2 * r - (name_room if show_name[layer] else 0.0)
@@ -182,7 +187,7 @@ def _geometry_at(
         or (
             side == LEFT
             and pitch_x - bias_dx[layer] - r >= 1.5 * bias_w + fp
-            and pitches[layer] >= small_h + 3.0
+            and pitches[layer] >= bias_h + 3.0
         )
         for layer, side in enumerate(sides)
     )
@@ -199,6 +204,8 @@ def _geometry_at(
         font_px=fp,
         name_px=name_px,
         small_px=small_px,
+        bias_px=bias_px,
+        bias_h=bias_h,
         caption_px=caption_px,
         tag_px=tag_px,
         margins=margins,
@@ -238,8 +245,8 @@ def fit_geometry(
     if good(geo) or fp <= MIN_FONT_PX:
         return geo
     low = _geometry_at(scene, width, height, MIN_FONT_PX, measure, legend)
-    if not good(low):
-        return low
+    if not good(low):  # smaller type would not help the names (a very large layer)
+        return geo if geo.fits or not low.fits else low
     lo, hi = MIN_FONT_PX, fp  # the largest type that fits lies between
     for _ in range(BISECTIONS):
         mid = (lo + hi) / 2

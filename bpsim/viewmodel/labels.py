@@ -107,7 +107,7 @@ class _Placer:
                     text = f"b = {fmt(float(scene.biases[layer - 1][j]))}"
                     lab = make_label(
                         text,
-                        geo.small_px,
+                        geo.bias_px,
                         self.m,
                         color="muted",
                         role="bias",
@@ -186,6 +186,8 @@ class _Placer:
                 delta = float(scene.delta[layer][j])
                 if np.isnan(delta) or ((layer, j) == frame_unit) != current:
                     continue
+                if not current and (layer, j) not in self.names:
+                    continue  # the context goes beside a name only
                 self._delta(layer, j, delta, current)
 
     def _delta(self, layer: int, j: int, delta: float, current: bool) -> None:

@@ -31,7 +31,7 @@ class OutputLabels:
             return
         x, end = float(lay.xs[-1]), lay.width - 0.3 * fp
         left = x + self.r + 0.5 * fp
-        under = self.r + geo.bias_gap + geo.small_h + 0.4 * fp  # under the bias
+        under = self.r + geo.bias_gap + geo.bias_h + 0.4 * fp  # under the bias
         current = self._current_output()
         n_out = scene.sizes[-1]
         for j in range(n_out):
@@ -65,7 +65,7 @@ class OutputLabels:
                 labels = [lab for lab in (self._shortened(lab, left, end) for lab in labels) if lab]
             top = y - step * len(labels) / 2
             if geo.bias_side[-1] == BELOW and geo.show_bias[-1]:  # keep above the bias
-                bias_w = self.m(f"b = {fmt(float(scene.biases[-1][j]))}", geo.small_px, False)[0]
+                bias_w = self.m(f"b = {fmt(float(scene.biases[-1][j]))}", geo.bias_px, False)[0]
                 if x + bias_w / 2 > left:
                     top = min(top, y + self.r + geo.bias_gap - 2.0 - step * len(labels))
             for k, lab in enumerate(labels):
