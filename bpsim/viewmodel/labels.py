@@ -41,6 +41,8 @@ EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one u
 EDGE_T_STEP, EDGE_T_RANGE = 0.06, (0.1, 0.9)  # then tried around it, within this range
 
 Array = NDArray[np.float64]
+UNITS_CACHE = 8  # placed names and biases kept (per geometry, biases and bias callout)
+_units_cache: dict[tuple[object, ...], tuple[ViewGeometry, list[PlacedLabel], dict]] = {}  # type: ignore[type-arg]
 
 
 @lru_cache(maxsize=256)
@@ -83,6 +85,24 @@ class _Placer:
     # -- 1. names and biases ----------------------------------------------------------
 
     def units(self) -> None:
+        """Names and biases: the same on most frames of a step, so kept for the
+        last few geometries and biases (:data:`_units_cache`)."""
+        hl = self.hl
+        mine = hl.main if hl is not None and hl.bias_label else ()
+        key = (id(self.geo), tuple(b.tobytes() for b in self.scene.biases), mine)
+        hit = _units_cache.get(key)
+        if hit is None or hit[0] is not self.geo:
+            self._units()
+            hit = (self.geo, list(self.board.labels), dict(self.names))
+            _units_cache[key] = hit
+            while len(_units_cache) > UNITS_CACHE:
+                del _units_cache[next(iter(_units_cache))]
+            return
+        for lab in hit[1]:
+            self.board.add(lab)
+        self.names = dict(hit[2])
+
+    def _units(self) -> None:
         scene, geo, lay, r, hl = self.scene, self.geo, self.lay, self.r, self.hl
         for layer, n in enumerate(scene.sizes):
             x = float(lay.xs[layer])
