@@ -9,6 +9,7 @@ import pytest
 
 from bpsim.model import FrameKind
 from bpsim.ui.export.slide import SlideView
+from bpsim.ui.network.legend import thickness_text
 from bpsim.ui.network.view import NetworkView
 from bpsim.ui.window import view_settings
 from bpsim.viewmodel.scene import scene_from_trace
@@ -56,12 +57,16 @@ def test_gradient_mode_before_any_gradient_says_so(view: NetworkView) -> None:
     info = view.legend_info()
     assert info.mode == "gradients"
     assert info.empty == "no gradients yet at this frame (forward pass)"
+    assert thickness_text(info) == (
+        "thickness = |gradient|: no gradients yet at this frame (forward pass); weights shown faint"
+    )
     assert view.edge_pen_width(1, 0, 0) > 1.0  # the weights, not hairlines
     grad = next(f.index for f in trace.frames if f.kind is FrameKind.WEIGHT_GRADIENT)
     view.set_scene(
         scene_from_trace(trace, grad, activation_names=net.activation_names, mode="gradients")
     )
     assert view.legend_info().empty == "" and view.legend_info().samples
+    assert thickness_text(view.legend_info()) == "thickness = |gradient|"
 
 
 def test_a_slide_scales_the_whole_picture(qtbot) -> None:

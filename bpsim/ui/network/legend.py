@@ -41,6 +41,15 @@ def _thickness_label(info: LegendInfo) -> str:
     return "|weight|" if info.mode == "weights" else "|gradient|"
 
 
+def thickness_text(info: LegendInfo) -> str:
+    """The legend's first words: what edge thickness shows (and, before there
+    are gradients to show, why the weights are drawn faintly instead)."""
+    thickness = "thickness = " + _thickness_label(info)
+    if info.empty:
+        thickness += f": {info.empty}; weights shown faint"
+    return thickness
+
+
 def paint_legend(
     painter: QPainter | None, rect: QRectF, info: LegendInfo, pal: Palette, font_px: float
 ) -> float:
@@ -75,8 +84,7 @@ def paint_legend(
         x += line_len + 0.3 * font_px
 
     # thickness = |weight| (or |gradient|)
-    if info.empty:  # the weights are drawn faintly instead
-        text(f"thickness = {_thickness_label(info)}: {info.empty}; weights shown faint")
+    text(thickness_text(info))
     for value, width in () if info.empty else info.samples:
         x += 0.6 * font_px
         line(pal.muted, width)
