@@ -11,11 +11,15 @@ more edges than ``max_edges`` show only the strongest ones (the legend says
 so). The view owns no timer: a controller animates the pulse along the
 highlighted edges with :meth:`NetworkView.set_transition`.
 
-The parts: :mod:`bpsim.viewmodel.layout` (where units sit), :mod:`bpsim.viewmodel.highlight`
-and :mod:`bpsim.viewmodel.scene_text` (what a frame highlights and says; no Qt),
-:mod:`bpsim.ui.network.edge_levels` (pens, level of detail), :mod:`bpsim.ui.network.style`
-(fonts, which labels fit), :mod:`bpsim.ui.network.paint` and
-:mod:`bpsim.ui.network.units` (the drawing).
+The parts: :mod:`bpsim.viewmodel.fit` (the type size, the units' layout and
+the slots reserved for names and biases) and :mod:`bpsim.viewmodel.labels`
+(where every label goes), both without Qt and given Qt's font metrics here;
+:mod:`bpsim.viewmodel.highlight` and :mod:`bpsim.viewmodel.scene_text` (what a
+frame highlights and says); :mod:`bpsim.ui.network.edge_levels` (pens, level
+of detail), :mod:`bpsim.ui.network.style` (fonts, text setting),
+:mod:`bpsim.ui.network.paint` and :mod:`bpsim.ui.network.units` (the drawing).
+In gradient mode before the backward pass has computed any gradient, the
+weights are drawn faintly and the legend says so.
 """
 
 from __future__ import annotations
