@@ -42,7 +42,8 @@ EDGE_T_STEP, EDGE_T_RANGE = 0.06, (0.1, 0.9)  # then tried around it, within thi
 
 Array = NDArray[np.float64]
 UNITS_CACHE = 8  # placed names and biases kept (per geometry, biases and bias callout)
-_units_cache: dict[tuple[object, ...], tuple[ViewGeometry, list[PlacedLabel], dict]] = {}  # type: ignore[type-arg]
+_Placed = tuple[ViewGeometry, list[PlacedLabel], dict[Unit, PlacedLabel]]
+_units_cache: dict[tuple[object, ...], _Placed] = {}
 
 
 @lru_cache(maxsize=256)
@@ -68,9 +69,8 @@ class _Placer:
         bounds = (0.0, 0.0, lay.width, lay.height)
         self.board = Board(bounds, max(1.5, 0.12 * self.fp), circles)
         sizes = scene.sizes
-        self.edge_labels = scene.n_edges <= MAX_LABELLED_EDGES and min(geo.pitch) >= 2.2 * (
-            geo.small_h
-        )
+        roomy = min(geo.pitch) >= 2.2 * geo.small_h
+        self.edge_labels = scene.n_edges <= MAX_LABELLED_EDGES and roomy
         if self.edge_labels:
             ids: list[tuple[int, ...]] = [
                 (layer, i, j)
