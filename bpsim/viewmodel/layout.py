@@ -87,6 +87,7 @@ def layout_network(
     margins: tuple[float, float, float, float] = (40.0, 40.0, 40.0, 40.0),
     max_radius: float = 60.0,
     label_gap: float = 0.0,
+    radius: float | None = None,
 ) -> Layout:
     """Lay out layers left to right inside ``margins`` (left, top, right, bottom).
 
@@ -94,6 +95,8 @@ def layout_network(
     radii so that a 2-unit input layer does not drift to the corners. Units
     shrink to leave ``label_gap`` pixels between them for a name, unless that
     would leave a radius under a fifth of their pitch (then names are left out).
+    A given ``radius`` is used as it is (:func:`bpsim.viewmodel.fit.fit_geometry`
+    decides it).
     """
     left, top, right, bottom = margins
     avail_w = max(width - left - right, 1.0)
@@ -104,7 +107,7 @@ def layout_network(
     dense_pitch = avail_h / max(sizes)
     if label_gap > 0 and (dense_pitch - label_gap) / 2 >= 0.2 * dense_pitch:
         r = min(r, (dense_pitch - label_gap) / 2)
-    r = max(r, 1.5)
+    r = max(r, 1.5) if radius is None else float(radius)
     xs = np.linspace(left + r, width - right - r, len(sizes)) if n_layers else np.array([width / 2])
     mid = top + avail_h / 2
     ys: list[Array] = []

@@ -1,5 +1,6 @@
 """The text a scene shows (no Qt): :func:`tooltip_text` on hover,
-:func:`frame_title` over the picture, and :func:`number_variants`, ever
+:func:`frame_title` over the picture, :func:`gradient_note` in the legend
+when there are no gradients to show, and :func:`number_variants`, ever
 shorter ways to write a number for a label with little room."""
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ def frame_title(scene: Scene) -> str:
     elif scene.sample is not None:
         pieces.append(f"sample {scene.sample + 1} of {scene.n_samples}")
     return " · ".join(pieces)
+
+
+def gradient_note(scene: Scene) -> str:
+    """What the legend says when edges are to show gradients and none is known
+    yet at this moment ('' otherwise): the view then draws the weights faintly."""
+    if scene.mode != "gradients" or any(np.isfinite(g).any() for g in scene.gradients):
+        return ""
+    if scene.frame is None:
+        return "no gradients outside a traced step"
+    phase = str(scene.frame.phase)
+    return "no gradients yet at this frame" + (f" ({phase} pass)" if phase == "forward" else "")
 
 
 def _written(text: str) -> str:

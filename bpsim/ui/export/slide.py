@@ -27,11 +27,15 @@ class SlideView(QWidget):
         layout.addWidget(self.formula_card, stretch=1)
 
     def set_slide_size(self, width: int, height: int) -> None:
-        """Fix the slide's size and scale its type to it (1 at 1280x720)."""
+        """Fix the slide's size and scale its type to it (1 at 1280x720).
+
+        The network view's type and units already follow its own size (see
+        :func:`bpsim.viewmodel.fit.font_px_for`): it keeps scale 1, so that
+        the whole picture, units included, scales with the slide."""
         self.setFixedSize(width, height)
         scale = min(max(min(width / 1280, height / 720), 0.45), 3.0)
         self.formula_card.set_font_scale(scale)
-        self.network_view.set_font_scale(scale)
+        self.network_view.set_font_scale(1.0)
         self.formula_card.setMinimumHeight(0)
 
     def show_frame(

@@ -27,6 +27,7 @@ class LegendInfo:
     shown_edges: int = 0
     total_edges: int = 0
     dark: bool = False
+    empty: str = ""  # why there is nothing to show (gradients before the backward pass)
 
     @property
     def note(self) -> str:
@@ -38,6 +39,15 @@ class LegendInfo:
 
 def _thickness_label(info: LegendInfo) -> str:
     return "|weight|" if info.mode == "weights" else "|gradient|"
+
+
+def thickness_text(info: LegendInfo) -> str:
+    """The legend's first words: what edge thickness shows (and, before there
+    are gradients to show, why the weights are drawn faintly instead)."""
+    thickness = "thickness = " + _thickness_label(info)
+    if info.empty:
+        thickness += f": {info.empty}; weights shown faint"
+    return thickness
 
 
 def paint_legend(
@@ -74,8 +84,8 @@ def paint_legend(
         x += line_len + 0.3 * font_px
 
     # thickness = |weight| (or |gradient|)
-    text("thickness = " + _thickness_label(info))
-    for value, width in info.samples:
+    text(thickness_text(info))
+    for value, width in () if info.empty else info.samples:
         x += 0.6 * font_px
         line(pal.muted, width)
         text(fmt(value))

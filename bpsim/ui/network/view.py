@@ -11,14 +11,20 @@ more edges than ``max_edges`` show only the strongest ones (the legend says
 so). The view owns no timer: a controller animates the pulse along the
 highlighted edges with :meth:`NetworkView.set_transition`.
 
-The parts: :mod:`bpsim.viewmodel.layout` (where units sit), :mod:`bpsim.viewmodel.highlight`
-and :mod:`bpsim.viewmodel.scene_text` (what a frame highlights and says; no Qt),
-:mod:`bpsim.ui.network.edge_levels` (pens, level of detail), :mod:`bpsim.ui.network.style`
-(fonts, which labels fit), :mod:`bpsim.ui.network.paint` and
-:mod:`bpsim.ui.network.units` (the drawing).
+The parts: :mod:`bpsim.viewmodel.fit` (the type size, the units' layout and
+the slots reserved for names and biases) and :mod:`bpsim.viewmodel.labels`
+(where every label goes), both without Qt and given Qt's font metrics here;
+:mod:`bpsim.viewmodel.highlight` and :mod:`bpsim.viewmodel.scene_text` (what a
+frame highlights and says); :mod:`bpsim.ui.network.edge_levels` (pens, level
+of detail), :mod:`bpsim.ui.network.style` (fonts, text setting),
+:mod:`bpsim.ui.network.paint` and :mod:`bpsim.ui.network.units` (the drawing).
+In gradient mode before the backward pass has computed any gradient, the
+weights are drawn faintly and the legend says so.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -37,15 +43,17 @@ from bpsim.ui.colors import PenBank, is_dark, palette_for
 from bpsim.ui.network.edge_levels import EdgeLevels, same_values
 from bpsim.ui.network.legend import LegendInfo
 from bpsim.ui.network.paint import NetworkPainter, PlacedLabels
-from bpsim.ui.network.style import font_px_for
+from bpsim.ui.network.style import qt_measure
 from bpsim.ui.network.units import unit_fills
+from bpsim.viewmodel.fit import fit_geometry
 from bpsim.viewmodel.highlight import Highlight, highlight_of
-from bpsim.viewmodel.layout import Layout, layout_network
+from bpsim.viewmodel.layout import Layout
 from bpsim.viewmodel.scene import MODES, Scene
-from bpsim.viewmodel.scene_text import tooltip_text
+from bpsim.viewmodel.scene_text import gradient_note, tooltip_text
 
 LEVELS = 24  # pen widths per sign
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
+FAINT = 0.35  # the weights drawn in gradient mode before there are gradients
 DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
 
 
@@ -241,7 +249,8 @@ class NetworkView(QWidget):
         accent = self._pal.accent(hl.phase) if hl is not None else QColor()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self._paint_base(painter, DIM_OPACITY if hl is not None else 1.0)
+        faint = FAINT if self._legend.empty else 1.0
+        self._paint_base(painter, faint * (DIM_OPACITY if hl is not None else 1.0))
         self._painter.paint_overlay(
             painter, self._scene, hl, accent, self._labels, self._fills, self._hover, self._progress
         )
@@ -337,14 +346,10 @@ class NetworkView(QWidget):
     def _layout_scene(self, scene: Scene) -> None:
         self._pal = palette_for(self._is_dark())
         w, h = max(self.width(), 1), max(self.height(), 1)
-        fp = font_px_for(w, h, self._font_scale)
-        painter = NetworkPainter(scene.sizes, self._pal, fp, legend=self._legend_visible)
-        painter.make_room(scene, w, h)  # for the labels right of the output units
-        m, gap = painter.margins, painter.name_room
-        self._layout = layout_network(
-            scene.sizes, w, h, margins=m, max_radius=3.0 * fp, label_gap=gap
-        )
-        painter.set_layout(self._layout)
+        geo = fit_geometry(scene, w, h, self._font_scale, qt_measure, legend=self._legend_visible)
+        painter = NetworkPainter(scene.sizes, self._pal, geo)
+        fp = geo.font_px
+        self._layout = geo.layout
         self._painter = painter
         r = self._layout.radius
         w_max = min(max(0.3 * r, 1.2), 0.5 * fp)
@@ -358,9 +363,11 @@ class NetworkView(QWidget):
 
     def _quantize_edges(self, scene: Scene) -> None:
         assert self._pens is not None and self._painter is not None
-        edges = self._edges = EdgeLevels(scene, self._pens, self._max_edges)
+        note = gradient_note(scene)  # no gradients yet: the weights, faint
+        shown = scene.with_mode("weights") if note else scene
+        edges = self._edges = EdgeLevels(shown, self._pens, self._max_edges)
         self._painter.set_edges(edges.levels, edges.visible, edges.pens)
-        info = edges.legend(scene, self._pal)
+        info = replace(edges.legend(shown, self._pal), mode=scene.mode, empty=note)
         self._edges_dirty = False
         self._cache_dirty = True
         if info != self._legend:
@@ -390,7 +397,8 @@ class NetworkView(QWidget):
         cache.fill(Qt.GlobalColor.transparent)
         painter = QPainter(cache)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not self._draft)
-        self._painter.paint_edges(painter, self._scene.edge_values())
+        assert self._edges is not None
+        self._painter.paint_edges(painter, self._edges.values)  # weights while no gradients
         painter.end()
         self._cache_dirty = False
         self._base_renders += 1

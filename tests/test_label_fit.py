@@ -1,0 +1,155 @@
+"""The network view's labels, placed without Qt: on every preset, a 2-4-3-1,
+a 2-8-1 and a CSV network, at the network view's size in 1280x720, 1280x800
+and 1920x1080 windows and at every type step, no two labels overlap, every
+label lies inside the view and off the units, every unit's bias is there and
+so are the current frame's numbers."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bpsim.model import FrameKind, Network, Trace
+from bpsim.model.data.csvdata import load_csv
+from bpsim.model.data.presets import PRESETS, build_preset
+from bpsim.model.sessions.session import session_for_dataset
+from bpsim.viewmodel.board import PlacedLabel
+from bpsim.viewmodel.fit import estimate_measure, fit_geometry, font_px_for, type_steps
+from bpsim.viewmodel.highlight import highlight_of
+from bpsim.viewmodel.labels import place_labels
+from bpsim.viewmodel.scene import Scene, scene_from_network, scene_from_trace
+
+# the network view's size in the main window at 1280x720, 1280x800 and
+# 1920x1080 (measured offscreen), and with a taller formula card at large type
+VIEW_SIZES = [(890, 401), (890, 481), (1530, 761), (890, 330)]
+# ui/window/view_settings.py: FONT_STEP and FONT_SCALES (checked in test_network_view)
+FONT_STEP, FONT_SCALES = 1.15, (0.6, 4.0)
+STEPS = type_steps(FONT_STEP, *FONT_SCALES)
+CSV = Path(__file__).resolve().parent.parent / "resources" / "samples" / "exam_results.csv"
+
+
+def _trace(net: Network, X: np.ndarray, Y: np.ndarray, batch: int) -> Trace:
+    if batch == 1:
+        return net.copy().trace(X[0], Y[0], 0.5)
+    return net.copy().trace_batch(X[:batch], Y[:batch], 0.5)
+
+
+def _networks() -> dict[str, tuple[Network, Trace]]:
+    out = {}
+    for name, preset in PRESETS.items():
+        net, data = build_preset(name)
+        out[name] = (net, _trace(net, data.X, data.Y, min(preset.batch_size, 2)))
+    rng = np.random.default_rng(0)
+    for sizes in ((2, 4, 3, 1), (2, 8, 1)):
+        net = Network(list(sizes), ["tanh"] * (len(sizes) - 2) + ["sigmoid"], "mse", seed=1)
+        X, Y = rng.normal(size=(2, 2)), rng.uniform(size=(2, 1))
+        out["-".join(map(str, sizes))] = (net, _trace(net, X, Y, 2))
+    session = session_for_dataset(load_csv(CSV))
+    net, data = session.net, session.dataset
+    out["exam_results.csv"] = (net, _trace(net, data.X, data.Y, 2))
+    return out
+
+
+NETWORKS = _networks()
+
+
+def frames_of_every_kind(trace: Trace) -> list[int]:
+    """One frame of each kind (the last weight update too: a long callout)."""
+    first: dict[FrameKind, int] = {}
+    for f in trace.frames:
+        first.setdefault(f.kind, f.index)
+    ups = [f.index for f in trace.frames if f.kind is FrameKind.WEIGHT_UPDATE]
+    return sorted({*first.values(), *ups[-1:]})
+
+
+def scenes_of(name: str) -> list[Scene]:
+    net, trace = NETWORKS[name]
+    names = net.activation_names
+    scenes = [scene_from_network(net, trace.X[0])]
+    for k in frames_of_every_kind(trace):
+        scene = scene_from_trace(trace, k, activation_names=names)
+        scenes.append(scene)
+        if trace.frames[k].kind in (FrameKind.INPUT, FrameKind.WEIGHT_GRADIENT):
+            scenes.append(scene.with_mode("gradients"))
+    return scenes
+
+
+def check(scene: Scene, labels: list[PlacedLabel], w: float, h: float, r: float, centers) -> None:
+    rects = np.array([lab.rect for lab in labels])
+    texts = [lab.text for lab in labels]
+    # inside the view
+    inside = (rects[:, 0] >= 0) & (rects[:, 1] >= 0) & (rects[:, 2] <= w) & (rects[:, 3] <= h)
+    assert inside.all(), [t for t, ok in zip(texts, inside, strict=True) if not ok]
+    # no two overlap
+    a, b = rects[:, None, :], rects[None, :, :]
+    ow = np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0])
+    oh = np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1])
+    clash = (ow > 0) & (oh > 0)
+    np.fill_diagonal(clash, False)
+    pairs = [(texts[i], texts[j]) for i, j in zip(*np.nonzero(clash), strict=True) if i < j]
+    assert not pairs, pairs
+    # off the units
+    nx = np.clip(centers[None, :, 0], rects[:, 0:1], rects[:, 2:3])
+    ny = np.clip(centers[None, :, 1], rects[:, 1:2], rects[:, 3:4])
+    covered = np.hypot(nx - centers[None, :, 0], ny - centers[None, :, 1]) < r
+    assert not covered.any(), [t for t, c in zip(texts, covered.any(1), strict=True) if c]
+    # every unit's bias
+    biases = {lab.owner for lab in labels if lab.role in ("bias", "bias_callout")}
+    every = {(layer, j) for layer in range(1, len(scene.sizes)) for j in range(scene.sizes[layer])}
+    assert biases == every, every - biases
+    # the current frame's numbers
+    hl, f = highlight_of(scene), scene.frame
+    if hl is None or f is None:
+        return
+    if hl.edge_label:
+        assert hl.edge_label in texts
+    if hl.bias_label:
+        assert hl.bias_label in texts
+    current = [lab for lab in labels if lab.current]
+    if f.kind is FrameKind.DELTA and not scene.whole_batch:
+        assert any(lab.role == "delta" and lab.owner == (f.layer, f.unit) for lab in current)
+    if f.kind in (FrameKind.OUTPUT_DELTA, FrameKind.LOSS_TERM) and not scene.whole_batch:
+        assert any(lab.role == "output" and lab.owner == (f.layer, f.unit) for lab in current)
+
+
+@pytest.mark.parametrize("name", list(NETWORKS))
+def test_labels_fit_at_every_size_and_type_step(name: str) -> None:
+    scenes = scenes_of(name)
+    n = 0
+    for w, h in VIEW_SIZES:
+        for s, scale in enumerate(STEPS):
+            geo = fit_geometry(scenes[0], w, h, scale, estimate_measure)
+            assert geo.fits, (w, h, scale)
+            lay = geo.layout
+            centers = np.array([(x, y) for x, ys in zip(lay.xs, lay.ys, strict=True) for y in ys])
+            # a different sample of the frames at each step; every frame at some step
+            for scene in scenes[s % 4 :: 4]:
+                labels = place_labels(scene, highlight_of(scene), geo, estimate_measure)
+                check(scene, labels, w, h, lay.radius, centers)
+                n += 1
+    assert n >= len(scenes) * len(VIEW_SIZES) * len(STEPS) // 4
+
+
+def test_the_type_grows_until_the_network_fills_the_view() -> None:
+    """Larger steps give larger type until the densest layer leaves no more room."""
+    scene = scenes_of("mazur")[0]
+    sizes = [fit_geometry(scene, 890, 481, s, estimate_measure).font_px for s in STEPS]
+    assert all(b >= 0.97 * a for a, b in pairwise(sizes))  # never noticeably smaller
+    assert sizes[-1] > 1.6 * sizes[STEPS.index(1.0)]
+    assert sizes[-1] < font_px_for(890, 481, STEPS[-1])  # held back: the network would not fit
+    spiral = scenes_of("spiral")[0]
+    geo = fit_geometry(spiral, 890, 401, STEPS[-1], estimate_measure)
+    assert geo.layout.radius >= 0.45 * geo.font_px  # units do not shrink to dots
+    assert all(geo.show_name)  # and keep their names
+
+
+def test_units_keep_their_distance_at_the_largest_type() -> None:
+    scene = scenes_of("mazur")[0]
+    geo = fit_geometry(scene, 890, 481, STEPS[-1], estimate_measure)
+    lay = geo.layout
+    gap = min(float(np.min(np.diff(ys))) for ys in lay.ys) - 2 * lay.radius
+    assert gap >= 1.32 * geo.name_px + geo.small_h  # a name and a bias fit between two units
+    assert lay.height - geo.margins[1] - geo.margins[3] >= 0.45 * lay.height  # not squeezed
