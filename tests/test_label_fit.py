@@ -17,7 +17,7 @@ from bpsim.model.data.csvdata import load_csv
 from bpsim.model.data.presets import PRESETS, build_preset
 from bpsim.model.sessions.session import session_for_dataset
 from bpsim.viewmodel.board import PlacedLabel
-from bpsim.viewmodel.fit import estimate_measure, fit_geometry, font_px_for, type_steps
+from bpsim.viewmodel.fit import TYPE_STEPS, estimate_measure, fit_geometry, font_px_for
 from bpsim.viewmodel.highlight import highlight_of
 from bpsim.viewmodel.labels import place_labels
 from bpsim.viewmodel.scene import Scene, scene_from_network, scene_from_trace
@@ -25,9 +25,7 @@ from bpsim.viewmodel.scene import Scene, scene_from_network, scene_from_trace
 # the network view's size in the main window at 1280x720, 1280x800 and
 # 1920x1080 (measured offscreen), and with a taller formula card at large type
 VIEW_SIZES = [(890, 401), (890, 481), (1530, 761), (890, 330)]
-# ui/window/view_settings.py: FONT_STEP and FONT_SCALES (checked in test_network_view)
-FONT_STEP, FONT_SCALES = 1.15, (0.6, 4.0)
-STEPS = type_steps(FONT_STEP, *FONT_SCALES)
+STEPS = TYPE_STEPS  # the type steps the app's Ctrl++ and Ctrl+− go through
 CSV = Path(__file__).resolve().parent.parent / "resources" / "samples" / "exam_results.csv"
 
 

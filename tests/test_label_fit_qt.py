@@ -11,13 +11,8 @@ from bpsim.model import FrameKind
 from bpsim.ui.export.slide import SlideView
 from bpsim.ui.network.legend import thickness_text
 from bpsim.ui.network.view import NetworkView
-from bpsim.ui.window import view_settings
 from bpsim.viewmodel.scene import scene_from_trace
-from tests.test_label_fit import FONT_SCALES, FONT_STEP, NETWORKS, STEPS, frames_of_every_kind
-
-
-def test_the_type_steps_are_the_apps() -> None:
-    assert (FONT_STEP, FONT_SCALES) == (view_settings.FONT_STEP, view_settings.FONT_SCALES)
+from tests.test_label_fit import NETWORKS, STEPS, frames_of_every_kind
 
 
 @pytest.fixture

@@ -423,4 +423,4 @@ def test_a_plot_squeezed_by_large_type_paints_without_error(qtbot, plot: LossPlo
     for height in (300, 150, 120, 80, 40):
         plot.resize(380, height)
         image = plot.grab().toImage()
-        assert image.height() == height
+        assert not image.isNull() and image.height() == plot.height() <= max(height, 120)

@@ -16,6 +16,7 @@ from bpsim.model import FrameKind
 from bpsim.model.sessions.session import new_session
 from bpsim.model.sessions.session_file import load_session
 from bpsim.ui.window.main_window import MainWindow
+from bpsim.viewmodel.fit import TYPE_STEPS
 from bpsim.viewmodel.timeline import Granularity
 
 
@@ -385,3 +386,25 @@ def test_digits_setting_reaches_the_card_and_is_remembered(qtbot, window: MainWi
     controls.digits.setValue(4)
     controls.decimals.setChecked(False)
     assert "0.5933" in window.formula_card.substituted.text()
+
+
+@pytest.mark.parametrize("preset", ["mazur", "spiral"])
+def test_every_type_step_paints_at_1280x720(qtbot, preset: str) -> None:
+    """From the smallest type to the largest, the window paints (an exception
+    in a paint override would abort the app) and the network stays in view."""
+    window = MainWindow(new_session(preset))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    a = window.actions_by_name
+    for _ in range(12):
+        a["zoom_out"].trigger()
+    scales = []
+    for _ in range(len(TYPE_STEPS) + 1):
+        image = window.grab().toImage()
+        assert not image.isNull() and image.width() == window.width()
+        assert window.network_view.height() > 150
+        scales.append(window.controller.view_settings.font_scale)
+        a["zoom_in"].trigger()
+    assert scales == [*TYPE_STEPS, TYPE_STEPS[-1]]  # the same steps, whichever way
+    window.close()

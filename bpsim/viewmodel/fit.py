@@ -267,3 +267,8 @@ def type_steps(step: float, lowest: float, highest: float) -> Sequence[float]:
     while down[-1] / step > lowest:
         down.append(down[-1] / step)
     return sorted({lowest, highest, *up, *down})
+
+
+FONT_STEP = 1.15  # one press of Ctrl++ or Ctrl+−
+FONT_SCALES = (0.6, 4.0)  # the smallest and the largest type, times normal
+TYPE_STEPS: tuple[float, ...] = tuple(type_steps(FONT_STEP, *FONT_SCALES))

@@ -10,12 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, QSignalBlocker
 
 from bpsim.model.notation import DEFAULT_DIGITS, DIGITS_RANGE
+from bpsim.viewmodel.fit import FONT_SCALES, TYPE_STEPS
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
-
-FONT_STEP = 1.15
-FONT_SCALES = (0.6, 4.0)
 
 
 class ViewSettings(QObject):
@@ -38,8 +36,8 @@ class ViewSettings(QObject):
     def _connect_callbacks(self) -> None:
         a, plot = self.w.actions_by_name, self.w.loss_plot
         a["fullscreen"].toggled.connect(self._on_fullscreen_toggled)
-        a["zoom_in"].triggered.connect(lambda: self.set_font_scale(self.font_scale * FONT_STEP))
-        a["zoom_out"].triggered.connect(lambda: self.set_font_scale(self.font_scale / FONT_STEP))
+        a["zoom_in"].triggered.connect(lambda: self.set_font_scale(self._next_step(+1)))
+        a["zoom_out"].triggered.connect(lambda: self.set_font_scale(self._next_step(-1)))
         a["zoom_reset"].triggered.connect(lambda: self.set_font_scale(1.0))
         a["log_loss"].toggled.connect(plot.set_log_y)
         plot.sigLogYChanged.connect(a["log_loss"].setChecked)
@@ -56,6 +54,14 @@ class ViewSettings(QObject):
             self.w.showFullScreen()
         elif not on and self.w.isFullScreen():
             self.w.showNormal()
+
+    def _next_step(self, direction: int) -> float:
+        """The next type step up (+1) or down (−1) from the current scale: the
+        same few sizes whichever way one gets there."""
+        eps = 1e-6
+        if direction > 0:
+            return next((s for s in TYPE_STEPS if s > self.font_scale + eps), TYPE_STEPS[-1])
+        return next((s for s in reversed(TYPE_STEPS) if s < self.font_scale - eps), TYPE_STEPS[0])
 
     def set_font_scale(self, scale: float) -> None:
         """Type everywhere at ``scale`` times its normal size."""
