@@ -11,21 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QKeyEvent, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QKeyEvent,
+    QPalette,
+    QTextDocument,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from bpsim.model import Network
 from bpsim.model.engine.optimizers import make_optimizer
+from bpsim.model.notation import fmt
 from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
-from bpsim.ui.colors import DARK, LIGHT
-from bpsim.ui.panels.formula_card import (
-    IDLE_TEXT,
-    PHASE_COLORS,
-    PHASE_COLORS_DARK,
-    FormulaCard,
-    formula_html,
-    phase_color,
-)
+from bpsim.ui.colors import DARK, LIGHT, PHASE_COLORS, PHASE_COLORS_DARK, phase_color
+from bpsim.ui.panels.formula_card import IDLE_TEXT, FormulaCard
+from bpsim.ui.panels.rich_text import formula_html
 from tests.worked_example import LR, T, X, worked_example_network
 
 SHOTS = Path("/tmp/cards")
@@ -530,3 +532,26 @@ def test_larger_type_never_makes_the_card_text_smaller(card: FormulaCard, trace:
         for label, pt in normal.items():
             assert label.font().pointSizeF() >= pt - 1e-6, (scale, label.text())
     assert card.inputs.font().pointSizeF() < card._base_pt * 1.15**4  # it did squeeze
+
+
+def test_inputs_are_named_in_the_datas_own_terms(card: FormulaCard) -> None:
+    """exam_results: i1 is a standardized number of hours studied; t1 a class."""
+    from pathlib import Path
+
+    from bpsim.model.data.csvdata import load_csv
+    from bpsim.model.sessions.session import session_for_dataset
+
+    csv = Path(__file__).resolve().parents[1] / "resources" / "samples" / "exam_results.csv"
+    session = session_for_dataset(load_csv(csv))
+    data = session.dataset
+    trace = session.trainer.net.copy().trace(data.X[0], data.Y[0], 0.1)
+    card.set_frame(trace.frames[0])
+    assert "hours_studied" not in card.inputs.text()  # no data set given: names only
+    card.set_data(data)
+    text = QTextDocumentFragment.fromHtml(card.inputs.text()).toPlainText()
+    hours = fmt(float(data.raw_inputs[0][0]))
+    assert f"i1 = {fmt(float(data.X[0, 0]))} (hours_studied {hours})" in text.replace("\xa0", " ")
+    assert f"({data.class_names[int(data.Y[0, 0])]})" in text
+    assert "hours_studied" in card.inputs.toolTip()
+    card.set_frame(trace.frames[1])  # net_h1 reads i1 and i2 too (i2 among "more": hover)
+    assert "hours_studied" in card.inputs.text() and "hours_slept" in card.inputs.toolTip()

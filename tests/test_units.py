@@ -197,3 +197,19 @@ def test_axis_maps_turn_plot_coordinates_into_raw_values(exam) -> None:  # type:
     cubic = session_for_dataset(load_csv(SAMPLES / "cubic_curve.csv")).dataset
     b, t = units.axis_maps(cubic)
     assert not b.is_identity and t.is_identity and t.title == "y"
+
+
+def test_value_notes_say_what_a_frames_values_are(exam) -> None:  # type: ignore[no-untyped-def]
+    data = exam.dataset
+    frame = exam.trainer.net.copy().trace(data.X[0], data.Y[0], 0.1).frames[0]
+    notes = units.value_notes(data, frame.inputs)
+    raw = data.raw_inputs[0]
+    assert notes["i1"] == f"hours_studied {fmt(float(raw[0]))}"
+    assert notes["i2"] == f"hours_slept {fmt(float(raw[1]))}"
+    assert notes["t1"] == data.class_names[int(data.Y[0, 0])]
+    iris = make_iris().one_hot()
+    onehot = units.value_notes(iris, [("t1", 1.0), ("t2", 0.0), ("i1", 5.1)])
+    assert onehot["t1"] == iris.class_names[0] and onehot["t2"] == f"not {iris.class_names[1]}"
+    assert onehot["i1"] == "sepal_length"  # not standardized: the name alone
+    xor = make_dataset("xor")  # x1, x2 are i1, i2: nothing to add but the classes
+    assert units.value_notes(xor, [("i1", 1.0), ("i2", 0.0)]) == {}

@@ -22,6 +22,8 @@ from numpy.typing import NDArray
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPen
 
+from bpsim.model.trace.frames import Phase
+
 Rgb = tuple[int, int, int]
 
 SCALE_STOPS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
@@ -192,3 +194,13 @@ class PenBank:
         levels = np.ceil(np.clip(mag, 0.0, 1.0) * self.levels).astype(np.int64)
         out: NDArray[np.int64] = np.where(mag > 0, np.maximum(levels, 1), 0)
         return out
+
+
+# the phases' accents on light and dark backgrounds, for the card and the view
+PHASE_COLORS: dict[Phase, str] = {phase: LIGHT.accent(phase.value).name() for phase in Phase}
+PHASE_COLORS_DARK: dict[Phase, str] = {phase: DARK.accent(phase.value).name() for phase in Phase}
+
+
+def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
+    """The accent colour of a phase on a light or dark background."""
+    return QColor((PHASE_COLORS_DARK if dark else PHASE_COLORS)[Phase(phase)])

@@ -12,7 +12,9 @@ that into what the screen shows:
   (or raw target) and the standardized values the network sees;
 - :func:`unit_labels`: for the formula card and the network view, per input
   unit its column name (and the raw value of the shown sample), per output
-  unit its class name (or the target's name).
+  unit its class name (or the target's name);
+- :func:`value_notes`: beside the values a frame reads, what each is in the
+  user's terms (``i1 = −0.5679`` is ``hours_studied 3.1``; ``t1 = 0`` is ``fail``).
 """
 
 from __future__ import annotations
@@ -222,3 +224,34 @@ def unit_labels(data: Dataset, x: Sequence[float] | ArrayLike | None = None) -> 
         for j in range(data.n_features)
     )
     return UnitLabels(inputs, output_labels(data))
+
+
+def value_notes(
+    data: Dataset, values: Sequence[tuple[str, float]], number: Number = fmt
+) -> dict[str, str]:
+    """What the named values a frame reads (``i1``, ``t1``, …) are in the
+    user's terms, where that says more than the name: an input's column and
+    raw value (``hours_studied 3.1``), a target's class (``fail``)."""
+    sizes = (data.n_features, data.n_outputs)
+    inputs = {unit_name(sizes, 0, j): j for j in range(data.n_features)}
+    targets = {f"t{k + 1}": k for k in range(data.n_outputs)}
+    s = data.input_scaling
+    notes = {}
+    for name, value in values:
+        if name in inputs:
+            j = inputs[name]
+            column = data.feature_names[j]
+            if s is not None:
+                raw = float(s.mean[j]) + value * float(s.scale[j])
+                units = f" {data.feature_units[j]}" if data.feature_units[j] else ""
+                notes[name] = f"{column} {number(raw)}{units}"
+            elif column not in (name, f"x{j + 1}"):
+                notes[name] = column
+        elif name in targets and data.task == "classification":
+            assert data.class_names is not None
+            k = targets[name]
+            if data.n_outputs == 1:
+                notes[name] = data.class_names[int(value >= 0.5)]
+            else:
+                notes[name] = data.class_names[k] if value >= 0.5 else f"not {data.class_names[k]}"
+    return notes

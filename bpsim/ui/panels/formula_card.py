@@ -12,15 +12,13 @@ tallest height it has needed, so the network above does not jump, until the
 type, the digits or :meth:`FormulaCard.reset_height` start over. Names such as
 ``net_h1``, ``δ_o1`` or ``w5`` are set with subscripts; all else is escaped.
 
-Phases are colour-coded with the network view's accents (:mod:`bpsim.ui.colors`,
-Okabe–Ito: amber forward, bluish green backward, reddish purple update), so
-the card and the view always agree; :data:`PHASE_COLORS` and
-:data:`PHASE_COLORS_DARK` give them per phase.
+Phases are colour-coded with the network view's accents
+(:func:`bpsim.ui.colors.phase_color`), so the card and the view always agree.
+Given the data set (:meth:`FormulaCard.set_data`), the values a frame reads
+say what they are in the data's own terms: ``i1 = −0.5679 (hours_studied 3.1)``.
 """
 
 from __future__ import annotations
-
-import html
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -42,9 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bpsim.model.data.dataset import Dataset
 from bpsim.model.notation import DIGITS_RANGE
-from bpsim.model.trace.frames import Frame, Phase
-from bpsim.ui.colors import DARK, LIGHT
+from bpsim.model.trace.frames import Frame
+from bpsim.ui.colors import phase_color
 from bpsim.ui.panels.card_fit import (
     ROWS,
     CardFitter,
@@ -57,24 +56,15 @@ from bpsim.ui.panels.card_fit import (
 )
 from bpsim.ui.panels.frame_text import (
     MAX_INPUTS_SHOWN,
+    CardTexts,
     Digits,
+    FrameWhere,
     inputs_html,
-    inputs_tooltip,
-    position_text,
-    substituted_html,
-    title_html,
 )
-from bpsim.ui.panels.rich_text import formula_html, readable
+from bpsim.ui.panels.rich_text import readable
+from bpsim.viewmodel.units import value_notes
 
 IDLE_TEXT = "Press → to step through one training step"
-
-PHASE_COLORS: dict[Phase, str] = {phase: LIGHT.accent(phase.value).name() for phase in Phase}
-PHASE_COLORS_DARK: dict[Phase, str] = {phase: DARK.accent(phase.value).name() for phase in Phase}
-
-
-def phase_color(phase: Phase | str, *, dark: bool = False) -> QColor:
-    """The accent colour of a phase on a light or dark background."""
-    return QColor((PHASE_COLORS_DARK if dark else PHASE_COLORS)[Phase(phase)])
 
 
 class FormulaCard(QFrame):
@@ -96,6 +86,7 @@ class FormulaCard(QFrame):
         self._step: int | None = None
         self._total: int | None = None
         self._n_samples: int | None = None
+        self._data: Dataset | None = None
         self._idle_text = IDLE_TEXT
         self._scale = 1.0
         self._fonts: dict[QLabel, QFont] = {}
@@ -147,6 +138,17 @@ class FormulaCard(QFrame):
         self._frame, self._step, self._total = frame, step, total_frames
         self._n_samples = n_samples
         self._render()
+
+    def set_data(self, data: Dataset | None) -> None:
+        """The data set the frames' inputs come from (None: name them only)."""
+        self._data = data
+        self._render()
+
+    def _notes(self) -> dict[str, str]:
+        frame, data = self._frame, self._data
+        if frame is None or data is None or not frame.inputs:
+            return {}
+        return value_notes(data, frame.inputs, self._digits.fmt)
 
     def set_idle_text(self, text: str) -> None:
         """What the card says without a frame (e.g. "Training…")."""
@@ -293,7 +295,7 @@ class FormulaCard(QFrame):
 
     def _inputs_html(self, shown: int) -> str:
         assert self._frame is not None
-        return inputs_html(self._frame, self._muted(), shown, self._digits)
+        return inputs_html(self._frame, self._muted(), shown, self._digits, self._notes())
 
     def _hint_width(self) -> int:
         return self.width() if self.isVisible() else round(560 * self._scale)
@@ -328,29 +330,14 @@ class FormulaCard(QFrame):
 
     def _render(self) -> None:
         frame = self._frame
-        muted = self._muted()
-        if frame is None:
-            self.title.setText(f'<span style="color:{muted}">Formula</span>')
-            self.position.setText("")
-            self.symbolic.setText(
-                f'<span style="color:{muted}">{html.escape(self._idle_text)}</span>'
-            )
-            self.substituted.setText("")
-            self.inputs.setText("")
-            self.inputs.setToolTip("")
-            self.substituted.setToolTip("")
-        else:
-            accent = readable(phase_color(frame.phase, dark=self._dark()), self._background())
-            self.title.setText(title_html(frame, self._n_samples, accent.name(), muted))
-            position = position_text(frame, self._step, self._total)
-            self.position.setText(f'<span style="color:{muted}">{position}</span>')
-            self.symbolic.setText(formula_html(frame.symbolic))
-            self.substituted.setText(substituted_html(frame, self._digits))
-            self.substituted.setToolTip(
-                "" if frame.value is None else f"{formula_html(frame.label)} = {frame.value!r}"
-            )
-            self.inputs.setText(inputs_html(frame, muted, digits=self._digits))
-            self.inputs.setToolTip(inputs_tooltip(frame))
+        accent = "" if frame is None else phase_color(frame.phase, dark=self._dark())
+        where = FrameWhere(self._step, self._total, self._n_samples)
+        texts = CardTexts(frame, where, self._digits, self._notes(), self._idle_text)
+        colors = (readable(accent, self._background()).name() if accent else "", self._muted())
+        rows, tips = texts.html(*colors)
+        for row, label in self._rows.items():
+            label.setText(rows[row])
+            label.setToolTip(tips.get(row, ""))
         self._changed()
         self.update()
 

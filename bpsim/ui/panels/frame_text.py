@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bpsim.model.notation import DEFAULT_DIGITS, fmt
@@ -128,26 +129,74 @@ def inputs_html(
     muted: str,
     limit: int = MAX_INPUTS_SHOWN,
     digits: Digits = Digits(),
+    notes: Mapping[str, str] | None = None,
 ) -> str:
-    """The named values the frame reads, at most ``limit`` of them."""
-    shown = frame.inputs[:limit]
-    items = [
-        f'<span style="color:{muted}">{formula_html(name)}</span>&nbsp;=&nbsp;'
-        f"{html.escape(digits.fmt(value))}"
-        for name, value in shown
-    ]
-    rest = len(frame.inputs) - len(shown)
+    """The named values the frame reads, at most ``limit`` of them, each with
+    its ``notes`` entry (what it is in the data's own terms) in brackets."""
+    notes = notes or {}
+    items = []
+    for name, value in frame.inputs[:limit]:
+        note = notes.get(name)
+        aside = f' <span style="color:{muted}">({html.escape(note)})</span>' if note else ""
+        items.append(
+            f'<span style="color:{muted}">{formula_html(name)}</span>&nbsp;=&nbsp;'
+            f"{html.escape(digits.fmt(value))}{aside}"
+        )
+    rest = len(frame.inputs) - min(limit, len(frame.inputs))
     if rest > 0:
         items.append(f'<span style="color:{muted}">and {rest} more (hover)</span>')
     return "&nbsp;&nbsp;&nbsp; ".join(items)
 
 
-def inputs_tooltip(frame: Frame) -> str:
-    """Every input at full precision."""
+def inputs_tooltip(frame: Frame, notes: Mapping[str, str] | None = None) -> str:
+    """Every input at full precision, with what it is in the data's terms."""
     if not frame.inputs:
         return ""
+    notes = notes or {}
     rows = "".join(
-        f"<tr><td>{formula_html(name)}</td><td>&nbsp;=&nbsp;</td><td>{value!r}</td></tr>"
+        f"<tr><td>{formula_html(name)}</td><td>&nbsp;=&nbsp;</td><td>{value!r}</td>"
+        f"<td>&nbsp;{html.escape(notes.get(name, ''))}</td></tr>"
         for name, value in frame.inputs
     )
     return f"<table>{rows}</table>"
+
+
+@dataclass(frozen=True)
+class FrameWhere:
+    """Where a frame sits: its training ``step``, the number of frames of
+    the step and the number of samples of its batch (each may be unknown)."""
+
+    step: int | None = None
+    total: int | None = None
+    n_samples: int | None = None
+
+
+@dataclass(frozen=True)
+class CardTexts:
+    """What the card says about a frame (or, without one, its idle text)."""
+
+    frame: Frame | None
+    where: FrameWhere
+    digits: Digits
+    notes: Mapping[str, str]
+    idle: str
+
+    def html(self, accent: str, muted: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Each row's rich text, and the tooltips of those that have one."""
+        frame = self.frame
+        if frame is None:
+            idle = f'<span style="color:{muted}">{html.escape(self.idle)}</span>'
+            title = f'<span style="color:{muted}">Formula</span>'
+            return {"title": title, "position": "", "symbolic": idle, "substituted": "",
+                    "inputs": ""}, {}  # fmt: skip
+        w, digits, notes = self.where, self.digits, self.notes
+        position = position_text(frame, w.step, w.total)
+        rows = {
+            "title": title_html(frame, w.n_samples, accent, muted),
+            "position": f'<span style="color:{muted}">{position}</span>',
+            "symbolic": formula_html(frame.symbolic),
+            "substituted": substituted_html(frame, digits),
+            "inputs": inputs_html(frame, muted, digits=digits, notes=notes),
+        }
+        exact = "" if frame.value is None else f"{formula_html(frame.label)} = {frame.value!r}"
+        return rows, {"substituted": exact, "inputs": inputs_tooltip(frame, notes)}

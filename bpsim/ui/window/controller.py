@@ -106,6 +106,7 @@ class Controller(QObject):
             return False
         self.timeline = timeline
         self.w.data_view.set_data(session.dataset, session.test)
+        self.card.set_data(session.dataset)
         # The worked example's single sample has nothing to plot: show the
         # controls instead.
         shown = self.w.data_dock if session.dataset.n_samples > 1 else self.w.controls_dock
