@@ -230,6 +230,10 @@ def test_files_from_before_units_still_open(tmp_path: Path) -> None:
         (lambda d: d["dataset"]["input_scaling"].pop("mean"), "has no 'mean'"),
         (lambda d: d["dataset"].update(feature_units=["cm"]), "feature units"),
         (lambda d: d["dataset"].update(target_name=3), "target_name must be a name"),
+        (
+            lambda d: d["test_dataset"]["input_scaling"].update(mean=[0.0, 0.0]),
+            "not standardized as the training data",
+        ),
     ],
 )
 def test_broken_scalings_give_one_clear_error(tmp_path: Path, change, message: str) -> None:

@@ -23,6 +23,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.engine.network import Network
 from bpsim.model.engine.training import Snapshot, Trainer
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
 from bpsim.model.sessions.session_file import save_session
@@ -89,6 +90,7 @@ class Timeline:
         self.batch_indices: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
         self.cursor = 0
         self._losses_of: Trace | None = None  # the trace whose losses are kept
+        self._net_before: tuple[Trace, Network] | None = None  # and its network before it
         self._before: Point = (math.nan, None, None)
         self._after: Point | None = None
         self._open_step()
@@ -112,15 +114,22 @@ class Timeline:
     def frame(self) -> Frame:
         return self.trace.frames[self.cursor]
 
+    def net_before_step(self) -> Network:
+        """The network as it stood before the shown step (a copy, kept while
+        the step is shown; do not change it)."""
+        if self._net_before is None or self._net_before[0] is not self.trace:
+            net = self.trainer.net.copy()
+            net.set_params(self.params_before_step())
+            self._net_before = (self.trace, net)
+        return self._net_before[1]
+
     def losses(self) -> tuple[Point, Point | None]:
         """Training loss, test loss and accuracy (None: no such value) of the
         weights the shown step starts from, and, once its whole update is
         shown, of the weights after it. Computed once per step shown."""
         if self._losses_of is not self.trace:
-            net = self.trainer.net.copy()
-            net.set_params(self.params_before_step())
             self._losses_of, self._after = self.trace, None
-            self._before = evaluate_session(self.session, net)
+            self._before = evaluate_session(self.session, self.net_before_step())
         if not self.update_shown:
             return self._before, None
         if self._after is None:  # the trainer stands after the shown step

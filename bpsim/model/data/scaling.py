@@ -62,12 +62,12 @@ class Scaling:
         values: Array = self._check(X) * self.scale + self.mean
         return values
 
-    def then(self, inner: Scaling) -> Scaling:
-        """This scaling followed by ``inner`` (standardizing standardized data)
+    def then(self, after: Scaling) -> Scaling:
+        """This scaling followed by ``after`` (standardizing standardized data)
         as one scaling from the raw values."""
-        if inner.n_features != self.n_features:
+        if after.n_features != self.n_features:
             raise DataError("scalings of different numbers of features do not compose")
-        return Scaling(self.mean + self.scale * inner.mean, self.scale * inner.scale)
+        return Scaling(self.mean + self.scale * after.mean, self.scale * after.scale)
 
     def same_as(self, other: Scaling | None) -> bool:
         """True when ``other`` holds the very same numbers."""

@@ -265,6 +265,9 @@ def _build(doc: Any) -> Session:
         dataset.n_outputs,
     ):
         raise _InvalidError("test_dataset does not match the training data's columns")
+    scaling = dataset.input_scaling
+    if test is not None and scaling is not None and not scaling.same_as(test.input_scaling):
+        raise _InvalidError("test_dataset is not standardized as the training data is")
 
     td = _get(doc, "training", dict, "file")
     trainer = Trainer(

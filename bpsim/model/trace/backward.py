@@ -95,6 +95,18 @@ class TraceBuilder(FrameBuilder):
                 edges=tuple((layer + 1, j, k) for k in above),
             )
 
+    def _regularization(self, name: str, w: float) -> tuple[str, str]:
+        """The regularization terms of weight ``name``'s gradient, symbolic and
+        with the numbers (empty without regularization)."""
+        net, sym, nums = self.net, "", ""
+        if net.l2:
+            sym += f" + λ₂·{name}"
+            nums += f" + {num(net.l2)}·{factor(w)}"
+        if net.l1:
+            sym += f" + λ₁·sign({name})"
+            nums += f" + {num(net.l1)}·{factor(float(np.sign(w)))}"
+        return sym, nums
+
     def gradients(self, layer: int, a_in: Array, delta: Array, gw: Array, gb: Array) -> None:
         """Gradients of the weights and biases feeding ``layer`` (one sample)."""
         net = self.net
@@ -106,12 +118,8 @@ class TraceBuilder(FrameBuilder):
                 src = self._source(layer, i)
                 sym = f"∂E/∂{wn} = {d} × {src}"
                 nums = f"{factor(delta[j])} × {factor(a_in[i])}"
-                if net.l2:
-                    sym += f" + λ₂·{wn}"
-                    nums += f" + {num(net.l2)}·{factor(w[i, j])}"
-                if net.l1:
-                    sym += f" + λ₁·sign({wn})"
-                    nums += f" + {num(net.l1)}·{factor(np.sign(w[i, j]))}"
+                reg_sym, reg_nums = self._regularization(wn, float(w[i, j]))
+                sym, nums = sym + reg_sym, nums + reg_nums
                 self.add(
                     FrameKind.WEIGHT_GRADIENT,
                     layer,
@@ -202,12 +210,8 @@ class TraceBuilder(FrameBuilder):
                 shares = self.weight_shares.get((layer, i, j), [])
                 sym = f"∂E/∂{wn} = mean over {n} samples of {d} × {src}"
                 nums = f"({join_sum([num(v) for v in shares])}) / {n}"
-                if net.l2:
-                    sym += f" + λ₂·{wn}"
-                    nums += f" + {num(net.l2)}·{factor(w[i, j])}"
-                if net.l1:
-                    sym += f" + λ₁·sign({wn})"
-                    nums += f" + {num(net.l1)}·{factor(np.sign(w[i, j]))}"
+                reg_sym, reg_nums = self._regularization(wn, float(w[i, j]))
+                sym, nums = sym + reg_sym, nums + reg_nums
                 self.add(
                     FrameKind.WEIGHT_GRADIENT,
                     layer,

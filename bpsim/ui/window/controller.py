@@ -23,6 +23,7 @@ from bpsim.ui.window.actions import paint_glyphs
 from bpsim.ui.window.file_controller import FileController
 from bpsim.ui.window.training_run import TrainingRun
 from bpsim.ui.window.view_settings import ViewSettings
+from bpsim.viewmodel.history import SERIES
 from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
 from bpsim.viewmodel.scene import scene_from_trace
 from bpsim.viewmodel.timeline import Granularity, Point, Timeline
@@ -51,7 +52,6 @@ class Controller(QObject):
         self._transition.setEasingCurve(QEasingCurve.Type.InOutQuad)
         self.plotted_until = -1
         self._shut_down = False
-        self.last_loss = float("nan")
         self.last_point: Point = (float("nan"), None, None)
         self.session_path = session_path
         self.timeline: Timeline
@@ -269,9 +269,7 @@ class Controller(QObject):
         trainer = tl.trainer
         if self.a["train"].isChecked() or tl.update_shown:
             return trainer.step, trainer.net
-        net = trainer.net.copy()
-        net.set_params(tl.params_before_step())
-        return tl.step, net
+        return tl.step, tl.net_before_step()
 
     def record_progress(self, session: Session, shown: tuple[int, Network] | None = None) -> None:
         """Plot the loss of the state the frames have shown (``_shown_state()``
@@ -284,12 +282,11 @@ class Controller(QObject):
         train, test, accuracy = point
         self.plot.append(step, train, test, accuracy)
         self.plotted_until = step
-        self.last_loss = train
         self.last_point = point
 
     def plot_values(self) -> dict[str, float | None]:
         """The latest plotted point's values, by series name."""
-        return dict(zip(("train", "test", "accuracy"), self.last_point, strict=True))
+        return dict(zip(SERIES, self.last_point, strict=True))
 
     def refresh(self) -> None:
         """Show the timeline's current frame everywhere."""
@@ -308,7 +305,7 @@ class Controller(QObject):
             self._plot_point(tl.step, before)
         if after is not None and shown[0] > self.plotted_until:
             self._plot_point(shown[0], after)
-        values = dict(zip(("train", "test", "accuracy"), before, strict=True))
+        values = dict(zip(SERIES, before, strict=True))
         after_loss = None if after is None else after[0]
         moment = Moment(tl.step, tl.cursor + 1, len(tl.trace), values, after_loss)
         self.plot.set_moment(moment)
@@ -325,7 +322,7 @@ class Controller(QObject):
             step = tl.trainer.step
             w.step_label.setText(f"Step {step} · Epoch {step // tl.steps_per_epoch}")
             w.frame_label.setText(f"Training: {training_rate:,.0f} steps/s")
-            w.loss_label.setText(f"Training loss {self.last_loss:.4g}")
+            w.loss_label.setText(f"Training loss {self.last_point[0]:.4g}")
             w.loss_label.setToolTip(LOSS_TIPS["train"])
             return
         w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")

@@ -165,11 +165,15 @@ class TrainingRun(QObject):
         try:
             done = self._train_slice(allowed, losses)
         except DivergedError as exc:
-            # Show the run up to the blow-up: each step's loss before its update.
-            first = self._losses_from
-            steps = np.arange(first, first + len(losses))
-            c.plot.append_many(steps, np.array(losses))
-            c.plotted_until = max(c.plotted_until, first + len(losses) - 1)
+            # Show the blow-up: the losses of the last steps' batches after the
+            # last finite evaluated point (whose whole-set losses they must not
+            # replace; near a divergence those overflow, these do not yet).
+            steps = np.arange(self._losses_from, self._losses_from + len(losses))
+            plotted, _ = c.plot.series("train")
+            tail = steps > (plotted[-1] if len(plotted) else -1)
+            if tail.any():
+                c.plot.append_many(steps[tail], np.array(losses)[tail])
+                c.plotted_until = max(c.plotted_until, int(steps[tail][-1]))
             losses.clear()
             c.diverged(exc)
             return
