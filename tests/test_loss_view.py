@@ -69,3 +69,9 @@ def test_the_lowest_test_loss_is_marked_only_once_it_has_risen() -> None:
     assert "step 3" in mark.tooltip() and "overfitting" in mark.tooltip()
     noise = np.array([1.0, 0.5, 0.3, 0.2, 0.23])  # 15 % above the lowest: noise, no mark
     assert lowest_test(steps[:5], noise) is None
+
+
+def test_position_text_with_parts_unknown() -> None:
+    assert position_text(None, 5, 32) == "frame 5 / 32"
+    assert position_text(None, 5) == "frame 5"
+    assert position_text(3, 5) == "step 3 · frame 5"

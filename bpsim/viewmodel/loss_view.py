@@ -58,12 +58,15 @@ LOG_ROOM = 0.05  # room above and below, in decades (log axis)
 OVERFIT_RISE = 1.2  # the test loss 20 % above its lowest (not noise) marks the lowest point
 
 
-def position_text(step: int, frame: int | None = None, frames: int | None = None) -> str:
-    """``step 3 · frame 5 / 32``, as the formula card writes it (frame 1-based)."""
-    if frame is None:
-        return f"step {step}"
-    where = f"frame {frame}" if frames is None else f"frame {frame} / {frames}"
-    return f"step {step} · {where}"
+def position_text(step: int | None, frame: int | None = None, frames: int | None = None) -> str:
+    """``step 3 · frame 5 / 32`` (frame 1-based), as the formula card and the
+    plot write it; either part may be unknown."""
+    where = (
+        "" if frame is None else f"frame {frame}" if frames is None else f"frame {frame} / {frames}"
+    )
+    if step is None:
+        return where
+    return f"step {step} · {where}" if where else f"step {step}"
 
 
 @dataclass(frozen=True)

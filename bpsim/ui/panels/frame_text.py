@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bpsim.model.notation import DEFAULT_DIGITS, fmt
 from bpsim.model.trace.frames import Frame, FrameKind, Phase
 from bpsim.ui.panels.rich_text import formula_html, words
+from bpsim.viewmodel.loss_view import position_text
 
 PHASE_TITLES = {
     Phase.FORWARD: "Forward pass",
@@ -92,14 +93,6 @@ def title_html(frame: Frame, n_samples: int | None, accent: str, muted: str) -> 
     parts = [f'<span style="color:{accent}">{words(PHASE_TITLES[frame.phase])}</span>']
     parts += [f'<span style="color:{muted}; font-weight:normal">{w}</span>' for w in pieces if w]
     return "&nbsp;· ".join(parts)  # a line may break after a dot, not before
-
-
-def position_text(frame: Frame, step: int | None, total: int | None) -> str:
-    """ "step 3 · frame 5 / 32"."""
-    where = f"frame {frame.index + 1}"
-    if total is not None:
-        where += f"&thinsp;/&thinsp;{total}"
-    return f"step {step} · {where}" if step is not None else where
 
 
 _OPERATOR = re.compile(r" ([+−×=/]) ")
@@ -190,7 +183,7 @@ class CardTexts:
             return {"title": title, "position": "", "symbolic": idle, "substituted": "",
                     "inputs": ""}, {}  # fmt: skip
         w, digits, notes = self.where, self.digits, self.notes
-        position = position_text(frame, w.step, w.total)
+        position = html.escape(position_text(w.step, frame.index + 1, w.total))
         rows = {
             "title": title_html(frame, w.n_samples, accent, muted),
             "position": f'<span style="color:{muted}">{position}</span>',
