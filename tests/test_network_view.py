@@ -207,7 +207,7 @@ def test_font_scale(view: NetworkView, worked: Trace) -> None:
 def test_cache_matches_the_device_pixel_ratio(view: NetworkView, worked: Trace) -> None:
     view.set_scene(at(worked, 0))
     image(view)
-    cache = view._cache
+    cache = view._edge_cache.pixmap
     assert cache is not None
     assert cache.devicePixelRatio() == view.devicePixelRatioF()
     assert cache.width() == round(view.width() * view.devicePixelRatioF())

@@ -8,11 +8,13 @@ it draws a highlight in the accent colour of its ``phase``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bpsim.model.notation import fmt, weight_name
+from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import Frame, FrameKind
 from bpsim.viewmodel.scene import Scene
+from bpsim.viewmodel.scene_text import FOUR
 
 Edge = tuple[int, int, int]  # (layer, source, target)
 Unit = tuple[int, int]  # (layer, unit)
@@ -33,15 +35,16 @@ class Highlight:
     arrows: bool = False
 
 
-def _number(f: Frame) -> str:
-    """The frame's value, formatted; only the inputs frame has none."""
-    if f.value is None:
-        raise ValueError(f"a {f.kind.value} frame carries a value")
-    return fmt(f.value)
+def highlight_of(scene: Scene, fmt: Callable[[float], str] = FOUR) -> Highlight | None:
+    """The highlight of the scene's frame (None without a frame); its labels'
+    numbers written by ``fmt`` (e.g. a :class:`~bpsim.viewmodel.scene_text.Numbers`)."""
 
+    def _number(f: Frame) -> str:
+        """The frame's value, formatted; only the inputs frame has none."""
+        if f.value is None:
+            raise ValueError(f"a {f.kind.value} frame carries a value")
+        return fmt(f.value)
 
-def highlight_of(scene: Scene) -> Highlight | None:
-    """The highlight of the scene's frame (None without a frame)."""
     f = scene.frame
     if f is None:
         return None

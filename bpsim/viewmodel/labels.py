@@ -2,9 +2,10 @@
 
 Focus and context. In order:
 
-1. every unit's name above it and every bias in the slot the geometry keeps
-   for it (under the unit, or left of it: :mod:`bpsim.viewmodel.fit`), so no
-   bias ever gives way;
+1. every unit's name and every bias in the slot the geometry keeps for it
+   (a name above the unit or beside it, a bias under it or left of it:
+   :mod:`bpsim.viewmodel.fit`), so no name or bias ever gives way, and the
+   input units' captions (column names) left of them;
 2. the captions under the layers and the frame's title;
 3. right of the output units their target, loss term and delta (shortened,
    or under a lone output unit, where they would leave the view);
@@ -21,15 +22,16 @@ Text is measured by the injected :data:`~bpsim.viewmodel.fit.Measure`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.notation import fmt, weight_name
+from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.board import Board, PlacedLabel, make_label
-from bpsim.viewmodel.fit import BELOW, MIN_TEXT_PX, Measure, ViewGeometry, text_px
+from bpsim.viewmodel.fit import ABOVE, BELOW, MIN_TEXT_PX, RIGHT, Measure, ViewGeometry, text_px
 from bpsim.viewmodel.highlight import Edge, Highlight, Unit
 from bpsim.viewmodel.output_labels import OutputLabels
 from bpsim.viewmodel.scene import Scene
@@ -60,6 +62,7 @@ def _candidates(preferred: float) -> Array:
 class _Placer:
     def __init__(self, scene: Scene, hl: Highlight | None, geo: ViewGeometry, m: Measure):
         self.scene, self.hl, self.geo, self.m = scene, hl, geo, m
+        self.num = geo.number
         lay = self.lay = geo.layout
         self.fp, self.r = geo.font_px, lay.radius
         self.reach = lay.radius + 1.4 * geo.ring_w
@@ -89,7 +92,9 @@ class _Placer:
         last few geometries and biases (:data:`_units_cache`)."""
         hl = self.hl
         mine = hl.main if hl is not None and hl.bias_label else ()
-        key = (id(self.geo), tuple(b.tobytes() for b in self.scene.biases), mine)
+        scene = self.scene
+        biases = tuple(b.tobytes() for b in scene.biases)
+        key = (id(self.geo), biases, mine, scene.input_captions, scene.unit_names)
         hit = _units_cache.get(key)
         if hit is None or hit[0] is not self.geo:
             self._units()
@@ -103,28 +108,16 @@ class _Placer:
         self.names = dict(hit[2])
 
     def _units(self) -> None:
-        scene, geo, lay, r, hl = self.scene, self.geo, self.lay, self.r, self.hl
+        scene, geo, lay, hl = self.scene, self.geo, self.lay, self.hl
         for layer, n in enumerate(scene.sizes):
             x = float(lay.xs[layer])
             for j in range(n):
                 y = float(lay.ys[layer][j])
-                if geo.show_name[layer]:
-                    name = make_label(
-                        scene.unit_names[layer][j],
-                        geo.name_px,
-                        self.m,
-                        x,
-                        0.0,
-                        bold=True,
-                        role="name",
-                        owner=(layer, j),
-                    )
-                    bottom = y - r - geo.name_gap
-                    name = name.moved_to(name.rect[0], bottom - name.height)
-                    self.names[(layer, j)] = self.board.add(name)
+                if geo.name_side[layer]:
+                    self.names[(layer, j)] = self.board.add(self._name(layer, j, x, y))
                 mine = hl is not None and bool(hl.bias_label) and (layer, j) in hl.main
                 if layer and geo.show_bias[layer] and not mine:
-                    text = f"b = {fmt(float(scene.biases[layer - 1][j]))}"
+                    text = f"b = {self.num(float(scene.biases[layer - 1][j]))}"
                     lab = make_label(
                         text,
                         geo.bias_px,
@@ -135,6 +128,51 @@ class _Placer:
                         boxed=geo.bias_side[layer] != BELOW,  # on the incoming edges: a box
                     )
                     self.board.add(self._in_bias_slot(lab, layer, x, y))
+        self._input_captions()
+
+    def _name(self, layer: int, j: int, x: float, y: float) -> PlacedLabel:
+        """Unit ``(layer, j)``'s name in its slot: above the unit, or beside it
+        in a box (on the edges that leave or enter it)."""
+        geo, r = self.geo, self.r
+        side = geo.name_side[layer]
+        px = geo.name_px if side == ABOVE else geo.side_px
+        name = make_label(
+            self.scene.unit_names[layer][j],
+            px,
+            self.m,
+            x,
+            y,
+            bold=True,
+            boxed=side != ABOVE,
+            role="name",
+            owner=(layer, j),
+        )
+        if side == ABOVE:
+            return name.moved_to(name.rect[0], y - r - geo.name_gap - name.height)
+        gap = r + geo.bias_gap
+        left = x + gap if side == RIGHT else x - gap - name.width
+        return name.moved_to(left, name.rect[1])
+
+    def _input_captions(self) -> None:
+        """The input units' column names, right-aligned left of them (shortened
+        with an ellipsis where the margin is too narrow)."""
+        scene, geo = self.scene, self.geo
+        captions = scene.input_captions
+        pitch = geo.pitch[0]
+        if not captions or geo.input_room <= 0:
+            return
+        x = float(self.lay.xs[0]) - self.r - geo.bias_gap
+        for j, text in enumerate(captions[: scene.sizes[0]]):
+            lab = make_label(text, geo.input_px, self.m, color="secondary", role="unit_caption")
+            if lab.height > pitch - 2.0:
+                return  # a dense input layer: the column names are in the tooltips
+            while lab.width > geo.input_room and len(text) > 2:
+                text = text[:-2] + "…"
+                lab = make_label(text, geo.input_px, self.m, color="secondary", role="unit_caption")
+            y = float(self.lay.ys[0][j])
+            lab = lab.moved_to(x - lab.width, y - lab.height / 2)
+            if self.board.free(lab.rect):
+                self.board.add(replace(lab, owner=(0, j)))
 
     def _in_bias_slot(self, lab: PlacedLabel, layer: int, x: float, y: float) -> PlacedLabel:
         geo = self.geo
@@ -159,7 +197,7 @@ class _Placer:
             lines.append((sub, geo.small_px, False, "muted", 0.0))
             if layer == last and not np.isnan(scene.loss):
                 lines.append(
-                    (f"E = {fmt(scene.loss)}", geo.caption_px, True, "foreground", 0.35 * fp)
+                    (f"E = {self.num(scene.loss)}", geo.caption_px, True, "foreground", 0.35 * fp)
                 )
             y = top
             for text, px, bold, color, gap in lines:
@@ -214,7 +252,7 @@ class _Placer:
         geo, fp, r = self.geo, self.fp, self.r
         x, y = self.lay.center(layer, j)
         lab = make_label(
-            f"δ = {fmt(delta)}",
+            f"δ = {self.num(delta)}",
             text_px(min(0.8 * fp, geo.name_px)),
             self.m,
             bold=True,
@@ -227,10 +265,13 @@ class _Placer:
         )
         w, h = lab.width, lab.height
         name = self.names.get((layer, j))
-        row = (name.rect[1] + name.rect[3]) / 2 if name else y - r - geo.name_gap - h / 2
-        half = name.width / 2 if name else 0.0
-        left = x + max(0.75 * r, half + 0.3 * fp)
-        spots = [(left + w / 2, row)]
+        row = y - r - geo.name_gap - h / 2
+        if name is not None and geo.name_side[layer] != ABOVE:  # beside its name
+            spots = [(name.rect[2] + 0.3 * fp + w / 2, y), (name.rect[0] - 0.3 * fp - w / 2, y)]
+        else:
+            row = (name.rect[1] + name.rect[3]) / 2 if name else row
+            half = name.width / 2 if name else 0.0
+            spots = [(x + max(0.75 * r, half + 0.3 * fp) + w / 2, row)]
         if current:
             spots += [(x + self.reach + 0.3 * fp + w / 2, y), (x, row - h), (x, y - self.reach - h)]
             spots += [(x - self.reach - 0.3 * fp - w / 2, y), (x, y + self.reach + 1.5 * h)]
@@ -326,11 +367,11 @@ class _Placer:
                         continue
                     name = weight_name(sizes, layer, i, j)
                     if scene.mode == "weights":
-                        text = f"{name} = {fmt(float(scene.weights[layer - 1][i, j]))}"
+                        text = f"{name} = {self.num(float(scene.weights[layer - 1][i, j]))}"
                     elif np.isnan(g := float(scene.gradients[layer - 1][i, j])):
                         continue
                     else:
-                        text = f"∂E/∂{name} = {fmt(g)}"
+                        text = f"∂E/∂{name} = {self.num(g)}"
                     lab = make_label(
                         text,
                         self.geo.small_px,
