@@ -34,6 +34,7 @@ MIN_TEXT_PX = 10  # no label is smaller, whatever the view size or type scale
 MIN_FONT_PX = 12.5  # the base size at which secondary text is MIN_TEXT_PX
 MAX_FONT_PX = 48.0
 LINE = 1.32  # a line of text (with a name's subscript) is at most this many pixel sizes high
+BOX = 0.12  # what a box adds to a line's height, in pixel sizes (bpsim.viewmodel.board)
 MAX_ROOM = 0.25  # of the width at most, for the labels right of the output units
 MAX_INPUT_ROOM = 0.2  # of the width at most, for the input units' captions left of them
 COMFORT = 1.1  # a unit's radius, in type sizes, below which the type shrinks
@@ -178,8 +179,9 @@ def _geometry_at(
     name_room = name_gap + LINE * name_px + 1.5
     bias_gap = 1.4 * ring_max + 1.0
     # dense layers set their biases (and names beside them) smaller, not under MIN_TEXT_PX
-    bias_px = max(MIN_TEXT_PX, min(small_px, int((avail_h / max(sizes) - 3.0) / LINE)))
-    side_px = max(MIN_TEXT_PX, min(name_px, int((avail_h / max(sizes) - 3.0) / LINE)))
+    boxed_line = LINE + BOX  # a line in a box (as a bias or a name beside a unit)
+    bias_px = max(MIN_TEXT_PX, min(small_px, int((avail_h / max(sizes) - 3.0) / boxed_line)))
+    side_px = max(MIN_TEXT_PX, min(name_px, int((avail_h / max(sizes) - 3.0) / boxed_line)))
     bias_h = measure("b = 0", bias_px, False)[1]
     bias_room = bias_gap + bias_h + 1.5
     bias_w = measure(f"b = {number.probe}", bias_px, False)[0] + 0.6 * bias_px
@@ -239,13 +241,14 @@ def _geometry_at(
         side == BELOW
         or (
             side == LEFT
-            and pitch_x - bias_dx[layer] - r - before[layer] >= 1.5 * bias_w + fp
-            and pitches[layer] >= bias_h + 3.0
+            and pitch_x - bias_dx[layer] - r - before[layer]
+            >= (1.0 if before[layer] else 1.25) * bias_w + fp
+            and pitches[layer] >= bias_h + BOX * bias_px + 3.0
         )
         for layer, side in enumerate(sides)
     )
     beside_ok = all(
-        side == ABOVE or p >= LINE * side_px + 3.0
+        side == ABOVE or p >= boxed_line * side_px + 3.0
         for p, side in zip(pitches, name_side, strict=True)
     )
     comfortable = r >= COMFORT * fp or r >= 0.95 * r0  # units not dwarfed by their names
@@ -254,7 +257,9 @@ def _geometry_at(
         and beside_ok
         and r >= 3.0
         and avail_h >= 0.45 * height
-        and pitch_x >= max(bias_w, name_w / 2 + delta_w) + 2 * r + fp + max(before)
+        # names above: a delta beside a name; beside: the names right of the layer before
+        and pitch_x
+        >= (bias_w + max(before) if any(before) else max(bias_w, name_w / 2 + delta_w)) + 2 * r + fp
     )
     return ViewGeometry(
         width=float(width),
@@ -310,7 +315,7 @@ def fit_geometry(
         return geo
     low = _geometry_at(scene, width, height, MIN_FONT_PX, measure, legend, number)
     if not good(low):  # smaller type would not help the names (a very large layer)
-        return geo if geo.fits or not low.fits else low
+        return geo if geo.fits else low
     lo, hi = MIN_FONT_PX, fp  # the largest type that fits lies between
     for _ in range(BISECTIONS):
         mid = (lo + hi) / 2

@@ -38,7 +38,7 @@ from bpsim.viewmodel.scene import Scene
 from bpsim.viewmodel.scene_text import frame_title
 
 MAX_LABELLED_EDGES = 24  # small networks show weights on their edges
-CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87)  # tried in this order
+CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87, 0.06, 0.94)  # in this order
 EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one unit
 EDGE_T_STEP, EDGE_T_RANGE = 0.06, (0.1, 0.9)  # then tried around it, within this range
 
@@ -267,7 +267,8 @@ class _Placer:
         name = self.names.get((layer, j))
         row = y - r - geo.name_gap - h / 2
         if name is not None and geo.name_side[layer] != ABOVE:  # beside its name
-            spots = [(name.rect[2] + 0.3 * fp + w / 2, y), (name.rect[0] - 0.3 * fp - w / 2, y)]
+            after = name.rect[2] + 0.3 * fp + w / 2
+            spots = [(after, y + k * h) for k in (0, -0.6, 0.6, -1.2, 1.2, -1.8, 1.8)]
         else:
             row = (name.rect[1] + name.rect[3]) / 2 if name else row
             half = name.width / 2 if name else 0.0
@@ -282,7 +283,8 @@ class _Placer:
         if hl is None or not hl.edge_label or not hl.edges:
             return
         on_edge = self._edge_points(hl.edges[0], np.array(CALLOUT_T))
-        sizes = [self.geo.name_px, self.geo.small_px, text_px(0.65 * self.fp)]
+        fp, geo = self.fp, self.geo  # ever smaller, down to the smallest type
+        sizes = sorted({geo.name_px, geo.small_px, text_px(0.65 * fp), text_px(0.5 * fp)})[::-1]
         for n, px in enumerate(sizes):
             lab = make_label(
                 hl.edge_label,
@@ -298,7 +300,7 @@ class _Placer:
                 current=True,
             )
             lift = np.array([0.0, 0.5 * lab.height + 0.3 * self.fp])
-            beside = [on_edge + k * sign * lift for k in (1, 2, 3) for sign in (-1, 1)]
+            beside = [on_edge + k * sign * lift for k in (1, 2, 3, 4, 5) for sign in (-1, 1)]
             points = np.vstack([on_edge, *beside])  # on it, else beside it
             if self.board.place(lab, points, must=n == len(sizes) - 1) is not None:
                 return
@@ -309,7 +311,8 @@ class _Placer:
             return
         for unit in hl.main:
             x, y = self.lay.center(*unit)
-            sizes = [geo.small_px, text_px(0.65 * fp)]
+            sizes = sorted({geo.small_px, text_px(0.65 * fp), text_px(0.5 * fp)})[::-1]
+            name = self.names.get(unit)
             for n, px in enumerate(sizes):
                 lab = make_label(
                     hl.bias_label,
@@ -327,7 +330,10 @@ class _Placer:
                 reach = self.reach + 0.3 * fp
                 below = y + self.r + geo.bias_gap + 0.5 * h
                 above = y - self.reach - geo.name_gap - 1.4 * geo.name_px - 0.5 * h
-                beside = [(x + reach + w / 2, y), (x - geo.bias_dx[unit[0]] - w / 2, y)]
+                right = x + reach + w / 2
+                if name is not None and geo.name_side[unit[0]] == RIGHT:
+                    right = name.rect[2] + 0.3 * fp + w / 2  # right of its name
+                beside = [(right, y), (x - geo.bias_dx[unit[0]] - w / 2, y)]
                 first = [(x, below)] if geo.bias_side[unit[0]] == BELOW else beside[1:]
                 spots = [
                     *first,
@@ -337,6 +343,12 @@ class _Placer:
                     *((x + dx, above - k * h) for k in (0, 1, 2) for dx in (0, -w / 2, w / 2)),
                     (x - reach - w / 2, y + self.r),
                     (x - reach - w / 2, y - self.r),
+                    *(
+                        (bx, y + k * sign * h)
+                        for k in (1, 2, 3)
+                        for sign in (1, -1)
+                        for bx, _ in beside
+                    ),
                 ]
                 last = n == len(sizes) - 1
                 if self.board.place(lab, np.array(spots), must=last) is not None:

@@ -37,7 +37,7 @@ class Numbers:
 
 FOUR = Numbers()
 
-_OF_SAMPLE = re.compile(r"\s*\(sample \d+\)$")  # "E (sample 2)": the title says which sample
+OF_SAMPLE = re.compile(r"\s*\(sample \d+\)$")  # "E (sample 2)": the title says which sample
 
 
 def frame_title(scene: Scene) -> str:
@@ -47,7 +47,7 @@ def frame_title(scene: Scene) -> str:
     frame = scene.frame
     if frame is None:
         return ""
-    label = _OF_SAMPLE.sub("", frame.label)
+    label = OF_SAMPLE.sub("", frame.label)
     pieces = [str(frame.phase).capitalize()]
     if label and not (scene.sample is not None and label.startswith("sample ")):
         pieces.append(label)
