@@ -22,6 +22,7 @@ from bpsim.viewmodel.fit import TYPE_STEPS, estimate_measure, fit_geometry, font
 from bpsim.viewmodel.highlight import highlight_of
 from bpsim.viewmodel.labels import place_labels
 from bpsim.viewmodel.scene import Scene, scene_from_network, scene_from_trace
+from bpsim.viewmodel.scene_text import Numbers, number_variants
 from bpsim.viewmodel.units import unit_labels
 
 STEPS = TYPE_STEPS  # the type steps the app's Ctrl++ and Ctrl+− go through
@@ -123,7 +124,15 @@ def scenes_of(name: str) -> list[Scene]:
     return scenes
 
 
-def check(scene: Scene, labels: list[PlacedLabel], w: float, h: float, r: float, centers) -> None:
+def check(
+    scene: Scene,
+    labels: list[PlacedLabel],
+    w: float,
+    h: float,
+    r: float,
+    centers,
+    numbers: Numbers | None = None,
+) -> None:
     rects = np.array([lab.rect for lab in labels])
     texts = [lab.text for lab in labels]
     # inside the view
@@ -150,7 +159,7 @@ def check(scene: Scene, labels: list[PlacedLabel], w: float, h: float, r: float,
     every = {(layer, j) for layer in range(1, len(scene.sizes)) for j in range(scene.sizes[layer])}
     assert biases == every, every - biases
     # the current frame's numbers
-    hl, f = highlight_of(scene), scene.frame
+    hl, f = highlight_of(scene, numbers or Numbers()), scene.frame
     if hl is None or f is None:
         return
     if hl.edge_label:
@@ -192,7 +201,7 @@ def test_the_type_grows_until_the_network_fills_the_view() -> None:
     spiral = scenes_of("spiral")[0]
     geo = fit_geometry(spiral, 890, 401, STEPS[-1], estimate_measure)
     assert geo.layout.radius >= 0.45 * geo.font_px  # units do not shrink to dots
-    assert all(geo.show_name)  # and keep their names
+    assert all(geo.show_name) and geo.named  # and keep their names (beside them)
 
 
 def test_units_keep_their_distance_at_the_largest_type() -> None:
@@ -202,3 +211,61 @@ def test_units_keep_their_distance_at_the_largest_type() -> None:
     gap = min(float(np.min(np.diff(ys))) for ys in lay.ys) - 2 * lay.radius
     assert gap >= 1.32 * geo.name_px + geo.small_h  # a name and a bias fit between two units
     assert lay.height - geo.margins[1] - geo.margins[3] >= 0.45 * lay.height  # not squeezed
+
+
+@pytest.mark.parametrize("name", ["mazur", "spiral", "iris", "2-4-3-1", "exam_results.csv"])
+@pytest.mark.parametrize("numbers", [Numbers(10), Numbers(9, decimals=True), Numbers(3)])
+def test_labels_fit_at_every_digits_setting(name: str, numbers: Numbers) -> None:
+    """Ten significant figures (or nine decimals, as the worked example is
+    published) still place every label without overlaps: the current frame's
+    numbers in full (check), the biases as long as their slots allow."""
+    scenes = scenes_of(name)
+    for s, scale in enumerate(STEPS):
+        for w, h in view_sizes(s)[s % 2 :: 2]:
+            geo = fit_geometry(scenes[0], w, h, scale, estimate_measure, number=numbers)
+            assert geo.fits and geo.number == numbers, (w, h, scale)
+            lay = geo.layout
+            centers = np.array([(x, y) for x, ys in zip(lay.xs, lay.ys, strict=True) for y in ys])
+            for scene in scenes[s % 3 :: 3]:
+                hl = highlight_of(scene, numbers)
+                labels = place_labels(scene, hl, geo, estimate_measure)
+                check(scene, labels, w, h, lay.radius, centers, numbers)
+                for lab in labels:  # a bias in its slot: as many digits as fit it
+                    if lab.role == "bias":
+                        layer, j = lab.owner
+                        b = float(scene.biases[layer - 1][j])
+                        assert lab.text in [f"b = {t}" for t in number_variants(b, numbers)]
+
+
+def test_dense_layers_keep_their_names_beside_their_units() -> None:
+    """2-10-10-1 in the shortest view at the largest type: no room above the
+    units, so each name goes beside its unit, in a box, and none is dropped."""
+    scene = scenes_of("spiral")[0]
+    geo = fit_geometry(scene, 890, 401, STEPS[-1], estimate_measure)
+    assert geo.name_side[1:3] == ("right", "right")
+    labels = place_labels(scene, None, geo, estimate_measure)
+    names = {lab.owner: lab for lab in labels if lab.role == "name"}
+    assert len(names) == sum(scene.sizes)
+    for layer in (1, 2):
+        for j in range(scene.sizes[layer]):
+            lab, (x, y) = names[(layer, j)], geo.layout.center(layer, j)
+            assert lab.boxed and lab.rect[0] > x and lab.rect[1] < y < lab.rect[3]
+
+
+def test_the_data_names_its_units() -> None:
+    """exam_results: the input units are captioned with their columns left of
+    them, the output unit with what it scores, at every type step."""
+    inputs, outputs = CAPTIONS["exam_results.csv"]
+    assert inputs == ("hours_studied", "hours_slept") and outputs == ("p(pass)",)
+    scene = scenes_of("exam_results.csv")[0]
+    for s, scale in enumerate(STEPS):
+        for w, h in view_sizes(s):
+            geo = fit_geometry(scene, w, h, scale, estimate_measure)
+            labels = place_labels(scene, None, geo, estimate_measure)
+            shown = {lab.text: lab for lab in labels}
+            for j, text in enumerate(inputs):
+                lab = shown.get(text) or next(
+                    lab for lab in labels if lab.role == "unit_caption" and lab.owner == (0, j)
+                )
+                assert lab.rect[2] < geo.layout.xs[0] - geo.layout.radius
+            assert "p(pass)" in shown and shown["p(pass)"].rect[0] > geo.layout.xs[-1]

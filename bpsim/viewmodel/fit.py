@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bpsim.model.notation import DEFAULT_DIGITS
 from bpsim.viewmodel.layout import Layout, layout_network
 from bpsim.viewmodel.scene import Scene
 from bpsim.viewmodel.scene_text import FOUR, Numbers
@@ -36,6 +37,7 @@ MAX_FONT_PX = 48.0
 LINE = 1.32  # a line of text (with a name's subscript) is at most this many pixel sizes high
 BOX = 0.12  # what a box adds to a line's height, in pixel sizes (bpsim.viewmodel.board)
 MAX_ROOM = 0.25  # of the width at most, for the labels right of the output units
+SLOT_DIGITS = 5  # a bias's slot is as wide as a number of this many digits
 MAX_INPUT_ROOM = 0.2  # of the width at most, for the input units' captions left of them
 COMFORT = 1.1  # a unit's radius, in type sizes, below which the type shrinks
 BISECTIONS = 7  # steps of the search for the largest type that fits
@@ -72,7 +74,9 @@ class ViewGeometry:
     left of it ends. ``input_room`` is the margin the input captions take (in
     ``input_px``). ``fits`` is False when even the smallest type leaves no
     reserved slot for every bias (very large layers: their biases are then
-    only in the tooltips). ``number`` writes the numbers.
+    only in the tooltips). ``number`` writes the numbers; a bias's slot is
+    ``bias_w`` wide (a number of :data:`SLOT_DIGITS` digits at most: a
+    longer one is written shorter there, in full in its tooltip and callout).
     """
 
     width: float
@@ -82,6 +86,7 @@ class ViewGeometry:
     small_px: int
     bias_px: int
     bias_h: float
+    bias_w: float
     caption_px: int
     tag_px: int
     margins: tuple[float, float, float, float]
@@ -156,6 +161,7 @@ def _geometry_at(
     measure: Measure,
     legend: bool,
     number: Numbers,
+    slot_digits: int = SLOT_DIGITS,
 ) -> ViewGeometry:
     sizes = scene.sizes
     name_px, small_px = text_px(0.95 * fp), text_px(0.8 * fp)
@@ -166,11 +172,13 @@ def _geometry_at(
     bottom = captions_h + (2.2 * fp if legend else 0.4 * fp)
     top = max(2.9 * fp, 1.3 * fp + measure("Forward", tag_px, True)[1])
     avail_h = max(height - top - bottom, 1.0)
-    right = 1.4 * fp + output_room(scene, fp, width, avail_h, measure, number)
+    # a slot holds a number of at most SLOT_DIGITS digits (longer ones are shortened)
+    slot = Numbers(min(number.digits, slot_digits), number.decimals)
+    right = 1.4 * fp + output_room(scene, fp, width, avail_h, measure, slot)
     # the input units' captions: as small as a dense input layer asks, never under MIN_TEXT_PX
     input_px = max(MIN_TEXT_PX, min(small_px, int((avail_h / sizes[0] - 3.0) / LINE)))
     input_room = _input_room(scene, input_px, width, measure)
-    left = 1.0 * fp + (input_room + 0.4 * fp if input_room else 0.0)
+    left = 1.0 * fp + (input_room + 0.6 * fp + 2.0 if input_room else 0.0)
     margins = (left, top, right, bottom)
     avail_w = max(width - margins[0] - right, 1.0)
 
@@ -184,8 +192,8 @@ def _geometry_at(
     side_px = max(MIN_TEXT_PX, min(name_px, int((avail_h / max(sizes) - 3.0) / boxed_line)))
     bias_h = measure("b = 0", bias_px, False)[1]
     bias_room = bias_gap + bias_h + 1.5
-    bias_w = measure(f"b = {number.probe}", bias_px, False)[0] + 0.6 * bias_px
-    delta_w = measure(f"δ = {number.probe}", text_px(0.8 * fp), True)[0] + 0.6 * fp
+    bias_w = measure(f"b = {slot.probe}", bias_px, False)[0] + 0.6 * bias_px
+    delta_w = measure(f"δ = {slot.probe}", text_px(0.8 * fp), True)[0] + 0.6 * fp
     name_w = measure("h2_8", name_px, True)[0]
 
     n_max = max(sizes)
@@ -269,6 +277,7 @@ def _geometry_at(
         small_px=small_px,
         bias_px=bias_px,
         bias_h=bias_h,
+        bias_w=bias_w - 0.6 * bias_px,
         caption_px=caption_px,
         tag_px=tag_px,
         margins=margins,
@@ -304,22 +313,39 @@ def fit_geometry(
 ) -> ViewGeometry:
     """The largest type, up to what ``scale`` asks for, at which ``scene``'s
     network fits a ``width`` × ``height`` view (see the module's description),
-    with numbers written by ``number``."""
+    with numbers written by ``number`` (slots for numbers of
+    :data:`SLOT_DIGITS` digits, or of four where those do not fit)."""
+    geo = _fit(scene, width, height, scale, measure, legend, number, SLOT_DIGITS)
+    if geo.fits or min(number.digits, SLOT_DIGITS) <= DEFAULT_DIGITS:
+        return geo
+    return _fit(scene, width, height, scale, measure, legend, number, DEFAULT_DIGITS)
+
+
+def _fit(
+    scene: Scene,
+    width: float,
+    height: float,
+    scale: float,
+    measure: Measure,
+    legend: bool,
+    number: Numbers,
+    slot_digits: int,
+) -> ViewGeometry:
     fp = font_px_for(width, height, scale)
 
     def good(g: ViewGeometry) -> bool:
         return g.fits and g.named and g.comfortable
 
-    geo = _geometry_at(scene, width, height, fp, measure, legend, number)
+    geo = _geometry_at(scene, width, height, fp, measure, legend, number, slot_digits)
     if good(geo) or fp <= MIN_FONT_PX:
         return geo
-    low = _geometry_at(scene, width, height, MIN_FONT_PX, measure, legend, number)
+    low = _geometry_at(scene, width, height, MIN_FONT_PX, measure, legend, number, slot_digits)
     if not good(low):  # smaller type would not help the names (a very large layer)
         return geo if geo.fits else low
     lo, hi = MIN_FONT_PX, fp  # the largest type that fits lies between
     for _ in range(BISECTIONS):
         mid = (lo + hi) / 2
-        g = _geometry_at(scene, width, height, mid, measure, legend, number)
+        g = _geometry_at(scene, width, height, mid, measure, legend, number, slot_digits)
         if good(g):
             lo, low = mid, g
         else:

@@ -31,14 +31,14 @@ from numpy.typing import NDArray
 from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.board import Board, PlacedLabel, make_label
+from bpsim.viewmodel.callouts import Callouts, edge_points
 from bpsim.viewmodel.fit import ABOVE, BELOW, MIN_TEXT_PX, RIGHT, Measure, ViewGeometry, text_px
 from bpsim.viewmodel.highlight import Edge, Highlight, Unit
 from bpsim.viewmodel.output_labels import OutputLabels
 from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import frame_title
+from bpsim.viewmodel.scene_text import frame_title, number_variants
 
 MAX_LABELLED_EDGES = 24  # small networks show weights on their edges
-CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87, 0.06, 0.94)  # in this order
 EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one unit
 EDGE_T_STEP, EDGE_T_RANGE = 0.06, (0.1, 0.9)  # then tried around it, within this range
 
@@ -117,7 +117,7 @@ class _Placer:
                     self.names[(layer, j)] = self.board.add(self._name(layer, j, x, y))
                 mine = hl is not None and bool(hl.bias_label) and (layer, j) in hl.main
                 if layer and geo.show_bias[layer] and not mine:
-                    text = f"b = {self.num(float(scene.biases[layer - 1][j]))}"
+                    text = self._bias_text(float(scene.biases[layer - 1][j]))
                     lab = make_label(
                         text,
                         geo.bias_px,
@@ -129,6 +129,12 @@ class _Placer:
                     )
                     self.board.add(self._in_bias_slot(lab, layer, x, y))
         self._input_captions()
+
+    def _bias_text(self, b: float) -> str:
+        """``b = …`` as wide as its slot at most (shorter numbers where needed)."""
+        texts = [f"b = {t}" for t in number_variants(b, self.num)]
+        fits = (t for t in texts if self.m(t, self.geo.bias_px, False)[0] <= self.geo.bias_w + 0.5)
+        return next(fits, texts[-1])
 
     def _name(self, layer: int, j: int, x: float, y: float) -> PlacedLabel:
         """Unit ``(layer, j)``'s name in its slot: above the unit, or beside it
@@ -161,7 +167,7 @@ class _Placer:
         pitch = geo.pitch[0]
         if not captions or geo.input_room <= 0:
             return
-        x = float(self.lay.xs[0]) - self.r - geo.bias_gap
+        x = float(self.lay.xs[0]) - self.reach - self.board.pad - 1.0
         for j, text in enumerate(captions[: scene.sizes[0]]):
             lab = make_label(text, geo.input_px, self.m, color="secondary", role="unit_caption")
             if lab.height > pitch - 2.0:
@@ -278,87 +284,10 @@ class _Placer:
             spots += [(x - self.reach - 0.3 * fp - w / 2, y), (x, y + self.reach + 1.5 * h)]
         self.board.place(lab, np.array(spots), must=current)
 
-    def callout(self) -> None:
-        hl = self.hl
-        if hl is None or not hl.edge_label or not hl.edges:
-            return
-        on_edge = self._edge_points(hl.edges[0], np.array(CALLOUT_T))
-        fp, geo = self.fp, self.geo  # ever smaller, down to the smallest type
-        sizes = sorted({geo.name_px, geo.small_px, text_px(0.65 * fp), text_px(0.5 * fp)})[::-1]
-        for n, px in enumerate(sizes):
-            lab = make_label(
-                hl.edge_label,
-                px,
-                self.m,
-                bold=True,
-                boxed=True,
-                bordered=True,
-                color="foreground",
-                role="callout",
-                group="callout",
-                owner=hl.edges[0],
-                current=True,
-            )
-            lift = np.array([0.0, 0.5 * lab.height + 0.3 * self.fp])
-            beside = [on_edge + k * sign * lift for k in (1, 2, 3, 4, 5) for sign in (-1, 1)]
-            points = np.vstack([on_edge, *beside])  # on it, else beside it
-            if self.board.place(lab, points, must=n == len(sizes) - 1) is not None:
-                return
-
-    def bias_callouts(self) -> None:
-        hl, geo, fp = self.hl, self.geo, self.fp
-        if hl is None or not hl.bias_label:
-            return
-        for unit in hl.main:
-            x, y = self.lay.center(*unit)
-            sizes = sorted({geo.small_px, text_px(0.65 * fp), text_px(0.5 * fp)})[::-1]
-            name = self.names.get(unit)
-            for n, px in enumerate(sizes):
-                lab = make_label(
-                    hl.bias_label,
-                    px,
-                    self.m,
-                    bold=True,
-                    boxed=True,
-                    bordered=True,
-                    color="accent",
-                    role="bias_callout",
-                    owner=unit,
-                    current=True,
-                )
-                w, h = lab.width, lab.height
-                reach = self.reach + 0.3 * fp
-                below = y + self.r + geo.bias_gap + 0.5 * h
-                above = y - self.reach - geo.name_gap - 1.4 * geo.name_px - 0.5 * h
-                right = x + reach + w / 2
-                if name is not None and geo.name_side[unit[0]] == RIGHT:
-                    right = name.rect[2] + 0.3 * fp + w / 2  # right of its name
-                beside = [(right, y), (x - geo.bias_dx[unit[0]] - w / 2, y)]
-                first = [(x, below)] if geo.bias_side[unit[0]] == BELOW else beside[1:]
-                spots = [
-                    *first,
-                    (x, below),
-                    *beside,
-                    *((x + dx, below + k * h) for k in (1, 2, 3) for dx in (0, -w / 2, w / 2)),
-                    *((x + dx, above - k * h) for k in (0, 1, 2) for dx in (0, -w / 2, w / 2)),
-                    (x - reach - w / 2, y + self.r),
-                    (x - reach - w / 2, y - self.r),
-                    *(
-                        (bx, y + k * sign * h)
-                        for k in (1, 2, 3)
-                        for sign in (1, -1)
-                        for bx, _ in beside
-                    ),
-                ]
-                last = n == len(sizes) - 1
-                if self.board.place(lab, np.array(spots), must=last) is not None:
-                    break
-
     # -- 5. the edges ----------------------------------------------------------------------
 
     def _edge_points(self, e: Edge, ts: Array) -> Array:
-        x0, y0, x1, y1 = self.lay.segment(*e)
-        return np.column_stack([x0 + ts * (x1 - x0), y0 + ts * (y1 - y0)])
+        return edge_points(self.lay, e, ts)
 
     def edges(self) -> None:
         """Each edge's weight (or known gradient) on its edge, where it covers
@@ -411,8 +340,9 @@ def place_labels(
     p.captions()
     OutputLabels(scene, geo, p.board, measure).place()
     p.deltas(current=True)
-    p.callout()
-    p.bias_callouts()
+    callouts = Callouts(p.board, hl, geo, measure, p.names)
+    callouts.edge()
+    callouts.biases()
     p.deltas(current=False)
     p.edges()
     return p.board.labels
