@@ -46,6 +46,7 @@ Array = NDArray[np.float64]
 UNITS_CACHE = 8  # placed names and biases kept (per geometry, biases and bias callout)
 _Placed = tuple[ViewGeometry, list[PlacedLabel], dict[Unit, PlacedLabel]]
 _units_cache: dict[tuple[object, ...], _Placed] = {}
+_names_cache: dict[tuple[object, ...], _Placed] = {}
 
 
 @lru_cache(maxsize=256)
@@ -109,12 +110,11 @@ class _Placer:
 
     def _units(self) -> None:
         scene, geo, lay, hl = self.scene, self.geo, self.lay, self.hl
+        self._unit_names()
         for layer, n in enumerate(scene.sizes):
             x = float(lay.xs[layer])
             for j in range(n):
                 y = float(lay.ys[layer][j])
-                if geo.name_side[layer]:
-                    self.names[(layer, j)] = self.board.add(self._name(layer, j, x, y))
                 mine = hl is not None and bool(hl.bias_label) and (layer, j) in hl.main
                 if layer and geo.show_bias[layer] and not mine:
                     text = self._bias_text(float(scene.biases[layer - 1][j]))
@@ -128,10 +128,35 @@ class _Placer:
                         boxed=geo.bias_side[layer] != BELOW,  # on the incoming edges: a box
                     )
                     self.board.add(self._in_bias_slot(lab, layer, x, y))
-        self._input_captions()
+
+    def _unit_names(self) -> None:
+        """Every unit's name and the input captions: the same for every frame
+        and every step of one geometry, so kept (:data:`_names_cache`)."""
+        scene, geo, lay = self.scene, self.geo, self.lay
+        key = (id(geo), scene.unit_names, scene.input_captions)
+        hit = _names_cache.get(key)
+        if hit is None or hit[0] is not geo:
+            start = len(self.board.labels)
+            for layer, n in enumerate(scene.sizes):
+                if geo.name_side[layer]:
+                    for j in range(n):
+                        x, y = float(lay.xs[layer]), float(lay.ys[layer][j])
+                        self.names[(layer, j)] = self.board.add(self._name(layer, j, x, y))
+            self._input_captions()
+            hit = (geo, self.board.labels[start:], dict(self.names))
+            _names_cache[key] = hit
+            while len(_names_cache) > UNITS_CACHE:
+                del _names_cache[next(iter(_names_cache))]
+            return
+        for lab in hit[1]:
+            self.board.add(lab)
+        self.names.update(hit[2])
 
     def _bias_text(self, b: float) -> str:
         """``b = …`` as wide as its slot at most (shorter numbers where needed)."""
+        text = f"b = {self.num(b)}"
+        if self.m(text, self.geo.bias_px, False)[0] <= self.geo.bias_w + 0.5:
+            return text
         texts = [f"b = {t}" for t in number_variants(b, self.num)]
         fits = (t for t in texts if self.m(t, self.geo.bias_px, False)[0] <= self.geo.bias_w + 0.5)
         return next(fits, texts[-1])
@@ -237,7 +262,8 @@ class _Placer:
 
     def deltas(self, *, current: bool) -> None:
         """Hidden units' deltas beside their names: the frame's own always, the
-        others where there is room."""
+        others where there is room (not in a layer too dense to name its
+        units above them: the tooltips have those)."""
         scene, hl = self.scene, self.hl
         if scene.whole_batch:
             return
@@ -250,8 +276,10 @@ class _Placer:
                 delta = float(scene.delta[layer][j])
                 if np.isnan(delta) or ((layer, j) == frame_unit) != current:
                     continue
-                if not current and (layer, j) not in self.names:
-                    continue  # the context goes beside a name only
+                if not current and (
+                    (layer, j) not in self.names or self.geo.name_side[layer] != ABOVE
+                ):
+                    continue  # the context goes beside a name above its unit only
                 self._delta(layer, j, delta, current)
 
     def _delta(self, layer: int, j: int, delta: float, current: bool) -> None:
