@@ -40,7 +40,7 @@ MAX_ROOM = 0.25  # of the width at most, for the labels right of the output unit
 SLOT_DIGITS = 5  # a bias's slot is as wide as a number of this many digits
 MAX_INPUT_ROOM = 0.2  # of the width at most, for the input units' captions left of them
 COMFORT = 1.1  # a unit's radius, in type sizes, below which the type shrinks
-BISECTIONS = 7  # steps of the search for the largest type that fits
+SCAN, BISECTIONS = 12, 5  # steps of the search for the largest type that fits
 BELOW, LEFT = "below", "left"  # where a unit's bias goes
 ABOVE, RIGHT = "above", "right"  # where a unit's name goes (or LEFT)
 
@@ -336,16 +336,28 @@ def _fit(
     def good(g: ViewGeometry) -> bool:
         return g.fits and g.named and g.comfortable
 
-    geo = _geometry_at(scene, width, height, fp, measure, legend, number, slot_digits)
+    def at(px: float) -> ViewGeometry:
+        return _geometry_at(scene, width, height, px, measure, legend, number, slot_digits)
+
+    geo = at(fp)
     if good(geo) or fp <= MIN_FONT_PX:
         return geo
-    low = _geometry_at(scene, width, height, MIN_FONT_PX, measure, legend, number, slot_digits)
-    if not good(low):  # smaller type would not help the names (a very large layer)
-        return geo if geo.fits else low
-    lo, hi = MIN_FONT_PX, fp  # the largest type that fits lies between
+    # not monotonic (names go above the units or beside them): scan down, then refine
+    hi, low = fp, None
+    for k in range(1, SCAN + 1):
+        px = fp * (MIN_FONT_PX / fp) ** (k / SCAN)
+        g = at(px)
+        if good(g):
+            low = g
+            break
+        hi = px
+    if low is None:  # smaller type would not help the names (a very large layer)
+        smallest = g
+        return geo if geo.fits else smallest
+    lo = low.font_px  # the largest type that fits lies between lo and hi
     for _ in range(BISECTIONS):
         mid = (lo + hi) / 2
-        g = _geometry_at(scene, width, height, mid, measure, legend, number, slot_digits)
+        g = at(mid)
         if good(g):
             lo, low = mid, g
         else:

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.board import Board, PlacedLabel, make_label
-from bpsim.viewmodel.callouts import Callouts, edge_points
+from bpsim.viewmodel.callouts import Callouts, around_spots, edge_points
 from bpsim.viewmodel.fit import ABOVE, BELOW, MIN_TEXT_PX, RIGHT, Measure, ViewGeometry, text_px
 from bpsim.viewmodel.highlight import Edge, Highlight, Unit
 from bpsim.viewmodel.output_labels import OutputLabels
@@ -310,7 +310,11 @@ class _Placer:
         if current:
             spots += [(x + self.reach + 0.3 * fp + w / 2, y), (x, row - h), (x, y - self.reach - h)]
             spots += [(x - self.reach - 0.3 * fp - w / 2, y), (x, y + self.reach + 1.5 * h)]
-        self.board.place(lab, np.array(spots), must=current)
+        if self.board.place(lab, np.array(spots)) is not None or not current:
+            return
+        around = around_spots(x, y, w, h)  # the frame's own delta: near it, else anywhere
+        if self.board.place(lab, around) is None:
+            self.board.place(lab, np.vstack([np.array(spots), around]), must=True)
 
     # -- 5. the edges ----------------------------------------------------------------------
 
