@@ -207,7 +207,7 @@ def test_font_scale(view: NetworkView, worked: Trace) -> None:
 def test_cache_matches_the_device_pixel_ratio(view: NetworkView, worked: Trace) -> None:
     view.set_scene(at(worked, 0))
     image(view)
-    cache = view._cache
+    cache = view._edge_cache.pixmap
     assert cache is not None
     assert cache.devicePixelRatio() == view.devicePixelRatioF()
     assert cache.width() == round(view.width() * view.devicePixelRatioF())
@@ -328,6 +328,8 @@ def test_names_are_set_with_subscripts() -> None:
     assert rich_runs("∂E/∂b_o1⁺ = 0") == (("∂E/∂b", False), ("o1", True), ("⁺ = 0", False))
     assert rich_runs("net 1.2e−5") == (("net 1.2e−5", False),)  # numbers stay as they are
     assert rich_runs("2 × sigmoid") == (("2 × sigmoid", False),)
+    assert rich_runs("hours_studied") == (("hours_studied", False),)  # a column's name
+    assert rich_runs("b_h1_1 = 0") == (("b", False), ("h1,1", True), (" = 0", False))
 
 
 def with_outputs(scene, delta: float, term: float, target: float = 0.0):

@@ -8,11 +8,13 @@ it draws a highlight in the accent colour of its ``phase``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bpsim.model.notation import fmt, weight_name
+from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import Frame, FrameKind
 from bpsim.viewmodel.scene import Scene
+from bpsim.viewmodel.scene_text import FOUR, OF_SAMPLE
 
 Edge = tuple[int, int, int]  # (layer, source, target)
 Unit = tuple[int, int]  # (layer, unit)
@@ -33,15 +35,16 @@ class Highlight:
     arrows: bool = False
 
 
-def _number(f: Frame) -> str:
-    """The frame's value, formatted; only the inputs frame has none."""
-    if f.value is None:
-        raise ValueError(f"a {f.kind.value} frame carries a value")
-    return fmt(f.value)
+def highlight_of(scene: Scene, fmt: Callable[[float], str] = FOUR) -> Highlight | None:
+    """The highlight of the scene's frame (None without a frame); its labels'
+    numbers written by ``fmt`` (e.g. a :class:`~bpsim.viewmodel.scene_text.Numbers`)."""
 
+    def _number(f: Frame) -> str:
+        """The frame's value, formatted; only the inputs frame has none."""
+        if f.value is None:
+            raise ValueError(f"a {f.kind.value} frame carries a value")
+        return fmt(f.value)
 
-def highlight_of(scene: Scene) -> Highlight | None:
-    """The highlight of the scene's frame (None without a frame)."""
     f = scene.frame
     if f is None:
         return None
@@ -60,7 +63,7 @@ def highlight_of(scene: Scene) -> Highlight | None:
         return Highlight(phase, f.edges, -1, unit, read, arrows=True)
     if kind in (FrameKind.WEIGHT_GRADIENT, FrameKind.WEIGHT_CONTRIBUTION):
         assert f.source is not None and j is not None
-        label = f"{f.label} = {_number(f)}"
+        label = f"{OF_SAMPLE.sub('', f.label)} = {_number(f)}"  # the title says which sample
         return Highlight(phase, f.edges, -1, (), ((layer - 1, f.source), (layer, j)), label)
     if kind is FrameKind.WEIGHT_UPDATE:
         assert f.source is not None and j is not None
@@ -69,5 +72,5 @@ def highlight_of(scene: Scene) -> Highlight | None:
         return Highlight(phase, f.edges, 0, (), (), label)
     if kind in (FrameKind.BIAS_GRADIENT, FrameKind.BIAS_CONTRIBUTION, FrameKind.BIAS_UPDATE):
         text = f"{fmt(f.before or 0.0)} → {_number(f)}" if f.before is not None else _number(f)
-        return Highlight(phase, main=unit, bias_label=f"{f.label} = {text}")
+        return Highlight(phase, main=unit, bias_label=f"{OF_SAMPLE.sub('', f.label)} = {text}")
     return Highlight(phase, main=unit)  # OUT, LOSS_TERM, OUTPUT_DELTA

@@ -2,9 +2,10 @@
 
 Focus and context. In order:
 
-1. every unit's name above it and every bias in the slot the geometry keeps
-   for it (under the unit, or left of it: :mod:`bpsim.viewmodel.fit`), so no
-   bias ever gives way;
+1. every unit's name and every bias in the slot the geometry keeps for it
+   (a name above the unit or beside it, a bias under it or left of it:
+   :mod:`bpsim.viewmodel.fit`), so no name or bias ever gives way, and the
+   input units' captions (column names) left of them;
 2. the captions under the layers and the frame's title;
 3. right of the output units their target, loss term and delta (shortened,
    or under a lone output unit, where they would leave the view);
@@ -21,22 +22,23 @@ Text is measured by the injected :data:`~bpsim.viewmodel.fit.Measure`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.notation import fmt, weight_name
+from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.board import Board, PlacedLabel, make_label
-from bpsim.viewmodel.fit import BELOW, MIN_TEXT_PX, Measure, ViewGeometry, text_px
+from bpsim.viewmodel.callouts import Callouts, around_spots, edge_points
+from bpsim.viewmodel.fit import ABOVE, BELOW, MIN_TEXT_PX, RIGHT, Measure, ViewGeometry, text_px
 from bpsim.viewmodel.highlight import Edge, Highlight, Unit
 from bpsim.viewmodel.output_labels import OutputLabels
 from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import frame_title
+from bpsim.viewmodel.scene_text import frame_title, number_variants
 
 MAX_LABELLED_EDGES = 24  # small networks show weights on their edges
-CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87)  # tried in this order
 EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one unit
 EDGE_T_STEP, EDGE_T_RANGE = 0.06, (0.1, 0.9)  # then tried around it, within this range
 
@@ -44,6 +46,7 @@ Array = NDArray[np.float64]
 UNITS_CACHE = 8  # placed names and biases kept (per geometry, biases and bias callout)
 _Placed = tuple[ViewGeometry, list[PlacedLabel], dict[Unit, PlacedLabel]]
 _units_cache: dict[tuple[object, ...], _Placed] = {}
+_names_cache: dict[tuple[object, ...], _Placed] = {}
 
 
 @lru_cache(maxsize=256)
@@ -60,6 +63,7 @@ def _candidates(preferred: float) -> Array:
 class _Placer:
     def __init__(self, scene: Scene, hl: Highlight | None, geo: ViewGeometry, m: Measure):
         self.scene, self.hl, self.geo, self.m = scene, hl, geo, m
+        self.num = geo.number
         lay = self.lay = geo.layout
         self.fp, self.r = geo.font_px, lay.radius
         self.reach = lay.radius + 1.4 * geo.ring_w
@@ -89,7 +93,9 @@ class _Placer:
         last few geometries and biases (:data:`_units_cache`)."""
         hl = self.hl
         mine = hl.main if hl is not None and hl.bias_label else ()
-        key = (id(self.geo), tuple(b.tobytes() for b in self.scene.biases), mine)
+        scene = self.scene
+        biases = tuple(b.tobytes() for b in scene.biases)
+        key = (id(self.geo), biases, mine, scene.input_captions, scene.unit_names)
         hit = _units_cache.get(key)
         if hit is None or hit[0] is not self.geo:
             self._units()
@@ -103,28 +109,15 @@ class _Placer:
         self.names = dict(hit[2])
 
     def _units(self) -> None:
-        scene, geo, lay, r, hl = self.scene, self.geo, self.lay, self.r, self.hl
+        scene, geo, lay, hl = self.scene, self.geo, self.lay, self.hl
+        self._unit_names()
         for layer, n in enumerate(scene.sizes):
             x = float(lay.xs[layer])
             for j in range(n):
                 y = float(lay.ys[layer][j])
-                if geo.show_name[layer]:
-                    name = make_label(
-                        scene.unit_names[layer][j],
-                        geo.name_px,
-                        self.m,
-                        x,
-                        0.0,
-                        bold=True,
-                        role="name",
-                        owner=(layer, j),
-                    )
-                    bottom = y - r - geo.name_gap
-                    name = name.moved_to(name.rect[0], bottom - name.height)
-                    self.names[(layer, j)] = self.board.add(name)
                 mine = hl is not None and bool(hl.bias_label) and (layer, j) in hl.main
                 if layer and geo.show_bias[layer] and not mine:
-                    text = f"b = {fmt(float(scene.biases[layer - 1][j]))}"
+                    text = self._bias_text(float(scene.biases[layer - 1][j]))
                     lab = make_label(
                         text,
                         geo.bias_px,
@@ -135,6 +128,82 @@ class _Placer:
                         boxed=geo.bias_side[layer] != BELOW,  # on the incoming edges: a box
                     )
                     self.board.add(self._in_bias_slot(lab, layer, x, y))
+
+    def _unit_names(self) -> None:
+        """Every unit's name and the input captions: the same for every frame
+        and every step of one geometry, so kept (:data:`_names_cache`)."""
+        scene, geo, lay = self.scene, self.geo, self.lay
+        key = (id(geo), scene.unit_names, scene.input_captions)
+        hit = _names_cache.get(key)
+        if hit is None or hit[0] is not geo:
+            start = len(self.board.labels)
+            for layer, n in enumerate(scene.sizes):
+                if geo.name_side[layer]:
+                    for j in range(n):
+                        x, y = float(lay.xs[layer]), float(lay.ys[layer][j])
+                        self.names[(layer, j)] = self.board.add(self._name(layer, j, x, y))
+            self._input_captions()
+            hit = (geo, self.board.labels[start:], dict(self.names))
+            _names_cache[key] = hit
+            while len(_names_cache) > UNITS_CACHE:
+                del _names_cache[next(iter(_names_cache))]
+            return
+        for lab in hit[1]:
+            self.board.add(lab)
+        self.names.update(hit[2])
+
+    def _bias_text(self, b: float) -> str:
+        """``b = …`` as wide as its slot at most (shorter numbers where needed)."""
+        text = f"b = {self.num(b)}"
+        if self.m(text, self.geo.bias_px, False)[0] <= self.geo.bias_w + 0.5:
+            return text
+        texts = [f"b = {t}" for t in number_variants(b, self.num)]
+        fits = (t for t in texts if self.m(t, self.geo.bias_px, False)[0] <= self.geo.bias_w + 0.5)
+        return next(fits, texts[-1])
+
+    def _name(self, layer: int, j: int, x: float, y: float) -> PlacedLabel:
+        """Unit ``(layer, j)``'s name in its slot: above the unit, or beside it
+        in a box (on the edges that leave or enter it)."""
+        geo, r = self.geo, self.r
+        side = geo.name_side[layer]
+        px = geo.name_px if side == ABOVE else geo.side_px
+        name = make_label(
+            self.scene.unit_names[layer][j],
+            px,
+            self.m,
+            x,
+            y,
+            bold=True,
+            boxed=side != ABOVE,
+            role="name",
+            owner=(layer, j),
+        )
+        if side == ABOVE:
+            return name.moved_to(name.rect[0], y - r - geo.name_gap - name.height)
+        gap = r + geo.bias_gap
+        left = x + gap if side == RIGHT else x - gap - name.width
+        return name.moved_to(left, name.rect[1])
+
+    def _input_captions(self) -> None:
+        """The input units' column names, right-aligned left of them (shortened
+        with an ellipsis where the margin is too narrow)."""
+        scene, geo = self.scene, self.geo
+        captions = scene.input_captions
+        pitch = geo.pitch[0]
+        if not captions or geo.input_room <= 0:
+            return
+        x = float(self.lay.xs[0]) - self.reach - self.board.pad - 1.0
+        for j, text in enumerate(captions[: scene.sizes[0]]):
+            lab = make_label(text, geo.input_px, self.m, color="secondary", role="unit_caption")
+            if lab.height > pitch - 2.0:
+                return  # a dense input layer: the column names are in the tooltips
+            while lab.width > geo.input_room and len(text) > 2:
+                text = text[:-2] + "…"
+                lab = make_label(text, geo.input_px, self.m, color="secondary", role="unit_caption")
+            y = float(self.lay.ys[0][j])
+            lab = lab.moved_to(x - lab.width, y - lab.height / 2)
+            if self.board.free(lab.rect):
+                self.board.add(replace(lab, owner=(0, j)))
 
     def _in_bias_slot(self, lab: PlacedLabel, layer: int, x: float, y: float) -> PlacedLabel:
         geo = self.geo
@@ -159,7 +228,7 @@ class _Placer:
             lines.append((sub, geo.small_px, False, "muted", 0.0))
             if layer == last and not np.isnan(scene.loss):
                 lines.append(
-                    (f"E = {fmt(scene.loss)}", geo.caption_px, True, "foreground", 0.35 * fp)
+                    (f"E = {self.num(scene.loss)}", geo.caption_px, True, "foreground", 0.35 * fp)
                 )
             y = top
             for text, px, bold, color, gap in lines:
@@ -193,7 +262,8 @@ class _Placer:
 
     def deltas(self, *, current: bool) -> None:
         """Hidden units' deltas beside their names: the frame's own always, the
-        others where there is room."""
+        others where there is room (not in a layer too dense to name its
+        units above them: the tooltips have those)."""
         scene, hl = self.scene, self.hl
         if scene.whole_batch:
             return
@@ -206,15 +276,17 @@ class _Placer:
                 delta = float(scene.delta[layer][j])
                 if np.isnan(delta) or ((layer, j) == frame_unit) != current:
                     continue
-                if not current and (layer, j) not in self.names:
-                    continue  # the context goes beside a name only
+                if not current and (
+                    (layer, j) not in self.names or self.geo.name_side[layer] != ABOVE
+                ):
+                    continue  # the context goes beside a name above its unit only
                 self._delta(layer, j, delta, current)
 
     def _delta(self, layer: int, j: int, delta: float, current: bool) -> None:
         geo, fp, r = self.geo, self.fp, self.r
         x, y = self.lay.center(layer, j)
         lab = make_label(
-            f"δ = {fmt(delta)}",
+            f"δ = {self.num(delta)}",
             text_px(min(0.8 * fp, geo.name_px)),
             self.m,
             bold=True,
@@ -227,85 +299,27 @@ class _Placer:
         )
         w, h = lab.width, lab.height
         name = self.names.get((layer, j))
-        row = (name.rect[1] + name.rect[3]) / 2 if name else y - r - geo.name_gap - h / 2
-        half = name.width / 2 if name else 0.0
-        left = x + max(0.75 * r, half + 0.3 * fp)
-        spots = [(left + w / 2, row)]
+        row = y - r - geo.name_gap - h / 2
+        if name is not None and geo.name_side[layer] != ABOVE:  # beside its name
+            after = name.rect[2] + 0.3 * fp + w / 2
+            spots = [(after, y + k * h) for k in (0, -0.6, 0.6, -1.2, 1.2, -1.8, 1.8)]
+        else:
+            row = (name.rect[1] + name.rect[3]) / 2 if name else row
+            half = name.width / 2 if name else 0.0
+            spots = [(x + max(0.75 * r, half + 0.3 * fp) + w / 2, row)]
         if current:
             spots += [(x + self.reach + 0.3 * fp + w / 2, y), (x, row - h), (x, y - self.reach - h)]
             spots += [(x - self.reach - 0.3 * fp - w / 2, y), (x, y + self.reach + 1.5 * h)]
-        self.board.place(lab, np.array(spots), must=current)
-
-    def callout(self) -> None:
-        hl = self.hl
-        if hl is None or not hl.edge_label or not hl.edges:
+        if self.board.place(lab, np.array(spots)) is not None or not current:
             return
-        on_edge = self._edge_points(hl.edges[0], np.array(CALLOUT_T))
-        sizes = [self.geo.name_px, self.geo.small_px, text_px(0.65 * self.fp)]
-        for n, px in enumerate(sizes):
-            lab = make_label(
-                hl.edge_label,
-                px,
-                self.m,
-                bold=True,
-                boxed=True,
-                bordered=True,
-                color="foreground",
-                role="callout",
-                group="callout",
-                owner=hl.edges[0],
-                current=True,
-            )
-            lift = np.array([0.0, 0.5 * lab.height + 0.3 * self.fp])
-            beside = [on_edge + k * sign * lift for k in (1, 2, 3) for sign in (-1, 1)]
-            points = np.vstack([on_edge, *beside])  # on it, else beside it
-            if self.board.place(lab, points, must=n == len(sizes) - 1) is not None:
-                return
-
-    def bias_callouts(self) -> None:
-        hl, geo, fp = self.hl, self.geo, self.fp
-        if hl is None or not hl.bias_label:
-            return
-        for unit in hl.main:
-            x, y = self.lay.center(*unit)
-            sizes = [geo.small_px, text_px(0.65 * fp)]
-            for n, px in enumerate(sizes):
-                lab = make_label(
-                    hl.bias_label,
-                    px,
-                    self.m,
-                    bold=True,
-                    boxed=True,
-                    bordered=True,
-                    color="accent",
-                    role="bias_callout",
-                    owner=unit,
-                    current=True,
-                )
-                w, h = lab.width, lab.height
-                reach = self.reach + 0.3 * fp
-                below = y + self.r + geo.bias_gap + 0.5 * h
-                above = y - self.reach - geo.name_gap - 1.4 * geo.name_px - 0.5 * h
-                beside = [(x + reach + w / 2, y), (x - geo.bias_dx[unit[0]] - w / 2, y)]
-                first = [(x, below)] if geo.bias_side[unit[0]] == BELOW else beside[1:]
-                spots = [
-                    *first,
-                    (x, below),
-                    *beside,
-                    *((x + dx, below + k * h) for k in (1, 2, 3) for dx in (0, -w / 2, w / 2)),
-                    *((x + dx, above - k * h) for k in (0, 1, 2) for dx in (0, -w / 2, w / 2)),
-                    (x - reach - w / 2, y + self.r),
-                    (x - reach - w / 2, y - self.r),
-                ]
-                last = n == len(sizes) - 1
-                if self.board.place(lab, np.array(spots), must=last) is not None:
-                    break
+        around = around_spots(x, y, w, h)  # the frame's own delta: near it, else anywhere
+        if self.board.place(lab, around) is None:
+            self.board.place(lab, np.vstack([np.array(spots), around]), must=True)
 
     # -- 5. the edges ----------------------------------------------------------------------
 
     def _edge_points(self, e: Edge, ts: Array) -> Array:
-        x0, y0, x1, y1 = self.lay.segment(*e)
-        return np.column_stack([x0 + ts * (x1 - x0), y0 + ts * (y1 - y0)])
+        return edge_points(self.lay, e, ts)
 
     def edges(self) -> None:
         """Each edge's weight (or known gradient) on its edge, where it covers
@@ -326,11 +340,11 @@ class _Placer:
                         continue
                     name = weight_name(sizes, layer, i, j)
                     if scene.mode == "weights":
-                        text = f"{name} = {fmt(float(scene.weights[layer - 1][i, j]))}"
+                        text = f"{name} = {self.num(float(scene.weights[layer - 1][i, j]))}"
                     elif np.isnan(g := float(scene.gradients[layer - 1][i, j])):
                         continue
                     else:
-                        text = f"∂E/∂{name} = {fmt(g)}"
+                        text = f"∂E/∂{name} = {self.num(g)}"
                     lab = make_label(
                         text,
                         self.geo.small_px,
@@ -358,8 +372,9 @@ def place_labels(
     p.captions()
     OutputLabels(scene, geo, p.board, measure).place()
     p.deltas(current=True)
-    p.callout()
-    p.bias_callouts()
+    callouts = Callouts(p.board, hl, geo, measure, p.names)
+    callouts.edge()
+    callouts.biases()
     p.deltas(current=False)
     p.edges()
     return p.board.labels

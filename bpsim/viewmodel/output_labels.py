@@ -1,5 +1,6 @@
-"""The labels right of the output units (no Qt): each one's target, loss
-term and delta, as many as fit between the units, left-aligned right of it.
+"""The labels right of the output units (no Qt): each one's caption (what
+it stands for in the user's terms, e.g. ``p(pass)``), target, loss term and
+delta, as many as fit between the units, left-aligned right of it.
 Where they would leave the view they go under a lone output unit where that
 covers nothing, else stay right of it with shorter numbers
 (:func:`~bpsim.viewmodel.scene_text.number_variants`); a line that fits no
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpsim.model.notation import fmt
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.board import Board, PlacedLabel, make_label
 from bpsim.viewmodel.fit import BELOW, Measure, ViewGeometry
@@ -24,10 +24,14 @@ class OutputLabels:
         self.scene, self.geo, self.board, self.m = scene, geo, board, measure
         self.lay = geo.layout
         self.r, self.fp = geo.layout.radius, geo.font_px
+        self.num = geo.number
+
+    def _text(self, name: str, v: float) -> str:
+        return name if np.isnan(v) else f"{name} = {self.num(v)}"
 
     def place(self) -> None:
         scene, geo, lay, fp = self.scene, self.geo, self.lay, self.fp
-        if scene.targets is None or scene.whole_batch:
+        if not scene.output_captions and (scene.targets is None or scene.whole_batch):
             return
         x, end = float(lay.xs[-1]), lay.width - 0.3 * fp
         left = x + self.r + 0.5 * fp
@@ -37,9 +41,11 @@ class OutputLabels:
         for j in range(n_out):
             y = float(lay.ys[-1][j])
             lines = self._output_lines(j)
+            if not lines:
+                continue
             labels = [
                 make_label(
-                    f"{name} = {fmt(v)}",
+                    self._text(name, v),
                     geo.small_px,
                     self.m,
                     left,
@@ -54,18 +60,22 @@ class OutputLabels:
                 for name, v, bold, color in lines
             ]
             step = max(lab.height for lab in labels) + 0.5
-            keep = int(min(geo.pitch[-1] / (1.05 * step), len(labels)))
+            keep = max(1, int(min(geo.pitch[-1] / (1.05 * step), len(labels))))
+            chosen = list(range(keep))
             if current is not None and current[0] == j:  # the frame's line is always kept
-                keep = max(keep, 1 + [ln[0] for ln in lines].index(current[1]))
-                keep = min(keep, len(labels))
-            lines, labels = lines[:keep], labels[:keep]
+                k = [ln[0] for ln in lines].index(current[1])
+                if k >= keep:
+                    chosen[-1] = k
+            lines, labels = [lines[k] for k in chosen], [labels[k] for k in chosen]
             if any(lab.rect[2] > end for lab in labels):
                 if n_out == 1 and self._moved_under(labels, x, y + under, step):
                     continue
                 labels = [lab for lab in (self._shortened(lab, left, end) for lab in labels) if lab]
             top = y - step * len(labels) / 2
             if geo.bias_side[-1] == BELOW and geo.show_bias[-1]:  # keep above the bias
-                bias_w = self.m(f"b = {fmt(float(scene.biases[-1][j]))}", geo.bias_px, False)[0]
+                bias_w = self.m(f"b = {self.num(float(scene.biases[-1][j]))}", geo.bias_px, False)[
+                    0
+                ]
                 if x + bias_w / 2 > left:
                     top = min(top, y + self.r + geo.bias_gap - 2.0 - step * len(labels))
             for k, lab in enumerate(labels):
@@ -83,8 +93,12 @@ class OutputLabels:
 
     def _output_lines(self, j: int) -> list[tuple[str, float, bool, str]]:
         scene = self.scene
-        assert scene.targets is not None
-        lines = [(f"t{j + 1}", float(scene.targets[j]), False, "foreground")]
+        lines = []
+        if j < len(scene.output_captions):
+            lines.append((scene.output_captions[j], np.nan, True, "secondary"))
+        if scene.targets is None or scene.whole_batch:
+            return lines
+        lines.append((f"t{j + 1}", float(scene.targets[j]), False, "foreground"))
         term = np.nan if scene.loss_terms is None else float(scene.loss_terms[j])
         if not np.isnan(term):
             lines.append(("E", term, False, "foreground"))
@@ -103,11 +117,16 @@ class OutputLabels:
         return True
 
     def _shortened(self, lab: PlacedLabel, left: float, end: float) -> PlacedLabel | None:
-        name, value = lab.text.split(" = ", 1)
-        scene_value = self._value_of(lab)
-        for text in number_variants(scene_value) if scene_value is not None else [value]:
+        if " = " not in lab.text:  # a caption: shortened with an ellipsis
+            texts = [lab.text[:k] + "…" for k in range(len(lab.text) - 1, 1, -1)]
+            name = ""
+        else:
+            name, value = lab.text.split(" = ", 1)
+            scene_value = self._value_of(lab)
+            texts = number_variants(scene_value, self.num) if scene_value is not None else [value]
+        for text in texts:
             new = make_label(
-                f"{name} = {text}",
+                f"{name} = {text}" if name else text,
                 lab.px,
                 self.m,
                 left,

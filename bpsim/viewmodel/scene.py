@@ -65,6 +65,9 @@ class Scene:
     ``weight_scale`` and ``gradient_scale`` (when finite) are the magnitudes
     drawn at full width, fixed over a trace so that only the edge an update
     changes changes its thickness (NaN: the largest value shown).
+    ``input_captions`` and ``output_captions`` name the input and output
+    units in the user's terms (a data set's column names, ``p(pass)``), or
+    are empty.
     """
 
     sizes: tuple[int, ...]
@@ -87,6 +90,8 @@ class Scene:
     train_biases: bool = True
     weight_scale: float = float("nan")
     gradient_scale: float = float("nan")
+    input_captions: tuple[str, ...] = ()
+    output_captions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

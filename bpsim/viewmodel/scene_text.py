@@ -1,22 +1,43 @@
 """The text a scene shows (no Qt): :func:`tooltip_text` on hover,
 :func:`frame_title` over the picture, :func:`gradient_note` in the legend
 when there are no gradients to show, and :func:`number_variants`, ever
-shorter ways to write a number for a label with little room."""
+shorter ways to write a number for a label with little room; :class:`Numbers`,
+how many digits every number of the view has."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from bpsim.model.notation import MINUS, bias_name, fmt, weight_name
+from bpsim.model.notation import DEFAULT_DIGITS, MINUS, bias_name, fmt, weight_name
 from bpsim.viewmodel.scene import Scene
 
-_OF_SAMPLE = re.compile(r"\s*\(sample \d+\)$")  # "E (sample 2)": the title says which sample
+ROOM_PROBE = -0.000123456789012345  # written the widest way fmt writes an everyday number
 
 
-def _value(x: float) -> str:
-    return "not yet computed" if np.isnan(x) else fmt(float(x))
+@dataclass(frozen=True)
+class Numbers:
+    """How the view writes numbers: ``digits`` significant figures, or with
+    ``decimals`` that many decimal places (as :func:`bpsim.model.notation.fmt`)."""
+
+    digits: int = DEFAULT_DIGITS
+    decimals: bool = False
+
+    def __call__(self, x: float) -> str:
+        return fmt(float(x), self.digits, decimals=self.decimals)
+
+    @property
+    def probe(self) -> str:
+        """The widest everyday number at this setting (to reserve room for one)."""
+        return self(ROOM_PROBE)
+
+
+FOUR = Numbers()
+
+OF_SAMPLE = re.compile(r"\s*\(sample \d+\)$")  # "E (sample 2)": the title says which sample
 
 
 def frame_title(scene: Scene) -> str:
@@ -26,7 +47,7 @@ def frame_title(scene: Scene) -> str:
     frame = scene.frame
     if frame is None:
         return ""
-    label = _OF_SAMPLE.sub("", frame.label)
+    label = OF_SAMPLE.sub("", frame.label)
     pieces = [str(frame.phase).capitalize()]
     if label and not (scene.sample is not None and label.startswith("sample ")):
         pieces.append(label)
@@ -56,24 +77,36 @@ def _written(text: str) -> str:
     return text.replace("-", MINUS)
 
 
-def number_variants(x: float) -> list[str]:
-    """``fmt(x)``, then ever shorter ways to write ``x`` with as many
+def number_variants(x: float, number: Callable[[float], str] = FOUR) -> list[str]:
+    """``number(x)``, then ever shorter ways to write ``x`` with as many
     significant digits as they can keep, plain or in scientific notation
     (``−0.0003678``, ``−3.678e−4``, ``−3.68e−4``, ``−3.7e−4``, ``−4e−4``)."""
     x = float(x)
     if x == 0 or not np.isfinite(x):
-        return [fmt(x)]
-    out = [fmt(x)]
-    for digits in (4, 3, 2, 1):
+        return [number(x)]
+    out = [number(x)]
+    for digits in (9, 8, 7, 6, 5, 4, 3, 2, 1):
         for text in (f"{x:.{digits}g}", f"{x:.{digits - 1}e}"):
             if len(t := _written(text)) < len(out[-1]):
                 out.append(t)
     return out
 
 
-def tooltip_text(scene: Scene, hit: tuple[int, ...]) -> str:
-    """What hovering a unit ``(layer, j)`` or an edge ``(layer, i, j)`` shows."""
+def tooltip_text(
+    scene: Scene,
+    hit: tuple[int, ...],
+    number: Callable[[float], str] = FOUR,
+    raw_inputs: Sequence[float] | None = None,
+) -> str:
+    """What hovering a unit ``(layer, j)`` or an edge ``(layer, i, j)`` shows
+    (numbers written by ``number``; an input unit's value in the data's own
+    units too, given ``raw_inputs``, and its column name, given the scene's
+    :attr:`~bpsim.viewmodel.scene.Scene.input_captions`)."""
     sizes = scene.sizes
+
+    def _value(x: float) -> str:
+        return "not yet computed" if np.isnan(x) else number(float(x))
+
     if len(hit) == 3:
         layer, i, j = hit
         name = weight_name(sizes, layer, i, j)
@@ -88,9 +121,18 @@ def tooltip_text(scene: Scene, hit: tuple[int, ...]) -> str:
     if scene.whole_batch and scene.sample is not None:
         of_sample = f"\n(values of sample {scene.sample + 1} of {scene.n_samples}, not the batch)"
     if layer == 0:
-        return f"{name} (input)\nvalue = {_value(scene.out[0][j])}{of_sample}"
+        caption = scene.input_captions[j] if j < len(scene.input_captions) else ""
+        head = f"{name}: {caption} (input)" if caption else f"{name} (input)"
+        seen = _value(scene.out[0][j])
+        if raw_inputs is None or np.isnan(raw_inputs[j]) or not caption:
+            return f"{head}\nvalue = {seen}{of_sample}"
+        raw = f"{caption} = {number(float(raw_inputs[j]))}"
+        return f"{head}\n{raw}\nthe network sees {name} = {seen} (standardized){of_sample}"
+    out_caption = ""
+    if layer == len(sizes) - 1 and j < len(scene.output_captions):
+        out_caption = scene.output_captions[j]
     lines = [
-        name,
+        f"{name}: {out_caption}" if out_caption else name,
         f"net = {_value(scene.net[layer][j])}",
         f"out = {_value(scene.out[layer][j])}",
         f"δ = {_value(scene.delta[layer][j])}",

@@ -216,12 +216,12 @@ _PRESETS = (
         name="spiral",
         title="Two spirals: depth and Adam",
         description=(
-            "Two interleaved spirals are hard: two tanh layers of eight, trained with Adam, "
+            "Two interleaved spirals are hard: two tanh layers of ten, trained with Adam, "
             "untangle them in a few thousand steps. Train on much longer and the test loss "
             "creeps up while the training loss falls (overfitting): a star on the plot marks "
             "its lowest point."
         ),
-        sizes=(2, 8, 8, 1),
+        sizes=(2, 10, 10, 1),
         activations=("tanh", "tanh", "sigmoid"),
         loss="bce",
         dataset="spiral",

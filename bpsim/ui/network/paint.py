@@ -20,15 +20,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap, QPolygonF
 
-from bpsim.ui.colors import blend, line_pen
+from bpsim.ui.colors import Palette, blend, line_pen
 from bpsim.ui.network.legend import LegendInfo, paint_legend
 from bpsim.ui.network.style import MIN_TEXT_PX, Label, NetworkStyle, label_of, qt_measure
 from bpsim.ui.network.units import paint_units
+from bpsim.viewmodel.board import PlacedLabel
+from bpsim.viewmodel.fit import ViewGeometry
 from bpsim.viewmodel.highlight import Edge, Highlight, Unit
 from bpsim.viewmodel.labels import place_labels
 from bpsim.viewmodel.scene import Scene
+
+SET_LABELS = 4096  # labels kept set (text runs, colours) per painter
+CACHED_NAMES, CACHED_ROLES = 24, ("name", "unit_caption")  # so many names: drawn once
 
 
 @dataclass
@@ -47,6 +52,34 @@ class PlacedLabels:
 
 class NetworkPainter(NetworkStyle):
     """Paints edges, units and labels for one widget size and palette."""
+
+    def __init__(self, sizes: tuple[int, ...], pal: Palette, geo: ViewGeometry) -> None:
+        super().__init__(sizes, pal, geo)
+        self._set_labels: dict[tuple[PlacedLabel, int], Label] = {}
+        self._names: tuple[tuple[Label, ...], QPixmap] | None = None
+
+    def _paint_names(self, p: QPainter, labels: list[Label], bg: QColor) -> list[Label]:
+        """Many units' names (and the input captions), which most frames share,
+        from a cached picture; returns the labels still to paint."""
+        names = tuple(lab for lab in labels if lab.placed and lab.placed.role in CACHED_ROLES)
+        if len(names) < CACHED_NAMES:
+            return labels
+        if self._names is None or self._names[0] != names:
+            dpr = p.device().devicePixelRatioF()
+            lay = self.layout
+            pixmap = QPixmap(max(1, round(lay.width * dpr)), max(1, round(lay.height * dpr)))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            q = QPainter(pixmap)
+            q.setRenderHint(QPainter.RenderHint.Antialiasing)
+            q.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            for lab in names:
+                lab.paint(q, bg)
+            q.end()
+            self._names = (names, pixmap)
+        p.drawPixmap(0, 0, self._names[1])
+        cached = {id(lab) for lab in names}
+        return [lab for lab in labels if id(lab) not in cached]
 
     # -- the cached part: all edges, grouped by pen ------------------------------------
 
@@ -85,8 +118,14 @@ class NetworkPainter(NetworkStyle):
             "callout": placed.callout,
             "captions": placed.captions,
         }
+        cache, color = self._set_labels, accent.rgba()
+        if len(cache) > SET_LABELS:
+            cache.clear()
         for lab in place_labels(scene, hl, self.geo, qt_measure):
-            groups[lab.group].append(label_of(lab, self.pal, accent))
+            key = (lab, color)  # the same names and biases on most frames: set once
+            if (label := cache.get(key)) is None:
+                label = cache[key] = label_of(lab, self.pal, accent)
+            groups[lab.group].append(label)
         return placed
 
     # -- the per-frame part ----------------------------------------------------------------
@@ -112,7 +151,7 @@ class NetworkPainter(NetworkStyle):
         for lab in labels.edges:
             lab.paint(p, bg)
         paint_units(p, self, scene, fills)
-        for lab in labels.units:
+        for lab in self._paint_names(p, labels.units, bg):
             lab.paint(p, bg)
         if hl is not None:
             self._paint_rings(p, hl, accent)

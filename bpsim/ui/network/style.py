@@ -29,11 +29,12 @@ SUB_SCALE, SUB_DROP = 0.75, 0.2  # a subscript's size and how far it is lowered 
 BoolArray = NDArray[np.bool_]
 Run = tuple[str, bool]  # a piece of text, and whether it is a subscript
 
-# a name: letters, then a number and/or "_part"s, not glued to a preceding
-# letter, digit or "." (so "1.2e−5" keeps its "e"); as the formula card's
+# a name: letters, then a number and/or "_part"s (a letter or two and a
+# number), not glued to a preceding letter, digit or "." (so "1.2e−5" keeps
+# its "e", and a data set's "sepal_length" stays as it is)
 _NAME = re.compile(
     r"(?<![\w.])(?P<base>[^\W\d_]+)(?P<number>\d*)"
-    r"(?P<parts>(?:_[^\W_\u00b2\u00b3\u00b9\u2070-\u209f]+)*)"  # a square is not a subscript
+    r"(?P<parts>(?:_[^\W\d_]{0,2}\d+)*)"  # _1, _o1: not a column's _length
 )
 
 

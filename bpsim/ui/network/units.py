@@ -20,8 +20,10 @@ from bpsim.model.notation import fmt
 from bpsim.ui.colors import Palette, blend, diverging_rgb, text_color_for
 from bpsim.ui.network.style import NetworkStyle, font, metrics
 from bpsim.viewmodel.scene import Scene
+from bpsim.viewmodel.scene_text import number_variants
 
 FADED = 0.3  # how much of a unit's colour a whole-batch frame keeps
+SHRINK = 0.7  # a long value's font shrinks at most this much, then the value is shortened
 
 
 def unit_fills(scene: Scene, pal: Palette) -> list[list[QBrush]]:
@@ -53,9 +55,25 @@ def paint_units(p: QPainter, st: NetworkStyle, scene: Scene, fills: list[list[QB
 
 
 def _short(st: NetworkStyle, x: float) -> str:
+    """``x`` as the digits setting writes it (small circles: at most three
+    significant figures, as :func:`fmt` writes them)."""
+    number = st.geo.number
     if not st.short_values:
-        return fmt(x)
-    return fmt(float(f"{x:.3g}"))
+        return number(x)
+    text = number(x)
+    short = fmt(float(f"{x:.3g}"))
+    return short if len(short) < len(text) else text
+
+
+def _fitting(st: NetworkStyle, x: float, room: float) -> str:
+    """``x`` in full where the font need not shrink below :data:`SHRINK` to
+    fit ``room`` pixels, else shorter (the tooltip has it in full)."""
+    text = _short(st, x)
+    if st.fm_value.horizontalAdvance(text) <= room / SHRINK:
+        return text
+    variants = number_variants(x, st.geo.number)
+    fits = (t for t in variants if st.fm_value.horizontalAdvance(t) <= room / SHRINK)
+    return next(fits, variants[-1])
 
 
 def _paint_value(
@@ -67,7 +85,7 @@ def _paint_value(
     has_out, has_net = not np.isnan(out), layer > 0 and not np.isnan(net)
     if not (has_out or has_net):
         return
-    main = _short(st, float(out if has_out else net))
+    main = _fitting(st, float(out if has_out else net), 1.85 * r)
     f_value = st.f_value
     wide = st.fm_value.horizontalAdvance(main) / (1.85 * r)
     if wide > 1.0:  # a long number (e.g. −0.00149): a smaller font for this one

@@ -24,32 +24,33 @@ weights are drawn faintly and the legend says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QHelpEvent,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QWidget
 
 from bpsim.ui.colors import PenBank, is_dark, palette_for
+from bpsim.ui.network.edge_cache import EdgeCache
 from bpsim.ui.network.edge_levels import EdgeLevels, same_values
 from bpsim.ui.network.legend import LegendInfo
 from bpsim.ui.network.paint import NetworkPainter, PlacedLabels
+from bpsim.ui.network.pointer import Hit, PointerView
 from bpsim.ui.network.style import qt_measure
 from bpsim.ui.network.units import unit_fills
 from bpsim.viewmodel.fit import fit_geometry
 from bpsim.viewmodel.highlight import Highlight, highlight_of
 from bpsim.viewmodel.layout import Layout
 from bpsim.viewmodel.scene import MODES, Scene
-from bpsim.viewmodel.scene_text import gradient_note, tooltip_text
+from bpsim.viewmodel.scene_text import Numbers, gradient_note
+from bpsim.viewmodel.view_text import ToRaw, ViewText
 
 LEVELS = 24  # pen widths per sign
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
@@ -57,22 +58,20 @@ FAINT = 0.35  # the weights drawn in gradient mode before there are gradients
 DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
 
 
-class NetworkView(QWidget):
+class NetworkView(PointerView):
     """Draws a :class:`Scene`: set it with :meth:`set_scene`.
 
     Signals: ``sigUnitHovered(layer, unit)`` and ``sigEdgeHovered(layer,
     source, target)`` when the pointer moves onto a unit or edge (all -1 when
-    it leaves), ``sigModeChanged(mode)``, ``sigLegendChanged(LegendInfo)``.
+    it leaves; :class:`~bpsim.ui.network.pointer.PointerView`),
+    ``sigModeChanged(mode)``, ``sigLegendChanged(LegendInfo)``.
     """
 
-    sigUnitHovered = Signal(int, int)
-    sigEdgeHovered = Signal(int, int, int)
     sigModeChanged = Signal(str)
     sigLegendChanged = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(240, 160)
         self._scene: Scene | None = None
@@ -88,24 +87,27 @@ class NetworkView(QWidget):
         self._edges: EdgeLevels | None = None
         self._fills: list[list[QBrush]] = []
         self._legend = LegendInfo()
-        self._cache: QPixmap | None = None
+        self._edge_cache = EdgeCache()
         self._geometry_dirty = True
         self._edges_dirty = True
-        self._cache_dirty = True
-        self._hover: tuple[int, ...] | None = None
         self._highlight: Highlight | None = None
         self._labels: PlacedLabels | None = None  # where the text goes, per scene and size
-        self._base_renders = 0
         self._draft = False
         self._mode = "weights"  # until a scene says otherwise
+        self._text = ViewText()  # digits and the units' names
 
     # -- public API ---------------------------------------------------------------
 
     def set_scene(self, scene: Scene) -> None:
         """Show ``scene`` (its ``mode`` decides what edge thickness shows)."""
         old = self._scene
-        self._scene = scene
-        if old is None or old.sizes != scene.sizes:
+        scene = self._scene = self._text.named(scene)
+        if (
+            old is None
+            or old.sizes != scene.sizes
+            or old.input_captions != scene.input_captions
+            or old.output_captions != scene.output_captions
+        ):
             self._geometry_dirty = True
         elif (
             old.mode != scene.mode
@@ -120,6 +122,35 @@ class NetworkView(QWidget):
 
     def scene(self) -> Scene | None:
         return self._scene
+
+    def set_digits(self, digits: int, *, decimals: bool = False) -> None:
+        """Write every number (unit values, biases, deltas, weights, callouts,
+        tooltips) with ``digits`` significant figures, or with ``decimals``
+        that many decimal places, as :meth:`FormulaCard.set_digits` (3 to 10)."""
+        text = self._text.with_digits(digits, decimals)
+        if text != self._text:
+            self._text = text
+            self._invalidate_geometry()
+
+    def numbers(self) -> Numbers:
+        return self._text.numbers
+
+    def set_unit_names(
+        self,
+        inputs: Sequence[str],
+        outputs: Sequence[str],
+        *,
+        to_raw: ToRaw | None = None,
+    ) -> None:
+        """Name the input units by their data's columns (``hours_studied``,
+        left of i1) and the output units by what they stand for (``p(pass)``,
+        right of o1); empty lists for none. ``to_raw`` (e.g. a data set's
+        ``to_raw``) turns the inputs the network sees into the data's own
+        units for the tooltips. Names whose count does not match the scene's
+        layers are not shown."""
+        self._text = self._text.with_names(inputs, outputs, to_raw)
+        if self._scene is not None:
+            self.set_scene(self._scene)
 
     def set_transition(self, progress: float) -> None:
         """Place the pulse along the highlighted edges (0..1; 1 means at rest)."""
@@ -214,9 +245,8 @@ class NetworkView(QWidget):
     def tooltip_at(self, pos: QPointF) -> str:
         """The tooltip text for a point of the widget ('' if nothing is there)."""
         hit = self._hit(pos)
-        if hit is None or self._scene is None:
-            return ""
-        return tooltip_text(self._scene, hit)
+        scene = self._scene
+        return "" if hit is None or scene is None else self._text.tooltip(scene, hit)
 
     def label_rects(self) -> list[QRectF]:
         """The boxes of all text around the units (names, deltas, biases, the output
@@ -227,7 +257,7 @@ class NetworkView(QWidget):
 
     def base_render_count(self) -> int:
         """How often the cached edges were redrawn (stepping frames should not)."""
-        return self._base_renders
+        return self._edge_cache.renders
 
     def sizeHint(self) -> QSize:
         return QSize(960, 560)
@@ -271,42 +301,9 @@ class NetworkView(QWidget):
             self._invalidate_geometry()
         super().changeEvent(event)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(QPointF(event.pos()))
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().event(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self._on_hover(self._hit(event.position()))
-        super().mouseMoveEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        self._on_hover(None)
-        super().leaveEvent(event)
-
     # -- internals -----------------------------------------------------------------------
 
-    def _on_hover(self, hit: tuple[int, ...] | None) -> None:
-        if hit == self._hover:
-            return
-        old, self._hover = self._hover, hit
-        if old is not None and len(old) == 2 and (hit is None or len(hit) != 2):
-            self.sigUnitHovered.emit(-1, -1)
-        if old is not None and len(old) == 3 and (hit is None or len(hit) != 3):
-            self.sigEdgeHovered.emit(-1, -1, -1)
-        if hit is not None and len(hit) == 2:
-            self.sigUnitHovered.emit(*hit)
-        elif hit is not None:
-            self.sigEdgeHovered.emit(*hit)
-        self.update()
-
-    def _hit(self, pos: QPointF) -> tuple[int, ...] | None:
+    def _hit(self, pos: QPointF) -> Hit | None:
         if self._scene is None:
             return None
         self._prepare()
@@ -339,14 +336,22 @@ class NetworkView(QWidget):
             self._fills = unit_fills(scene, self._pal)
         if self._labels is None:
             assert self._painter is not None
-            hl = self._highlight = highlight_of(scene)
+            hl = self._highlight = highlight_of(scene, self._text.numbers)
             accent = self._pal.accent(hl.phase) if hl is not None else QColor()
             self._labels = self._painter.place_labels(scene, hl, accent)
 
     def _layout_scene(self, scene: Scene) -> None:
         self._pal = palette_for(self._is_dark())
         w, h = max(self.width(), 1), max(self.height(), 1)
-        geo = fit_geometry(scene, w, h, self._font_scale, qt_measure, legend=self._legend_visible)
+        geo = fit_geometry(
+            scene,
+            w,
+            h,
+            self._font_scale,
+            qt_measure,
+            legend=self._legend_visible,
+            number=self._text.numbers,
+        )
         painter = NetworkPainter(scene.sizes, self._pal, geo)
         fp = geo.font_px
         self._layout = geo.layout
@@ -369,36 +374,16 @@ class NetworkView(QWidget):
         self._painter.set_edges(edges.levels, edges.visible, edges.pens)
         info = replace(edges.legend(shown, self._pal), mode=scene.mode, empty=note)
         self._edges_dirty = False
-        self._cache_dirty = True
+        self._edge_cache.invalidate()
         if info != self._legend:
             self._legend = info
             self.sigLegendChanged.emit(info)
 
     def _paint_base(self, painter: QPainter, opacity: float) -> None:
         """Every edge in its base state: the cached pixmap (redrawn when stale)."""
-        self._ensure_cache()
-        assert self._cache is not None
-        painter.setOpacity(opacity)
-        painter.drawPixmap(0, 0, self._cache)
-        painter.setOpacity(1.0)
-
-    def _ensure_cache(self) -> None:
-        dpr = self.devicePixelRatioF()
-        size = QSize(round(self.width() * dpr), round(self.height() * dpr))
-        cache = self._cache
-        if cache is None or cache.size() != size or cache.devicePixelRatio() != dpr:
-            cache = QPixmap(size)
-            cache.setDevicePixelRatio(dpr)
-            self._cache = cache
-            self._cache_dirty = True
-        if not self._cache_dirty:
-            return
-        assert self._painter is not None and self._scene is not None
-        cache.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(cache)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not self._draft)
-        assert self._edges is not None
-        self._painter.paint_edges(painter, self._edges.values)  # weights while no gradients
-        painter.end()
-        self._cache_dirty = False
-        self._base_renders += 1
+        assert self._painter is not None and self._edges is not None
+        draw, values = self._painter.paint_edges, self._edges.values  # weights while no gradients
+        size, dpr = self.size(), self.devicePixelRatioF()
+        self._edge_cache.paint(
+            painter, size, dpr, opacity, lambda p: draw(p, values), antialias=not self._draft
+        )
