@@ -408,3 +408,20 @@ def test_every_type_step_paints_at_1280x720(qtbot, preset: str) -> None:
         a["zoom_in"].trigger()
     assert scales == [*TYPE_STEPS, TYPE_STEPS[-1]]  # the same steps, whichever way
     window.close()
+
+
+def test_a_csv_session_names_its_units_in_the_view_and_the_card(qtbot, window: MainWindow) -> None:
+    from pathlib import Path
+
+    from bpsim.model.data.csvdata import load_csv
+    from bpsim.model.sessions.session import session_for_dataset
+
+    csv = Path(__file__).resolve().parents[1] / "resources" / "samples" / "exam_results.csv"
+    assert window.network_view.scene().input_captions == ()  # the worked example: i1, i2
+    window.controller.load(session_for_dataset(load_csv(csv)))
+    scene = window.network_view.scene()
+    assert scene.input_captions == ("hours_studied", "hours_slept")
+    assert scene.output_captions == ("p(pass)",)
+    assert "(hours_studied" in window.formula_card.inputs.text()
+    window.controller.load(new_session("mazur"))  # names go with their data
+    assert window.network_view.scene().input_captions == ()

@@ -213,3 +213,12 @@ def test_value_notes_say_what_a_frames_values_are(exam) -> None:  # type: ignore
     assert onehot["i1"] == "sepal_length"  # not standardized: the name alone
     xor = make_dataset("xor")  # x1, x2 are i1, i2: nothing to add but the classes
     assert units.value_notes(xor, [("i1", 1.0), ("i2", 0.0)]) == {}
+
+
+def test_the_view_names_units_only_where_names_say_more(exam) -> None:  # type: ignore[no-untyped-def]
+    assert units.view_unit_names(exam.dataset) == (["hours_studied", "hours_slept"], ["p(pass)"])
+    assert units.view_unit_names(make_dataset("worked_example")) == ([], [])
+    xor_inputs, xor_outputs = units.view_unit_names(make_dataset("xor"))
+    assert xor_inputs == [] and len(xor_outputs) == 1 and xor_outputs[0].startswith("p(")
+    iris_inputs, iris_outputs = units.view_unit_names(make_iris().one_hot())
+    assert iris_inputs[0] == "sepal_length" and len(iris_outputs) == 3

@@ -255,3 +255,16 @@ def value_notes(
             else:
                 notes[name] = data.class_names[k] if value >= 0.5 else f"not {data.class_names[k]}"
     return notes
+
+
+def view_unit_names(data: Dataset) -> tuple[list[str], list[str]]:
+    """The names the network view writes beside its input and output units:
+    the columns' (when they are more than ``x1``, ``x2``…) and what each
+    output stands for (``p(pass)``; a regression target's column name)."""
+    named = any(name not in (f"x{j + 1}", f"i{j + 1}") for j, name in enumerate(data.feature_names))
+    inputs = list(data.feature_names) if named else []
+    if data.task == "classification" or data.target_name:
+        outputs = [label.meaning for label in output_labels(data)]
+    else:
+        outputs = []
+    return inputs, outputs

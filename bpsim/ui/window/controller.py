@@ -27,6 +27,7 @@ from bpsim.viewmodel.history import SERIES
 from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
 from bpsim.viewmodel.scene import scene_from_trace
 from bpsim.viewmodel.timeline import Granularity, Point, Timeline
+from bpsim.viewmodel.units import view_unit_names
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
@@ -107,6 +108,8 @@ class Controller(QObject):
         self.timeline = timeline
         self.w.data_view.set_data(session.dataset, session.test)
         self.card.set_data(session.dataset)
+        inputs, outputs = view_unit_names(session.dataset)
+        self.view.set_unit_names(inputs, outputs, to_raw=session.dataset.to_raw)
         # The worked example's single sample has nothing to plot: show the
         # controls instead.
         shown = self.w.data_dock if session.dataset.n_samples > 1 else self.w.controls_dock
