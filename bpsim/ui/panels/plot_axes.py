@@ -300,11 +300,14 @@ def label_axes(item: pg.PlotItem, font: QFont, labels: dict[str, tuple[str, str]
     """Tick labels in ``font``, and each axis' title: ``labels`` maps a side
     to its (text, colour); room above the plot for the top tick label."""
     pt = font.pointSizeF()
+    line = QFontMetricsF(font).height()
     for side, (text, color) in labels.items():
         axis = item.getAxis(side)
         axis.setTickFont(font)
+        # the end ticks' labels may reach half a line past the axis (0 at the corner)
+        axis.setStyle(hideOverlappingLabels=int(line * 0.6))
         axis.setLabel(text, **{"font-size": f"{pt:g}pt", "color": color})
-    item.layout.setContentsMargins(2, QFontMetricsF(font).height() * 0.6, 2, 2)
+    item.layout.setContentsMargins(2, line * 0.6, line * 0.6, 2)
 
 
 X_UNITS = ("step", "epoch")

@@ -124,7 +124,7 @@ class RightColumn(QObject):
             return
         for dock in (data, controls):
             w.removeDockWidget(dock)
-        w.splitDockWidget(loss, data, Qt.Orientation.Vertical)
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, data, Qt.Orientation.Vertical)
         w.tabifyDockWidget(data, controls)
         for dock in (data, controls):
             dock.show()
