@@ -303,7 +303,7 @@ def test_accuracy_is_test_accuracy_when_there_is_a_test_set(plot: LossPlot) -> N
     assert "accuracy" in plot._status.text() and "test&nbsp;accuracy" not in plot._status.text()
     plot.append(2, 0.4, test_loss=0.45, accuracy=0.93)
     plot.refresh()
-    assert "test&nbsp;accuracy&nbsp;<b>93.0%</b>" in plot._status.text()
+    assert "test&nbsp;accuracy <b>93.0%</b>" in plot._status.text()  # may break before the value
     assert plot.series_label("accuracy") == "test accuracy"
     plot.clear()
     plot.append(1, 0.5, accuracy=0.5)
@@ -435,7 +435,7 @@ def test_large_type_fits_a_narrow_plot_and_its_caption(qtbot, plot: LossPlot) ->
     plot.set_font_size(36)
     plot.resize(380, 420)
     plot.show()
-    plot.grab()
+    qtbot.wait(1)  # the layout follows the fitted type
     assert plot.font_size() == 36 and plot.shown_font_size() < 36
     vb = plot.plot_item.vb
     assert vb.width() >= 80 and vb.height() >= 0.3 * plot.height()
@@ -445,7 +445,7 @@ def test_large_type_fits_a_narrow_plot_and_its_caption(qtbot, plot: LossPlot) ->
     assert view.contains(caption.sceneBoundingRect())
     assert caption.textItem.document().idealWidth() <= caption.textItem.textWidth() + 1
     plot.resize(1600, 900)
-    plot.grab()
+    qtbot.wait(1)
     assert plot.shown_font_size() == 36
 
 

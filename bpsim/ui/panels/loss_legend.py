@@ -47,9 +47,7 @@ def legend_html(
         key = DASH_KEY if name == "accuracy" else LINE_KEY
         shown = f"{value:.1%}" if name == "accuracy" else fmt(value)
         label = labels[name].replace(" ", "&nbsp;")
-        parts.append(
-            f'<span style="color:{colors[name]}">{key}</span>&nbsp;{label}&nbsp;<b>{shown}</b>'
-        )
+        parts.append(f'<span style="color:{colors[name]}">{key}</span>&nbsp;{label} <b>{shown}</b>')
     if moment.after is not None:
         parts.append(f"after&nbsp;this&nbsp;step's&nbsp;update&nbsp;<b>{fmt(moment.after)}</b>")
     return "&nbsp;&nbsp;&nbsp; ".join(parts)

@@ -9,9 +9,8 @@ header: :mod:`~bpsim.ui.panels.loss_legend`; marks: :mod:`~bpsim.ui.panels.loss_
 type that fits a small panel: :mod:`~bpsim.ui.panels.plot_fit`.
 
 The view follows the data (:func:`~bpsim.viewmodel.loss_view.fit_range`):
-x from the first step to the latest, so the descent fills the plot at any
-training speed, and the loss never below zero. Dragging or zooming stops
-following; a double click follows again.
+x from the first step to the latest, the loss never below zero. Dragging or
+zooming stops following; a double click follows again.
 """
 
 from __future__ import annotations
@@ -54,6 +53,7 @@ class LossPlot(QWidget):
         self._steps_per_epoch: int | None = None
         self._font_pt = max(self.font().pointSizeF(), 10.0)  # as asked for
         self._shown_pt = self._font_pt  # as drawn: no larger than the plot has room for
+        self._header_at = (0, 0)  # the width and header height the type was fitted to
         self._moment: Moment | None = None
         self._follow = True  # the view follows the data until the user moves it
 
@@ -269,10 +269,8 @@ class LossPlot(QWidget):
         return self._x_unit
 
     def set_x_unit(self, unit: str, steps_per_epoch: int | None = None) -> None:
-        """Label the x axis in training steps or in epochs.
-
-        The data stay in steps; ``"epoch"`` needs ``steps_per_epoch``
-        (steps per pass over the training set).
+        """Label the x axis in training steps or in epochs (the data stay in
+        steps; ``"epoch"`` needs ``steps_per_epoch``, steps per pass over the data).
         """
         self._steps_per_epoch = axes.x_unit_steps(unit, steps_per_epoch, self._steps_per_epoch)
         self._x_unit = unit
@@ -289,28 +287,30 @@ class LossPlot(QWidget):
             raise ValueError("font size must be positive")
         self._font_pt = float(pt)
         self._shown_pt = self._fitted_pt()
-        self._apply_theme()  # pen widths follow the text size, and so do fonts
+        self._apply_theme()  # pens and fonts follow the text size
 
     def shown_font_size(self) -> float:
-        """The text size drawn: :meth:`font_size`, or less where the plot
-        area would otherwise get less than its share of a small panel."""
+        """The text size drawn: :meth:`font_size`, or less in a small panel."""
         return self._shown_pt
 
     def _fitted_pt(self) -> float:
-        """The largest size up to the one asked for that leaves the plot area
-        :data:`PLOT_AREA` px across and down, header included."""
-        width, size = self.width(), (self.width(), self.height())
-        header = self._header.fit
-        return fit_panel_type(
-            self._font_pt, size, self.font(), lambda pt: header(pt * 0.92, width), AXIS_LINES
+        """The type that leaves the plot area its room (:func:`fit_panel_type`)."""
+        width, size, header = self.width(), (self.width(), self.height()), self._header.fit
+        pt = fit_panel_type(
+            self._font_pt, size, self.font(), lambda p: header(p * 0.92, width), AXIS_LINES
         )
+        self._header_at = (width, self._header.heightForWidth(width))
+        return pt
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def _refit(self) -> None:
         pt = self._fitted_pt()
         if abs(pt - self._shown_pt) > 0.05:
             self._shown_pt = pt
             self._apply_theme()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
 
     # -- look ----------------------------------------------------------------
 
@@ -366,6 +366,9 @@ class LossPlot(QWidget):
         self._status.setText(legend.legend_html(moment, self._colors, labels))
         shown = {n for n, v in (moment.values if moment else {}).items() if v is not None}
         self._status.setToolTip(legend.legend_tooltip(labels, shown or {"train"}))
+        width = self.width()  # new text may need other type to fit
+        if self._header_at != (width, self._header.heightForWidth(width)):
+            self._refit()
 
     # -- events ----------------------------------------------------------------
 
