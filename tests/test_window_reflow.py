@@ -181,3 +181,19 @@ def test_the_chrome_grows_with_the_type_only_so_far(qtbot) -> None:  # type: ign
     bar = window.statusBar()
     line = QFontMetricsF(bar.font()).height()
     assert bar.sizeHint().width() <= window.width() and bar.height() < 2.5 * line
+
+
+def test_full_screen_keeps_the_screens_size_at_every_type_step(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_at(qtbot, "mazur", (1280, 720))
+    window.actions_by_name["fullscreen"].trigger()
+    qtbot.waitUntil(window.isFullScreen)
+    settle()
+    size = window.size().toTuple()
+    screen = window.screen().geometry().size().toTuple()
+    assert size == screen
+    for _ in TYPE_STEPS:
+        window.actions_by_name["zoom_in"].trigger()
+        settle()
+        assert window.size().toTuple() == screen
+        hint = window.minimumSizeHint()
+        assert hint.width() <= screen[0] and hint.height() <= screen[1]
