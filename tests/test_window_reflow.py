@@ -94,6 +94,7 @@ def test_every_type_step_keeps_the_window_and_its_panels_usable(
 ) -> None:
     window = open_at(qtbot, preset, size)
     column = window.right_column
+    width = window.loss_dock.width()
     for step, scale in enumerate(TYPE_STEPS):
         if step:
             window.actions_by_name["zoom_in"].trigger()
@@ -101,6 +102,7 @@ def test_every_type_step_keeps_the_window_and_its_panels_usable(
         where = f"{preset} {size} x{scale:.2f}"
         assert window.controller.view_settings.font_scale == pytest.approx(scale)
         assert window.size().toTuple() == size, where
+        assert window.loss_dock.width() == width, where  # the type leaves the column's width
         hint = window.minimumSizeHint()
         assert hint.width() <= size[0] and hint.height() <= size[1], (where, hint)
         arrangement = column.arrangement()

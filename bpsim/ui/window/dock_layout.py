@@ -60,25 +60,14 @@ class RightColumn(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timeout)
-        self._keep_width: int | None = None
+        self._timer.timeout.connect(self.fit)
 
     def stop(self) -> None:
         self._timer.stop()
 
-    def fit_soon(self, keep_width: int | None = None) -> None:
-        """:meth:`fit` once the events in hand are handled (e.g. after a resize);
-        with ``keep_width``, give the column that width again (other type sizes
-        change what the docks ask for, not the room the user gave them)."""
-        if keep_width is not None:
-            self._keep_width = keep_width
+    def fit_soon(self) -> None:
+        """:meth:`fit` once the events in hand are handled (e.g. after a resize)."""
         self._timer.start()
-
-    def _on_timeout(self) -> None:
-        width, self._keep_width = self._keep_width, None
-        if width is not None and self.arrangement() is not None:
-            self.w.resizeDocks([self.docks[0]], [width], Qt.Orientation.Horizontal)
-        self.fit()
 
     def arrangement(self) -> Arrangement | None:
         """``"stacked"``, ``"tabbed"``, or None: an arrangement of the user's."""

@@ -177,8 +177,6 @@ class MainWindow(QMainWindow):
         plot = self.loss_plot
         self.right_column.plot_line = line_per_point(plot.font()) * plot.font_size()
         self.right_column.fit()
-        if self.isVisible() and not self.loss_dock.isFloating():
-            self.right_column.fit_soon(keep_width=self.loss_dock.width())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
