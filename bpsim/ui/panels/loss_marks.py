@@ -106,14 +106,8 @@ class LoneCaption:
         x = next(point[0] for point in latest.values() if point is not None)
         self.show(x, y, values, colors, labels)
 
-    def set_color(self, color: QColor, background: QColor | None = None) -> None:
-        """Text in ``color`` on a translucent ``background``, legible over the grid."""
+    def set_color(self, color: QColor) -> None:
         self.item.setColor(color)
-        if background is not None:
-            fill = QColor(background)
-            fill.setAlpha(200)
-            self.item.fill = pg.mkBrush(fill)
-            self.item.update()
 
 
 class LowestTestMark:

@@ -332,7 +332,7 @@ class LossPlot(QWidget):
         marker = QColor(foreground)
         marker.setAlpha(150)
         self._marker.setPen(pg.mkPen(marker, width=width))
-        self._caption.set_color(foreground, background)
+        self._caption.set_color(foreground)
         self._colors = colors
         self._update_status()
         self._apply_fonts()
