@@ -291,3 +291,28 @@ def test_data_without_scaling_keep_plain_axes(view: DataView, qtbot) -> None:  #
     assert places == values
     assert "standardized" not in view.header_text()
     assert view.axis("bottom").axis_map.is_identity
+
+
+def test_large_type_in_a_small_panel_keeps_the_plot_and_elides_the_note(
+    view: DataView,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    session = new_session("spiral")
+    view.resize(380, 420)
+    shown(view, session, qtbot)
+    view.set_font_size(36)  # the largest type
+    qtbot.wait(1)  # the layout follows the fitted type
+    assert view.font_size() == 36 and view.shown_font_size() < 36  # fitted to the panel
+    vb = view.plot_item.vb
+    assert vb.width() >= 80 and vb.height() >= 80
+    assert vb.height() >= 0.3 * view.height()  # the plot, not its legend, fills the panel
+    note = view._header.note
+    full = "the network sees standardized values: (x1 \u2212 "
+    assert note.full_text().startswith(full) and note.toolTip() == note.full_text()
+    assert note.is_elided() and note.text().endswith("\u2026")
+    line = note.fontMetrics().height()
+    assert note.height() <= note.max_lines * line + 2  # at most two lines
+    assert full in view.header_text()  # the whole note, as a test reads it
+    view.resize(1600, 900)
+    qtbot.wait(1)
+    assert view.shown_font_size() == 36  # room enough: the type asked for

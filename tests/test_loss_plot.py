@@ -303,7 +303,7 @@ def test_accuracy_is_test_accuracy_when_there_is_a_test_set(plot: LossPlot) -> N
     assert "accuracy" in plot._status.text() and "test&nbsp;accuracy" not in plot._status.text()
     plot.append(2, 0.4, test_loss=0.45, accuracy=0.93)
     plot.refresh()
-    assert "test&nbsp;accuracy&nbsp;<b>93.0%</b>" in plot._status.text()
+    assert "test&nbsp;accuracy <b>93.0%</b>" in plot._status.text()  # may break before the value
     assert plot.series_label("accuracy") == "test accuracy"
     plot.clear()
     plot.append(1, 0.5, accuracy=0.5)
@@ -420,7 +420,42 @@ def test_a_plot_squeezed_by_large_type_paints_without_error(qtbot, plot: LossPlo
     plot.append(0, 0.5, None, 0.5)
     plot.refresh()
     plot.set_font_size(20)
+    plot.setMinimumSize(0, 0)  # smaller than a dock ever makes it
     for height in (300, 150, 120, 80, 40):
         plot.resize(380, height)
         image = plot.grab().toImage()
         assert not image.isNull() and image.height() == plot.height() <= max(height, 120)
+
+
+def test_large_type_fits_a_narrow_plot_and_its_caption(qtbot, plot: LossPlot) -> None:
+    """At the largest type in a narrow dock the text shrinks to leave the plot
+    area its room, and the step-0 caption wraps inside the view."""
+    plot.append(0, 0.7572, 0.7372, 0.5)
+    plot.refresh()
+    plot.set_font_size(36)
+    plot.resize(380, 420)
+    plot.show()
+    qtbot.wait(1)  # the layout follows the fitted type
+    assert plot.font_size() == 36 and plot.shown_font_size() < 36
+    vb = plot.plot_item.vb
+    assert vb.width() >= 80 and vb.height() >= 0.3 * plot.height()
+    caption = plot._caption.item
+    assert caption.isVisible() and "each training step adds a point" in plot.lone_caption()
+    view = vb.sceneBoundingRect().adjusted(-2, -2, 2, 2)
+    assert view.contains(caption.sceneBoundingRect())
+    assert caption.textItem.document().idealWidth() <= caption.textItem.textWidth() + 1
+    plot.resize(1600, 900)
+    qtbot.wait(1)
+    assert plot.shown_font_size() == 36
+
+
+def test_fitted_point_size() -> None:
+    from bpsim.ui.panels.plot_fit import MIN_PLOT_PT, fitted_point_size
+
+    lines = (6.0, 3.0)
+    assert fitted_point_size(12, (2000, 2000), 1.5, lines=lines) == 12  # room: as asked
+    small = fitted_point_size(40, (800, 300), 1.5, lines=lines)
+    assert small == pytest.approx(150 / (3 * 1.5))  # the text takes half the height
+    narrow = fitted_point_size(40, (400, 800), 1.5, lines=lines)
+    assert narrow == pytest.approx(200 / (6 * 1.5))  # ... or half the width
+    assert fitted_point_size(40, (100, 100), 1.5, lines=lines) == MIN_PLOT_PT

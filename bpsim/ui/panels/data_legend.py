@@ -1,15 +1,19 @@
 """The data panel's legend line: what each colour and symbol means, and any
-note on what the panel cannot show (more than two inputs, say)."""
+note on what the panel cannot show (more than two inputs, say) or on the
+values the network sees; notes take at most two lines (:class:`DataHeader`)."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from bpsim.model.data.dataset import Dataset
-from bpsim.ui.colors import diverging_rgb, palette_for
+from bpsim.ui.colors import blend, diverging_rgb, palette_for
+from bpsim.ui.panels.elided_label import ElidedLabel
 from bpsim.viewmodel import boundary as bd
 from bpsim.viewmodel import units
 from bpsim.viewmodel.boundary import PlotKind
@@ -56,11 +60,80 @@ def legend_html(
         keys.append(key_html(SQUARE, fg if plain else colors.test, "test"))
     if kind in LINE_NAMES:
         keys.append(key_html(LINE, fg, LINE_NAMES[kind]))
-    text = "&nbsp;&nbsp;&nbsp; ".join(keys)
-    for note in (bd.scatter_note(train), units.scaling_note(train)):
-        if note:
-            text += f'<br><span style="color:{colors.muted}"><i>{html.escape(note)}</i></span>'
-    return text
+    return "&nbsp;&nbsp;&nbsp; ".join(keys)
+
+
+def legend_notes(train: Dataset) -> list[str]:
+    """What the panel says under the legend: why there is no surface, and
+    the standardized values the network sees."""
+    return [note for note in (bd.scatter_note(train), units.scaling_note(train)) if note]
+
+
+class DataHeader(QWidget):
+    """The legend line above the data plot (wrapping) and its notes, which
+    take at most two lines (elided; the whole text in their tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.note = ElidedLabel(max_lines=2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.note)
+
+    def set_content(self, legend: str, notes: list[str], muted: str = "") -> None:
+        self.legend.setText(legend)
+        self.note.set_full_text("; ".join(notes))
+        self.note.setVisible(bool(notes))
+        self.note.setStyleSheet(f"color: {muted}; font-style: italic" if muted else "")
+
+    def show_data(
+        self,
+        train: Dataset,
+        test: Dataset | None,
+        kind: PlotKind | None,
+        palette: QPalette,
+        classes: list[QColor],
+    ) -> None:
+        """The legend of ``train`` (and ``test``) drawn as ``kind``, and its notes."""
+        window = palette.color(QPalette.ColorRole.Window)
+        text_color = palette.color(QPalette.ColorRole.WindowText)
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        samples = DARK_SAMPLES if dark else LIGHT_SAMPLES
+        colors = LegendColors(
+            classes=tuple(c.name() for c in classes),
+            text=text_color.name(),
+            training=samples[0],
+            test=samples[1],
+            muted=blend(window, text_color, 0.7).name(),
+        )
+        legend = legend_html(train, test, kind, colors)
+        self.set_content(legend, legend_notes(train), colors.muted)
+
+    def text(self) -> str:
+        """The legend and the whole of every note."""
+        note = self.note.full_text()
+        return self.legend.text() + (f"<br><i>{html.escape(note)}</i>" if note else "")
+
+    def set_text_font(self, font: QFont) -> None:
+        self.legend.setFont(font)
+        self.note.setFont(font)
+
+    def fit(self, pt: float, width: int) -> float:
+        """Set the text in ``pt`` points; the height the header then takes at ``width``."""
+        font = QFont(self.legend.font())
+        font.setPointSizeF(pt)
+        self.set_text_font(font)
+        inner = max(width - 20, 1)
+        height = 6 + max(self.legend.heightForWidth(inner), 0)
+        if self.note.isVisibleTo(self):
+            lines = QFontMetricsF(font).height() * self.note.max_lines
+            height += min(max(self.note.heightForWidth(inner), 0), int(lines) + 2)
+        return float(height)
 
 
 def class_colors(n_outputs: int, dark: bool) -> list[QColor]:

@@ -19,20 +19,14 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from bpsim.model.data.dataset import Dataset
-from bpsim.ui.colors import blend
 from bpsim.ui.panels.data_axes import RawAxis, SmoothImageItem, sample_tip
-from bpsim.ui.panels.data_legend import (
-    DARK_SAMPLES,
-    LIGHT_SAMPLES,
-    LegendColors,
-    class_colors,
-    legend_html,
-    sample_colors,
-)
+from bpsim.ui.panels.data_legend import DataHeader, class_colors, sample_colors
+from bpsim.ui.panels.plot_axes import color_axes, label_axes
+from bpsim.ui.panels.plot_fit import PANEL_MIN, fit_panel_type
 from bpsim.viewmodel import boundary as bd
 from bpsim.viewmodel import units
 from bpsim.viewmodel.boundary import Forward, PlotKind, Surface
@@ -44,6 +38,7 @@ SURFACES: tuple[PlotKind, ...] = ("binary", "multiclass", "value")
 SURFACE_STRENGTH = 0.45  # how far the surface's colours go from the background
 FEW_SAMPLES = 20  # fewer samples than this get bigger dots (XOR's four corners)
 MAX_ASPECT_LOCK = 3.0  # x:y is 1:1 unless one feature spans 3x the other
+AXIS_LINES = (3.5, 3.0)  # lines of text beside the plot area (left axis), and under it
 
 
 class DataView(QWidget):
@@ -67,10 +62,8 @@ class DataView(QWidget):
         self._highlight: int | None = None
         self._axis_labels = ("", "")
 
-        self._header = QLabel()
-        self._header.setTextFormat(Qt.TextFormat.RichText)
-        self._header.setWordWrap(True)
-        self._header.setContentsMargins(10, 6, 10, 0)
+        self._header = DataHeader()
+        self._shown_pt = self._font_pt  # as drawn: no larger than the panel has room for
         self._axes = {side: RawAxis(side) for side in ("bottom", "left")}
         self._plot_widget = pg.PlotWidget(axisItems=dict(self._axes))
         self._plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -106,6 +99,7 @@ class DataView(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self._header)
         layout.addWidget(self._plot_widget, 1)
+        self.setMinimumSize(*PANEL_MIN)  # its text shrinks to fit, the window never grows
         self._connect_callbacks()
         self._apply_theme()
         self.clear()
@@ -176,7 +170,7 @@ class DataView(QWidget):
         for axis in self._axes.values():
             axis.set_map(units.AxisMap(""))
         self._apply_fonts()
-        self._header.setText("No data")
+        self._header.set_content("No data", [])
 
     # -- reading back ----------------------------------------------------------
 
@@ -224,6 +218,7 @@ class DataView(QWidget):
         return self._highlight
 
     def header_text(self) -> str:
+        """The legend and the whole of its notes (shown elided where long)."""
         return self._header.text()
 
     def font_size(self) -> float:
@@ -234,7 +229,26 @@ class DataView(QWidget):
         if pt <= 0:
             raise ValueError("font size must be positive")
         self._font_pt = float(pt)
+        self._shown_pt = self._fitted_pt()
         self._apply_theme()
+
+    def shown_font_size(self) -> float:
+        """The text size drawn: :meth:`font_size`, or less in a small panel."""
+        return self._shown_pt
+
+    def _fitted_pt(self) -> float:
+        width, size = self.width(), (self.width(), self.height())
+        header = self._header.fit
+        return fit_panel_type(
+            self._font_pt, size, self.font(), lambda pt: header(pt * 0.92, width), AXIS_LINES
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        pt = self._fitted_pt()
+        if abs(pt - self._shown_pt) > 0.05:
+            self._shown_pt = pt
+            self._apply_theme()
 
     # -- geometry --------------------------------------------------------------
 
@@ -285,11 +299,11 @@ class DataView(QWidget):
 
     def _dot_size(self) -> float:
         n = sum(d.n_samples for d in (self._train, self._test) if d is not None)
-        grown = 8.5 * float((self._font_pt / 10.0) ** 0.6)  # 8.5 px at 10 pt, 13 at 20
+        grown = 8.5 * float((self._shown_pt / 10.0) ** 0.6)  # 8.5 px at 10 pt, 13 at 20
         return max(6.0, grown) * (1.8 if n < FEW_SAMPLES else 1.0)
 
     def _line_width(self) -> float:
-        return max(2.0, self._font_pt / 6.0)
+        return max(2.0, self._shown_pt / 6.0)
 
     def _sample_colors(self, data: Dataset, test: bool) -> list[QColor]:
         return sample_colors(
@@ -343,12 +357,7 @@ class DataView(QWidget):
     def _apply_theme(self) -> None:
         foreground = self._foreground()
         self._plot_widget.setBackground(self._background())
-        axis_pen = QColor(foreground)
-        axis_pen.setAlpha(150)
-        for side in ("left", "bottom"):
-            axis = self._item.getAxis(side)
-            axis.setPen(axis_pen)
-            axis.setTextPen(foreground)
+        color_axes(self._item, {"left": foreground, "bottom": foreground})
         line = QColor(foreground)
         line.setAlpha(210)
         self._boundary.setPen(pg.mkPen(line, width=self._line_width()))
@@ -360,33 +369,22 @@ class DataView(QWidget):
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
-        pt = self._font_pt
         font = QFont(self.font())
-        font.setPointSizeF(pt)
+        font.setPointSizeF(self._shown_pt)
         color = self._foreground().name()
-        for side, text in zip(("bottom", "left"), self._axis_labels, strict=True):
-            axis = self._item.getAxis(side)
-            axis.setTickFont(font)
-            axis.setLabel(text, **{"font-size": f"{pt:g}pt", "color": color})
+        sides = zip(("bottom", "left"), self._axis_labels, strict=True)
+        label_axes(self._item, font, {side: (text, color) for side, text in sides})
         small = QFont(font)
-        small.setPointSizeF(pt * 0.92)
-        self._header.setFont(small)
+        small.setPointSizeF(self._shown_pt * 0.92)
+        self._header.set_text_font(small)
 
     def _update_header(self) -> None:
         """The legend line: what each colour and symbol means, and any note."""
         if self._train is None:
             return
-        window = self.palette().color(QPalette.ColorRole.Window)
-        text_color = self.palette().color(QPalette.ColorRole.WindowText)
-        samples = DARK_SAMPLES if self._dark() else LIGHT_SAMPLES
-        colors = LegendColors(
-            classes=tuple(c.name() for c in self._class_colors()),
-            text=text_color.name(),
-            training=samples[0],
-            test=samples[1],
-            muted=blend(window, text_color, 0.7).name(),
+        self._header.show_data(
+            self._train, self._test, self._kind, self.palette(), self._class_colors()
         )
-        self._header.setText(legend_html(self._train, self._test, self._kind, colors))
 
     # -- events ----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
@@ -20,7 +21,10 @@ from bpsim.ui.panels.plot_axes import IndicatorStyle
 from bpsim.viewmodel.history import SERIES
 from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
 
-__all__ = ["SERIES", "LossHeader", "legend_html", "legend_tooltip"]
+__all__ = ["SERIES", "LossHeader", "legend_html", "legend_tooltip", "style_curves"]
+# curve colours for light and dark backgrounds (Okabe–Ito, colour-blind safe)
+LIGHT_COLORS = {"train": "#0072b2", "test": "#d55e00", "accuracy": "#009e73"}
+DARK_COLORS = {"train": "#56b4e9", "test": "#f0a04b", "accuracy": "#3fcf9f"}
 LINE_KEY, DASH_KEY = "\u2501\u2501", "\u254d\u254d"
 NO_STEPS = "No training steps yet"
 
@@ -33,7 +37,9 @@ def legend_html(
     """``step N · frame F / T`` and, per series with a value, its key, name and value."""
     if moment is None:
         return NO_STEPS
-    parts = [moment.position.replace(" ", "&nbsp;")]
+    # the position may break between "step N ·" and "frame F / T" in a narrow dock
+    pieces = [piece.replace(" ", "&nbsp;") for piece in moment.position.split(" · ")]
+    parts = ["&nbsp;· ".join(pieces)]
     for name in SERIES:
         value = moment.values.get(name)
         if value is None:
@@ -41,12 +47,24 @@ def legend_html(
         key = DASH_KEY if name == "accuracy" else LINE_KEY
         shown = f"{value:.1%}" if name == "accuracy" else fmt(value)
         label = labels[name].replace(" ", "&nbsp;")
-        parts.append(
-            f'<span style="color:{colors[name]}">{key}</span>&nbsp;{label}&nbsp;<b>{shown}</b>'
-        )
+        parts.append(f'<span style="color:{colors[name]}">{key}</span>&nbsp;{label} <b>{shown}</b>')
     if moment.after is not None:
         parts.append(f"after&nbsp;this&nbsp;step's&nbsp;update&nbsp;<b>{fmt(moment.after)}</b>")
     return "&nbsp;&nbsp;&nbsp; ".join(parts)
+
+
+def style_curves(
+    curves: Mapping[str, pg.PlotDataItem], colors: Mapping[str, str], pt: float
+) -> float:
+    """The curves' pens, wider with larger type; the width of the wide ones."""
+    # wide pens cost much more to rasterize: the noisy, dense training
+    # curve stays thin unless the text is large
+    width = max(2.0, pt / 5.0)
+    curves["train"].setPen(pg.mkPen(colors["train"], width=1.0 if pt < 15 else width * 0.75))
+    curves["test"].setPen(pg.mkPen(colors["test"], width=width))
+    dash = Qt.PenStyle.DashLine
+    curves["accuracy"].setPen(pg.mkPen(colors["accuracy"], width=width, style=dash))
+    return width
 
 
 def legend_tooltip(labels: Mapping[str, str], shown: set[str]) -> str:
@@ -89,3 +107,19 @@ class LossHeader(QWidget):
         self.log_check.setFont(font)
         self._check_style.indicator = round(QFontMetricsF(font).height() * 0.8)
         self.log_check.updateGeometry()
+
+    def fit(self, pt: float, width: int) -> float:
+        """Set the text in ``pt`` points, smaller where the longest unbroken
+        piece would not fit ``width`` px; the height the header then takes."""
+        font = QFont(self.status.font())
+        for _ in range(12):
+            font.setPointSizeF(pt)
+            self.set_text_font(font)
+            layout = self.layout()
+            assert layout is not None
+            layout.invalidate()
+            if self.minimumSizeHint().width() <= width or pt <= 6.0:
+                break
+            pt *= 0.88
+        hint = self.heightForWidth(width)
+        return float(hint if hint > 0 else self.sizeHint().height())

@@ -29,10 +29,36 @@ class LoneCaption:
         self.item.setZValue(30)
         self.item.hide()
         plot.addItem(self.item, ignoreBounds=True)
+        self._view = plot.vb
+        self._font = QFont()
         self.text = ""
 
     def set_font(self, font: QFont) -> None:
-        self.item.setFont(font)
+        """The caption's type; smaller where the view has no room for it."""
+        self._font = QFont(font)
+        self.fit()
+
+    def fit(self, *_: object) -> None:
+        """Wrap the caption to the view's width right of the dots, and shrink
+        its type until it fits the view's height (large type, small plot)."""
+        view = self._view
+        rect = view.sceneBoundingRect()
+        if not self.item.isVisible() or rect.width() < 1 or rect.height() < 1:
+            self.item.setFont(self._font)
+            return
+        left = view.mapViewToScene(self.item.pos()).x() - rect.left()
+        width = max(rect.width() - max(left, 0.0) - 4.0, 24.0)
+        font = QFont(self._font)
+        for _ in range(12):
+            self.item.setFont(font)
+            self.item.setTextWidth(width)
+            document = self.item.textItem.document()
+            fits = document.idealWidth() <= width + 0.5  # no word broken
+            if fits and self.item.textItem.boundingRect().height() <= rect.height() - 4:
+                break
+            if font.pointSizeF() <= 5.0:
+                break
+            font.setPointSizeF(font.pointSizeF() * 0.88)
 
     def show(
         self,
@@ -48,8 +74,7 @@ class LoneCaption:
         for name, value in values.items():
             shown = f"{value:.1%}" if name == "accuracy" else fmt(value)
             lines.append(
-                f'<span style="color:{colors[name]}">●</span>&nbsp;{labels[name]}&nbsp;'
-                f"<b>{shown}</b>"
+                f'<span style="color:{colors[name]}">●</span>&nbsp;{labels[name]} <b>{shown}</b>'
             )
         step = int(x)
         lines.append(f"<i>at step {step}; each training step adds a point</i>")
@@ -57,6 +82,7 @@ class LoneCaption:
         self.item.setHtml(f'<div style="margin-left:14px">{self.text}</div>')
         self.item.setPos(x, y)
         self.item.show()
+        self.fit()
 
     def hide(self) -> None:
         self.text = ""

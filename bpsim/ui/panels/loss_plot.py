@@ -4,15 +4,13 @@ Points go into a :class:`~bpsim.viewmodel.history.LossHistory` as training
 produces them; the curves are redrawn only by :meth:`LossPlot.refresh`. Each
 series has one ``PlotDataItem``, fed with ``setData``. Accuracy has its own
 linear 0..1 axis on the right, in a ViewBox linked along x, so the loss axis
-can go logarithmic on its own. The axes and the grid live in :mod:`bpsim.ui.panels.plot_axes`,
-the header in :mod:`bpsim.ui.panels.loss_legend`, the marks over the curves
-(the lone first points' caption, the lowest test loss) in
-:mod:`bpsim.ui.panels.loss_marks`.
+can go logarithmic on its own. Axes and grid: :mod:`~bpsim.ui.panels.plot_axes`;
+header: :mod:`~bpsim.ui.panels.loss_legend`; marks: :mod:`~bpsim.ui.panels.loss_marks`;
+type that fits a small panel: :mod:`~bpsim.ui.panels.plot_fit`.
 
 The view follows the data (:func:`~bpsim.viewmodel.loss_view.fit_range`):
-x from the first step to the latest, so the descent fills the plot at any
-training speed, and the loss never below zero. Dragging or zooming stops
-following; a double click follows again.
+x from the first step to the latest, the loss never below zero. Dragging or
+zooming stops following; a double click follows again.
 """
 
 from __future__ import annotations
@@ -20,23 +18,22 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QEvent, QSignalBlocker, Signal
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from bpsim.ui.panels.loss_legend import LossHeader, legend_html, legend_tooltip
+from bpsim.ui.panels import loss_legend as legend
+from bpsim.ui.panels import plot_axes as axes
+from bpsim.ui.panels.loss_legend import DARK_COLORS, LIGHT_COLORS, LossHeader
 from bpsim.ui.panels.loss_marks import LoneCaption, LowestTestMark
-from bpsim.ui.panels.plot_axes import make_plot_widget
+from bpsim.ui.panels.plot_fit import PANEL_MIN, fit_panel_type
 from bpsim.viewmodel.history import SERIES, LossHistory
 from bpsim.viewmodel.loss_view import LowestTest, Moment, fit_range, lowest_test
 
 DEFAULT_CAPACITY = 10_000  # points kept per series
-X_UNITS = ("step", "epoch")
-
-
-# curve colours for light and dark backgrounds (Okabe–Ito, colour-blind safe)
-LIGHT_COLORS = {"train": "#0072b2", "test": "#d55e00", "accuracy": "#009e73"}
-DARK_COLORS = {"train": "#56b4e9", "test": "#f0a04b", "accuracy": "#3fcf9f"}
+__all__ = ["DARK_COLORS", "LIGHT_COLORS", "LossPlot"]
+# lines of text beside the plot area (both axes) and under it (the x axis, a margin)
+AXIS_LINES = (6.0, 3.0)
 
 
 class LossPlot(QWidget):
@@ -54,7 +51,9 @@ class LossPlot(QWidget):
         self._history = LossHistory(capacity)
         self._x_unit = "step"
         self._steps_per_epoch: int | None = None
-        self._font_pt = max(self.font().pointSizeF(), 10.0)
+        self._font_pt = max(self.font().pointSizeF(), 10.0)  # as asked for
+        self._shown_pt = self._font_pt  # as drawn: no larger than the plot has room for
+        self._header_at = (0, 0)  # the width and header height the type was fitted to
         self._moment: Moment | None = None
         self._follow = True  # the view follows the data until the user moves it
 
@@ -62,7 +61,7 @@ class LossPlot(QWidget):
         self._header = LossHeader()
         self._status, self._log_check = self._header.status, self._header.log_check
 
-        self._plot_widget, self._grid, self._acc_view = make_plot_widget()
+        self._plot_widget, self._grid, self._acc_view = axes.make_plot_widget()
         item = self._plot_widget.getPlotItem()
         assert item is not None
         self._item: pg.PlotItem = item
@@ -90,6 +89,7 @@ class LossPlot(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self._header)
         layout.addWidget(self._plot_widget, 1)
+        self.setMinimumSize(*PANEL_MIN)  # its text shrinks to fit, the window never grows
 
         self._connect_callbacks()
         self._colors = LIGHT_COLORS
@@ -269,22 +269,13 @@ class LossPlot(QWidget):
         return self._x_unit
 
     def set_x_unit(self, unit: str, steps_per_epoch: int | None = None) -> None:
-        """Label the x axis in training steps or in epochs.
-
-        The data stay in steps; ``"epoch"`` needs ``steps_per_epoch``
-        (steps per pass over the training set).
+        """Label the x axis in training steps or in epochs (the data stay in
+        steps; ``"epoch"`` needs ``steps_per_epoch``, steps per pass over the data).
         """
-        if unit not in X_UNITS:
-            raise ValueError(f"unit must be one of {X_UNITS}, not {unit!r}")
-        if unit == "epoch":
-            if steps_per_epoch is None or steps_per_epoch < 1:
-                raise ValueError("the epoch unit needs steps_per_epoch >= 1")
-            self._steps_per_epoch = int(steps_per_epoch)
+        self._steps_per_epoch = axes.x_unit_steps(unit, steps_per_epoch, self._steps_per_epoch)
         self._x_unit = unit
-        axis = self._item.getAxis("bottom")
-        axis.setScale(
-            1.0 / self._steps_per_epoch if unit == "epoch" and self._steps_per_epoch else 1
-        )
+        epochs = unit == "epoch" and self._steps_per_epoch
+        self._item.getAxis("bottom").setScale(1.0 / self._steps_per_epoch if epochs else 1)
         self._apply_fonts()
 
     def font_size(self) -> float:
@@ -295,7 +286,31 @@ class LossPlot(QWidget):
         if pt <= 0:
             raise ValueError("font size must be positive")
         self._font_pt = float(pt)
-        self._apply_theme()  # pen widths follow the text size, and so do fonts
+        self._shown_pt = self._fitted_pt()
+        self._apply_theme()  # pens and fonts follow the text size
+
+    def shown_font_size(self) -> float:
+        """The text size drawn: :meth:`font_size`, or less in a small panel."""
+        return self._shown_pt
+
+    def _fitted_pt(self) -> float:
+        """The type that leaves the plot area its room (:func:`fit_panel_type`)."""
+        width, size, header = self.width(), (self.width(), self.height()), self._header.fit
+        pt = fit_panel_type(
+            self._font_pt, size, self.font(), lambda p: header(p * 0.92, width), AXIS_LINES
+        )
+        self._header_at = (width, self._header.heightForWidth(width))
+        return pt
+
+    def _refit(self) -> None:
+        pt = self._fitted_pt()
+        if abs(pt - self._shown_pt) > 0.05:
+            self._shown_pt = pt
+            self._apply_theme()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
 
     # -- look ----------------------------------------------------------------
 
@@ -306,39 +321,24 @@ class LossPlot(QWidget):
         return self.palette().color(QPalette.ColorRole.Text)
 
     def _apply_theme(self) -> None:
-        pal = self.palette()
-        background = pal.color(QPalette.ColorRole.Base)
+        background = self.palette().color(QPalette.ColorRole.Base)
         foreground = self._foreground()
         colors = DARK_COLORS if self._dark() else LIGHT_COLORS
         self._plot_widget.setBackground(background)
-        axis_pen = QColor(foreground)
-        axis_pen.setAlpha(150)
-        for side in ("left", "bottom", "right"):
-            axis = self._item.getAxis(side)
-            axis.setPen(axis_pen)
-            axis.setTextPen(foreground)
+        axes.color_axes(self._item, {"left": foreground, "bottom": foreground})
+        axes.color_axes(self._item, {"right": colors["accuracy"]})
         self._grid.set_color(foreground)
-        # wide pens cost much more to rasterize: the noisy, dense training
-        # curve stays thin unless the text is large
-        width = max(2.0, self._font_pt / 5.0)
-        train_width = 1.0 if self._font_pt < 15 else width * 0.75
-        self._curves["train"].setPen(pg.mkPen(colors["train"], width=train_width))
-        self._curves["test"].setPen(pg.mkPen(colors["test"], width=width))
-        dash = Qt.PenStyle.DashLine
-        self._curves["accuracy"].setPen(pg.mkPen(colors["accuracy"], width=width, style=dash))
+        width = legend.style_curves(self._curves, colors, self._shown_pt)
         marker = QColor(foreground)
         marker.setAlpha(150)
         self._marker.setPen(pg.mkPen(marker, width=width))
         self._caption.set_color(foreground)
-        accuracy_axis = self._item.getAxis("right")
-        accuracy_axis.setTextPen(colors["accuracy"])
-        accuracy_axis.setPen(pg.mkPen(colors["accuracy"]))
         self._colors = colors
         self._update_status()
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
-        pt = self._font_pt
+        pt = self._shown_pt
         font = QFont(self.font())
         font.setPointSizeF(pt)
         labels = {
@@ -346,10 +346,7 @@ class LossPlot(QWidget):
             "bottom": (self._x_unit, self._foreground().name()),
             "right": ("accuracy", self._colors["accuracy"]),
         }
-        for side, (text, color) in labels.items():
-            axis = self._item.getAxis(side)
-            axis.setTickFont(font)
-            axis.setLabel(text, **{"font-size": f"{pt:g}pt", "color": color})
+        axes.label_axes(self._item, font, labels)
         small = QFont(font)
         small.setPointSizeF(pt * 0.92)
         self._header.set_text_font(small)
@@ -366,9 +363,12 @@ class LossPlot(QWidget):
         """The header: the moment shown, each series' colour key and value."""
         moment = self.moment()
         labels = {name: self.series_label(name) for name in SERIES}
-        self._status.setText(legend_html(moment, self._colors, labels))
+        self._status.setText(legend.legend_html(moment, self._colors, labels))
         shown = {n for n, v in (moment.values if moment else {}).items() if v is not None}
-        self._status.setToolTip(legend_tooltip(labels, shown or {"train"}))
+        self._status.setToolTip(legend.legend_tooltip(labels, shown or {"train"}))
+        width = self.width()  # new text may need other type to fit
+        if self._header_at != (width, self._header.heightForWidth(width)):
+            self._refit()
 
     # -- events ----------------------------------------------------------------
 
@@ -378,9 +378,8 @@ class LossPlot(QWidget):
         super().changeEvent(event)
 
     def _on_plot_log_toggled(self, on: bool) -> None:
-        self._log_check.blockSignals(True)
-        self._log_check.setChecked(on)
-        self._log_check.blockSignals(False)
+        with QSignalBlocker(self._log_check):
+            self._log_check.setChecked(on)
         self._item.vb.setLimits(yMin=-1e307 if on else 0.0)  # log10 of a loss may be negative
         self._apply_fonts()
         self._fit_view()
@@ -397,3 +396,4 @@ class LossPlot(QWidget):
     def _on_view_resized(self) -> None:
         self._acc_view.setGeometry(self._item.vb.sceneBoundingRect())
         self._acc_view.linkedViewChanged(self._item.vb, self._acc_view.XAxis)
+        self._caption.fit(self._item.vb.width(), self._item.vb.height())

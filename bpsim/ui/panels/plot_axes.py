@@ -294,3 +294,42 @@ def make_plot_widget() -> tuple[pg.PlotWidget, TickGrid, pg.ViewBox]:
     item.getAxis("right").setLabel("accuracy")
     item.hideAxis("right")
     return widget, grid, accuracy
+
+
+def label_axes(item: pg.PlotItem, font: QFont, labels: dict[str, tuple[str, str]]) -> None:
+    """Tick labels in ``font``, and each axis' title: ``labels`` maps a side
+    to its (text, colour); room above the plot for the top tick label."""
+    pt = font.pointSizeF()
+    line = QFontMetricsF(font).height()
+    for side, (text, color) in labels.items():
+        axis = item.getAxis(side)
+        axis.setTickFont(font)
+        # the end ticks' labels may reach half a line past the axis (0 at the corner)
+        axis.setStyle(hideOverlappingLabels=int(line * 0.6))
+        axis.setLabel(text, **{"font-size": f"{pt:g}pt", "color": color})
+    item.layout.setContentsMargins(2, line * 0.6, line * 0.6, 2)
+
+
+X_UNITS = ("step", "epoch")
+
+
+def x_unit_steps(unit: str, steps_per_epoch: int | None, current: int | None) -> int | None:
+    """The steps an epoch has for the x axis in ``unit`` (``current`` kept
+    for steps); ValueError for an unknown unit, or epochs without a count."""
+    if unit not in X_UNITS:
+        raise ValueError(f"unit must be one of {X_UNITS}, not {unit!r}")
+    if unit == "step":
+        return current
+    if steps_per_epoch is None or steps_per_epoch < 1:
+        raise ValueError("the epoch unit needs steps_per_epoch >= 1")
+    return int(steps_per_epoch)
+
+
+def color_axes(item: pg.PlotItem, colors: dict[str, QColor | str]) -> None:
+    """Each side's axis line (a little faint) and tick labels in its colour."""
+    for side, color in colors.items():
+        line = QColor(color)
+        line.setAlpha(150)
+        axis = item.getAxis(side)
+        axis.setPen(line)
+        axis.setTextPen(QColor(color))

@@ -7,33 +7,22 @@ moves through time, trains and reacts to the actions created here.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDockWidget,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QSlider,
-    QSpinBox,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QWidget
 
 from bpsim.model.data.presets import PRESETS
-from bpsim.model.notation import DEFAULT_DIGITS, DIGITS_RANGE
 from bpsim.model.sessions.session import Session
 from bpsim.ui.network.view import NetworkView
 from bpsim.ui.panels.data_view import DataView
 from bpsim.ui.panels.formula_card import FormulaCard
 from bpsim.ui.panels.loss_plot import LossPlot
+from bpsim.ui.panels.plot_fit import line_per_point
 from bpsim.ui.window.actions import app_icon, create_actions, paint_glyphs
-from bpsim.ui.window.spin_boxes import LEARNING_RATES, LogSpinBox
-from bpsim.viewmodel.timeline import GRANULARITY_LABELS, Granularity
-from bpsim.viewmodel.training_pace import DEFAULT_SPEED, SPEEDS, speed_index
+from bpsim.ui.window.controls_panel import ControlsPanel, scrolling
+from bpsim.ui.window.dock_layout import RightColumn
+from bpsim.viewmodel.timeline import Granularity
+
+__all__ = ["ControlsPanel", "MainWindow"]
 
 # Menu contents by action name; None is a separator.
 FILE_MENU = ("open", "open_csv", None, "save", "save_as", None, "export_png", "export_gif")
@@ -46,67 +35,6 @@ MAX_CARD_SHARE = 0.4  # of the window's height, at most, for the formula card
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
 SIMULATION_MENU += ("faster", "slower", None, "train", "train_faster", "train_slower", "reset")
 SIMULATION_MENU += (None, "network_settings")
-
-
-class ControlsPanel(QWidget):
-    """Step size, speed, learning rate and the preset's description."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        form = QFormLayout(self)
-        self.granularity = QComboBox()
-        for g, label in GRANULARITY_LABELS.items():
-            self.granularity.addItem(label, g.value)
-        self.granularity.setToolTip("How far one press of → or ← moves (↑ and ↓ change it)")
-        self.speed = QSlider(Qt.Orientation.Horizontal)
-        self.speed.setRange(1, 30)
-        self.speed.setValue(3)
-        self.speed.setToolTip("Frames per second while playing ([ and ] change it)")
-        self.speed_label = QLabel()
-        self.train_speed = QSlider(Qt.Orientation.Horizontal)
-        self.train_speed.setRange(0, len(SPEEDS) - 1)
-        self.train_speed.setPageStep(1)
-        self.train_speed.setValue(speed_index(DEFAULT_SPEED))
-        self.train_speed.setToolTip(
-            "Training steps per second while training continuously (T), from a few, to "
-            "watch the boundary form, to as fast as possible ({ and } change it)"
-        )
-        self.train_speed_label = QLabel()
-        self.learning_rate = LogSpinBox(*LEARNING_RATES)
-        self.learning_rate.setToolTip("Learning rate η; a change applies from the current step on")
-        self.learning_rate.setKeyboardTracking(False)  # apply when typing is done
-        self.edge_mode = QComboBox()
-        self.edge_mode.addItem("|weight|", "weights")
-        self.edge_mode.addItem("|gradient|", "gradients")
-        self.edge_mode.setToolTip("What edge thickness shows (G toggles)")
-        self.digits = QSpinBox()
-        self.digits.setRange(*DIGITS_RANGE)
-        self.digits.setValue(DEFAULT_DIGITS)
-        self.digits.setToolTip("How many digits numbers are shown with (D and Shift+D change it)")
-        self.decimals = QCheckBox("decimal places")
-        self.decimals.setToolTip(
-            "Count the digits after the decimal point, as the classic worked example is "
-            "published (9 decimal places), instead of significant figures"
-        )
-        digits_row = QHBoxLayout()
-        digits_row.setContentsMargins(0, 0, 0, 0)
-        digits_row.addWidget(self.digits)
-        digits_row.addWidget(self.decimals, 1)
-        self.description = QLabel()
-        self.description.setWordWrap(True)
-        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Step by", self.granularity)
-        form.addRow("Play speed", self.speed)
-        form.addRow("", self.speed_label)
-        form.addRow("Training speed", self.train_speed)
-        form.addRow("", self.train_speed_label)
-        form.addRow("Learning rate", self.learning_rate)
-        form.addRow("Edge width", self.edge_mode)
-        form.addRow("Digits", digits_row)
-        form.addRow(self.description)
-        widgets = (self.granularity, self.speed, self.train_speed, self.edge_mode)
-        for w in (*widgets, self.digits, self.decimals):
-            w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
 
 class MainWindow(QMainWindow):
@@ -134,9 +62,15 @@ class MainWindow(QMainWindow):
         self.formula_dock = self._dock("Formula", "formula", self.formula_card, bottom)
         self.loss_dock = self._dock("Loss", "loss", self.loss_plot, right)
         self.data_dock = self._dock("Data", "data", self.data_view, right)
-        self.controls_dock = self._dock("Controls", "controls", self.controls, right)
+        self.controls.setObjectName("controls")
+        self.controls_scroll = scrolling(self.controls)
+        self.controls_dock = self._dock("Controls", "controls", self.controls_scroll, right)
         self.tabifyDockWidget(self.data_dock, self.controls_dock)
         self.data_dock.raise_()
+        # no dock asks for more than a small window has: the window keeps its
+        # size at every type size (each panel fits its text to its room)
+        self.formula_card.setMinimumSize(120, 60)
+        self.right_column = RightColumn(self, self.loss_dock, self.data_dock, self.controls_dock)
         self.formula_card.sigHeightHintChanged.connect(self.fit_formula_dock)
         self.preset_menu = self.menuBar().addMenu("&File").addMenu("&New from Preset")
         self.preset_actions: dict[str, QAction] = {}
@@ -231,6 +165,23 @@ class MainWindow(QMainWindow):
         height = min(hint + max(chrome, 0), int(self.height() * MAX_CARD_SHARE))
         self.resizeDocks([self.formula_dock], [height], Qt.Orientation.Vertical)
 
+    def set_chrome_font(self, font: QFont) -> None:
+        """Menus, toolbar, status bar, dock titles and controls in ``font``
+        (the type the window's chrome is capped at)."""
+        for widget in (self.menuBar(), self.toolbar, self.statusBar(), self.formula_dock):
+            widget.setFont(font)
+        self.right_column.set_chrome_font(font)
+
+    def fit_right_column(self) -> None:
+        """Stack or tab the right-hand docks for the type of the plots now."""
+        plot = self.loss_plot
+        self.right_column.plot_line = line_per_point(plot.font()) * plot.font_size()
+        self.right_column.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.right_column.fit_soon()
+
     def _default_dock_sizes(self) -> None:
         """The network gets most of the room; the formula sits under it."""
         width, height = self.width(), self.height()
@@ -266,6 +217,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.right_column.stop()
         self.controller.shutdown()
         super().closeEvent(event)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, QSignalBlocker
 
 from bpsim.model.notation import DEFAULT_DIGITS, DIGITS_RANGE
+from bpsim.ui.window.dock_layout import chrome_font
 from bpsim.viewmodel.fit import FONT_SCALES, TYPE_STEPS
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class ViewSettings(QObject):
         self.w.formula_card.set_font_scale(self.font_scale)
         self.w.loss_plot.set_font_size(points)
         self.w.data_view.set_font_size(points)
+        self.w.set_chrome_font(chrome_font(font, self.font_scale, self._base_point_size))
+        self.w.fit_right_column()
 
     def set_digits(self, digits: int, *, decimals: bool | None = None) -> None:
         """Numbers with ``digits`` significant figures, or decimal places
