@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from bpsim.model import FrameKind
 from bpsim.model.sessions.session import new_session
 from bpsim.model.sessions.session_file import load_session
+from bpsim.ui.panels.card_fit import application_point_size
 from bpsim.ui.window.main_window import MainWindow
 from bpsim.viewmodel.fit import TYPE_STEPS
 from bpsim.viewmodel.timeline import Granularity
@@ -377,6 +378,10 @@ def test_digits_setting_reaches_the_card_and_is_remembered(qtbot, window: MainWi
         a["more_digits"].trigger()
     assert controls.digits.value() == 9 and controls.decimals.isChecked()
     assert "0.593269992" in window.formula_card.substituted.text()  # as published
+    assert (window.network_view.numbers().digits, window.network_view.numbers().decimals) == (
+        9,
+        True,
+    )  # the view's numbers follow
     for _ in range(20):
         a["more_digits"].trigger()
     assert controls.digits.value() == 10 and not a["more_digits"].isEnabled()
@@ -425,3 +430,22 @@ def test_a_csv_session_names_its_units_in_the_view_and_the_card(qtbot, window: M
     assert "(hours_studied" in window.formula_card.inputs.text()
     window.controller.load(new_session("mazur"))  # names go with their data
     assert window.network_view.scene().input_captions == ()
+
+
+def test_the_card_fits_the_room_it_gets_at_the_largest_type(qtbot) -> None:
+    """1280x720 at the largest type: the card's dock is capped, so the card
+    sets its text smaller (not below normal type) and no row overlaps another."""
+    window = open_window(qtbot, "spiral")
+    window.resize(1280, 720)
+    for _ in range(len(TYPE_STEPS)):
+        window.actions_by_name["zoom_in"].trigger()
+    window.controller.timeline.seek(3)
+    window.controller.refresh()
+    qtbot.wait(20)
+    card = window.formula_card
+    rows = [card.title, card.symbolic, card.substituted, card.inputs]
+    tops = [r.geometry().top() for r in rows]
+    bottoms = [r.geometry().bottom() for r in rows]
+    assert all(b < t for b, t in zip(bottoms, tops[1:], strict=False))  # one under another
+    assert bottoms[-1] <= card.height()
+    assert card.symbolic.font().pointSizeF() >= 0.95 * application_point_size()

@@ -5,8 +5,8 @@ height than it needs, at that height).
 Each row gets one line if it can: a long formula or title is first set
 smaller (formulas to 70 %, never below the body text), then wrapped; values
 that do not fit one line are summarised (fewer shown). Given too little
-height, all text is set smaller together, down to 60 % but never below its
-size at normal type (larger type never makes the card's text smaller). Text is measured with
+height, all text is set smaller together, down to its size at normal type
+(larger type never makes the card's text smaller than that). Text is measured with
 a :class:`QTextDocument` as a :class:`QLabel` lays out rich text.
 """
 
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QW
 LINE = 1.2  # a line with subscripts is taller than the font's line spacing
 FORMULA_STEPS = (1.0, 0.9, 0.8, 0.7)  # sizes tried to set a formula on one line
 TITLE_STEPS = (1.0, 0.9, 0.8)
-SQUEEZE_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6)  # sizes of all text in too little height
+# sizes of all text in too little height (never below normal type: least_squeeze)
+SQUEEZE_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.42, 0.36, 0.3, 0.25)
 ROWS = ("title", "position", "symbolic", "substituted", "inputs")
 
 

@@ -86,6 +86,7 @@ class ViewSettings(QObject):
         if decimals is not None:
             self.decimals = decimals
         self.w.formula_card.set_digits(self.digits, decimals=self.decimals)
+        self.w.network_view.set_digits(self.digits, decimals=self.decimals)
         c, a = self.w.controls, self.w.actions_by_name
         with QSignalBlocker(c.digits), QSignalBlocker(c.decimals):
             c.digits.setValue(self.digits)
