@@ -137,3 +137,19 @@ def test_unit_names_in_the_data_terms(view: NetworkView) -> None:
     assert view.tooltip_at(view.unit_center(2, 0)).startswith("o1: p(pass)")
     view.set_unit_names(["a", "b", "c"], [])  # names for another network: none shown
     assert "hours_studied" not in [r.plain_text for r in placed(view).units]
+
+
+def test_the_gradient_note_follows_the_phase(view: NetworkView) -> None:
+    """Stepping on from the forward pass to the loss, the note changes with it
+    (no gradient is known on either, so the edges themselves stay the same)."""
+    net, trace = NETWORKS["mazur"]
+    view.resize(890, 481)
+    for kind, note in (
+        (FrameKind.OUT, "no gradients yet at this frame (forward pass)"),
+        (FrameKind.LOSS, "no gradients yet at this frame"),
+    ):
+        k = next(f.index for f in trace.frames if f.kind is kind)
+        scene = scene_from_trace(trace, k, activation_names=net.activation_names)
+        view.set_scene(scene.with_mode("gradients"))
+        view.grab()
+        assert view.legend_info().empty == note

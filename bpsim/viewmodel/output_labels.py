@@ -4,7 +4,9 @@ delta, as many as fit between the units, left-aligned right of it.
 Where they would leave the view they go under a lone output unit where that
 covers nothing, else stay right of it with shorter numbers
 (:func:`~bpsim.viewmodel.scene_text.number_variants`); a line that fits no
-way is left out (the tooltip has it), except the current frame's own."""
+way is left out (the tooltip has it). The current frame's own line is always
+among the lines chosen; only if even its shortest number leaves the view is it
+left to the callout and the tooltip."""
 
 from __future__ import annotations
 

@@ -122,11 +122,6 @@ def qt_measure(text: str, px: int, bold: bool) -> tuple[float, float]:
     return st.width, st.height
 
 
-def set_text(text: str, f: QFont) -> SetText:
-    """``text`` with its names' subscripts (:func:`rich_runs`), set in ``f``."""
-    return _set_text(text, f.pixelSize(), f.bold())
-
-
 @dataclass
 class Label:
     """A line of text (in a rounded box when ``boxed``) in ``rect``."""

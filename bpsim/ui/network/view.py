@@ -102,17 +102,14 @@ class NetworkView(PointerView):
         """Show ``scene`` (its ``mode`` decides what edge thickness shows)."""
         old = self._scene
         scene = self._scene = self._text.named(scene)
-        if (
-            old is None
-            or old.sizes != scene.sizes
-            or old.input_captions != scene.input_captions
-            or old.output_captions != scene.output_captions
-        ):
+        numbers = self._text.numbers
+        if old is None or _geometry_inputs(old, numbers) != _geometry_inputs(scene, numbers):
             self._geometry_dirty = True
         elif (
             old.mode != scene.mode
             or old.edge_scale() != scene.edge_scale()
             or not same_values(old.edge_values(), scene.edge_values())
+            or gradient_note(old) != gradient_note(scene)
         ):
             self._edges_dirty = True
         self._fills = []
@@ -387,3 +384,12 @@ class NetworkView(PointerView):
         self._edge_cache.paint(
             painter, size, dpr, opacity, lambda p: draw(p, values), antialias=not self._draft
         )
+
+
+def _geometry_inputs(scene: Scene, number: Numbers) -> tuple[object, ...]:
+    """What the view's geometry is fitted to (see :func:`fit_geometry`): the
+    layers, the units' names and how long the numbers beside the outputs are
+    written (their lengths change far more rarely than their values)."""
+    targets = () if scene.targets is None else tuple(len(number(t)) for t in scene.targets)
+    biases = tuple(len(number(b)) for b in scene.biases[-1]) if scene.biases else ()
+    return scene.sizes, scene.input_captions, scene.output_captions, targets, biases

@@ -124,6 +124,7 @@ class LowestTestMark:
         self.point: LowestTest | None = None
         self._size = 14.0
         self._color = "#d55e00"
+        self._log = False
 
     def set_style(self, color: str, font: QFont, background: QColor) -> None:
         self._color = color
@@ -146,11 +147,11 @@ class LowestTestMark:
 
     def _place(self) -> None:
         point = self.point
-        if point is None or (getattr(self, "_log", False) and point.loss <= 0):
+        if point is None or (self._log and point.loss <= 0):
             self.star.hide()
             self.label.hide()
             return
-        y = math.log10(point.loss) if getattr(self, "_log", False) else point.loss
+        y = math.log10(point.loss) if self._log else point.loss
         tip = point.tooltip()
         self.star.setData(
             [point.step],
