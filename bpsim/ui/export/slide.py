@@ -23,8 +23,8 @@ class SlideView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.network_view, stretch=3)
-        layout.addWidget(self.formula_card, stretch=1)
+        layout.addWidget(self.network_view, stretch=1)
+        layout.addWidget(self.formula_card)
 
     def set_slide_size(self, width: int, height: int) -> None:
         """Fix the slide's size and scale its type to it (1 at 1280x720).
@@ -36,7 +36,6 @@ class SlideView(QWidget):
         scale = min(max(min(width / 1280, height / 720), 0.45), 3.0)
         self.formula_card.set_font_scale(scale)
         self.network_view.set_font_scale(1.0)
-        self.formula_card.setMinimumHeight(0)
 
     def show_frame(
         self, trace: Trace, k: int, activation_names: Sequence[str], mode: str = "weights"
@@ -50,3 +49,7 @@ class SlideView(QWidget):
         self.formula_card.set_frame(
             trace.frames[k], total_frames=len(trace), n_samples=len(trace.X)
         )
+        # the card as tall as its text needs (the tallest frame so far, so an
+        # animation's network does not jump), at most a third of the slide
+        card = self.formula_card.heightForWidth(self.width())
+        self.formula_card.setFixedHeight(min(card, self.height() // 3))
