@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication
 from bpsim.model import FrameKind, Network
 from bpsim.ui.colors import LIGHT
 from bpsim.ui.network.view import NetworkView
-from bpsim.viewmodel.scene import scene_from_network, scene_from_trace
+from bpsim.viewmodel.network.scene import scene_from_network, scene_from_trace
 
 NETWORKS = {
     "2-8-8-1": ([2, 8, 8, 1], ["tanh", "tanh", "sigmoid"], "mse"),

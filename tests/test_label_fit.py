@@ -17,12 +17,12 @@ from bpsim.model import FrameKind, Network, Trace
 from bpsim.model.data.csvdata import load_csv
 from bpsim.model.data.presets import PRESETS, build_preset
 from bpsim.model.sessions.session import session_for_dataset
-from bpsim.viewmodel.board import PlacedLabel
-from bpsim.viewmodel.fit import TYPE_STEPS, estimate_measure, fit_geometry, font_px_for
-from bpsim.viewmodel.highlight import highlight_of
-from bpsim.viewmodel.labels import place_labels
-from bpsim.viewmodel.scene import Scene, scene_from_network, scene_from_trace
-from bpsim.viewmodel.scene_text import Numbers, number_variants
+from bpsim.viewmodel.network.board import PlacedLabel
+from bpsim.viewmodel.network.fit import TYPE_STEPS, estimate_measure, fit_geometry, font_px_for
+from bpsim.viewmodel.network.highlight import highlight_of
+from bpsim.viewmodel.network.labels import place_labels
+from bpsim.viewmodel.network.scene import Scene, scene_from_network, scene_from_trace
+from bpsim.viewmodel.network.scene_text import Numbers, number_variants
 from bpsim.viewmodel.units import unit_labels
 
 STEPS = TYPE_STEPS  # the type steps the app's Ctrl++ and Ctrl+− go through

@@ -14,8 +14,8 @@ from bpsim.ui.export.slide import SlideView
 from bpsim.ui.network.legend import thickness_text
 from bpsim.ui.network.paint import PlacedLabels
 from bpsim.ui.network.view import NetworkView
-from bpsim.viewmodel.scene import scene_from_trace
-from bpsim.viewmodel.scene_text import Numbers
+from bpsim.viewmodel.network.scene import scene_from_trace
+from bpsim.viewmodel.network.scene_text import Numbers
 from tests.test_label_fit import CAPTIONS, CSV, NETWORKS, STEPS, frames_of_every_kind
 
 

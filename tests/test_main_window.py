@@ -17,7 +17,7 @@ from bpsim.model.sessions.session import new_session
 from bpsim.model.sessions.session_file import load_session
 from bpsim.ui.panels.card_fit import application_point_size
 from bpsim.ui.window.main_window import MainWindow
-from bpsim.viewmodel.fit import TYPE_STEPS
+from bpsim.viewmodel.network.fit import TYPE_STEPS
 from bpsim.viewmodel.timeline import Granularity
 
 

@@ -14,8 +14,8 @@ from bpsim.model import FrameKind, Network, Trace
 from bpsim.ui.colors import DARK, LIGHT, diverging
 from bpsim.ui.network.style import rich_runs
 from bpsim.ui.network.view import NetworkView
-from bpsim.viewmodel.scene import scene_from_network, scene_from_trace
-from bpsim.viewmodel.scene_text import number_variants
+from bpsim.viewmodel.network.scene import scene_from_network, scene_from_trace
+from bpsim.viewmodel.network.scene_text import number_variants
 from tests.worked_example import LR, T, X, worked_example_network
 
 SIGMOID2 = ("sigmoid", "sigmoid")

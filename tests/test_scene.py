@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from bpsim.model import FrameKind, Network, Trace
-from bpsim.viewmodel.layout import (
+from bpsim.viewmodel.network.layout import (
     circles_under,
     layout_network,
     overlap_areas,
     rects_near,
     segments_through,
 )
-from bpsim.viewmodel.scene import TraceIndex, scene_from_network, scene_from_trace
-from bpsim.viewmodel.scene_text import frame_title, number_variants, tooltip_text
+from bpsim.viewmodel.network.scene import TraceIndex, scene_from_network, scene_from_trace
+from bpsim.viewmodel.network.scene_text import frame_title, number_variants, tooltip_text
 from tests.worked_example import LR, T, X, worked_example_network
 
 SIGMOID2 = ("sigmoid", "sigmoid")

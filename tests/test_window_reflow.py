@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from bpsim.model.sessions.session import new_session
 from bpsim.ui.window.dock_layout import CHROME_MAX_SCALE
 from bpsim.ui.window.main_window import MainWindow
-from bpsim.viewmodel.fit import TYPE_STEPS
+from bpsim.viewmodel.network.fit import TYPE_STEPS
 
 USABLE = 80  # px: the least a plot area keeps, across and down
 

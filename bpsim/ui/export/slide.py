@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from bpsim.model.trace.frames import Trace
 from bpsim.ui.network.view import NetworkView
 from bpsim.ui.panels.formula_card import FormulaCard
-from bpsim.viewmodel.scene import scene_from_trace, trace_index
+from bpsim.viewmodel.network.scene import scene_from_trace, trace_index
 
 
 class SlideView(QWidget):
@@ -30,7 +30,7 @@ class SlideView(QWidget):
         """Fix the slide's size and scale its type to it (1 at 1280x720).
 
         The network view's type and units already follow its own size (see
-        :func:`bpsim.viewmodel.fit.font_px_for`): it keeps scale 1, so that
+        :func:`bpsim.viewmodel.network.fit.font_px_for`): it keeps scale 1, so that
         the whole picture, units included, scales with the slide."""
         self.setFixedSize(width, height)
         scale = min(max(min(width / 1280, height / 720), 0.45), 3.0)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from bpsim.ui.colors import Palette, PenBank
 from bpsim.ui.network.legend import LegendInfo
 from bpsim.ui.network.style import BoolArray
-from bpsim.viewmodel.scene import Scene
+from bpsim.viewmodel.network.scene import Scene
 
 Array = NDArray[np.float64]
 

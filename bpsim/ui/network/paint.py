@@ -8,7 +8,7 @@ the highlighted edges, weights on the edges of small networks, the units, the
 highlight rings, arrows and pulse, the hover marks and the captions.
 
 Where the text goes is decided once per scene, without Qt but measured by
-Qt's fonts (:func:`bpsim.viewmodel.labels.place_labels`): every bias in its
+Qt's fonts (:func:`bpsim.viewmodel.network.labels.place_labels`): every bias in its
 reserved slot, the current frame's numbers always, the rest where there is
 room (tooltips have everything).
 """
@@ -26,11 +26,11 @@ from bpsim.ui.colors import Palette, blend, line_pen
 from bpsim.ui.network.legend import LegendInfo, paint_legend
 from bpsim.ui.network.style import MIN_TEXT_PX, Label, NetworkStyle, label_of, qt_measure
 from bpsim.ui.network.units import paint_units
-from bpsim.viewmodel.board import PlacedLabel
-from bpsim.viewmodel.fit import ViewGeometry
-from bpsim.viewmodel.highlight import Edge, Highlight, Unit
-from bpsim.viewmodel.labels import place_labels
-from bpsim.viewmodel.scene import Scene
+from bpsim.viewmodel.network.board import PlacedLabel
+from bpsim.viewmodel.network.fit import ViewGeometry
+from bpsim.viewmodel.network.highlight import Edge, Highlight, Unit
+from bpsim.viewmodel.network.labels import place_labels
+from bpsim.viewmodel.network.scene import Scene
 
 SET_LABELS = 4096  # labels kept set (text runs, colours) per painter
 CACHED_NAMES, CACHED_ROLES = 24, ("name", "unit_caption")  # so many names: drawn once
@@ -110,7 +110,7 @@ class NetworkPainter(NetworkStyle):
 
     def place_labels(self, scene: Scene, hl: Highlight | None, accent: QColor) -> PlacedLabels:
         """Every label of ``scene`` with ``hl`` (in ``accent``), none covering another
-        (placed by :func:`bpsim.viewmodel.labels.place_labels`, measured by Qt)."""
+        (placed by :func:`bpsim.viewmodel.network.labels.place_labels`, measured by Qt)."""
         placed = PlacedLabels()
         groups = {
             "units": placed.units,

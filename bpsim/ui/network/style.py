@@ -1,7 +1,7 @@
 """Fonts, pens and text of the network view for one size and palette.
 
 :class:`NetworkStyle` holds the fonts and pens of one
-:class:`~bpsim.viewmodel.fit.ViewGeometry` (the type size, margins and units'
+:class:`~bpsim.viewmodel.network.fit.ViewGeometry` (the type size, margins and units'
 layout, decided without Qt) and decides how the values inside the circles
 fit. Text is set with subscripts as the formula card sets it (``h2_1`` as h
 with a lowered ``2,1``): :func:`rich_runs` splits it, :func:`qt_measure`
@@ -21,8 +21,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from bpsim.ui.colors import Palette, PenBank
-from bpsim.viewmodel.board import PlacedLabel
-from bpsim.viewmodel.fit import MIN_TEXT_PX, ViewGeometry
+from bpsim.viewmodel.network.board import PlacedLabel
+from bpsim.viewmodel.network.fit import MIN_TEXT_PX, ViewGeometry
 
 SUB_SCALE, SUB_DROP = 0.75, 0.2  # a subscript's size and how far it is lowered (em)
 
@@ -117,7 +117,7 @@ def _set_text(text: str, px: int, bold: bool) -> SetText:
 
 def qt_measure(text: str, px: int, bold: bool) -> tuple[float, float]:
     """The width and height of ``text`` as :class:`Label` draws it (the
-    viewmodel's :data:`~bpsim.viewmodel.fit.Measure` in the app)."""
+    viewmodel's :data:`~bpsim.viewmodel.network.fit.Measure` in the app)."""
     st = _set_text(text, px, bold)
     return st.width, st.height
 
@@ -171,7 +171,7 @@ def label_of(lab: PlacedLabel, pal: Palette, accent: QColor) -> Label:
 
 
 class NetworkStyle:
-    """Fonts and pens for one :class:`~bpsim.viewmodel.fit.ViewGeometry` and palette.
+    """Fonts and pens for one :class:`~bpsim.viewmodel.network.fit.ViewGeometry` and palette.
 
     Call :meth:`set_edges` once the edges are quantized.
     """

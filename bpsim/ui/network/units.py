@@ -3,9 +3,9 @@
 :func:`paint_units` draws every unit's circle of a scene, with its value
 inside, in the fonts of a :class:`~bpsim.ui.network.style.NetworkStyle`. The
 text around the units (names, biases, deltas, targets) is placed by
-:mod:`bpsim.viewmodel.labels`.
+:mod:`bpsim.viewmodel.network.labels`.
 
-A frame about a whole mini-batch (:attr:`~bpsim.viewmodel.scene.Scene.whole_batch`)
+A frame about a whole mini-batch (:attr:`~bpsim.viewmodel.network.scene.Scene.whole_batch`)
 shows the units faded, with no values in them and no deltas, targets or loss
 terms beside them: those are the last sample's, not the batch's.
 """
@@ -19,8 +19,8 @@ from PySide6.QtGui import QBrush, QColor, QPainter
 from bpsim.model.notation import fmt
 from bpsim.ui.colors import Palette, blend, diverging_rgb, text_color_for
 from bpsim.ui.network.style import NetworkStyle, font, metrics
-from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import number_variants
+from bpsim.viewmodel.network.scene import Scene
+from bpsim.viewmodel.network.scene_text import number_variants
 
 FADED = 0.3  # how much of a unit's colour a whole-batch frame keeps
 SHRINK = 0.7  # a long value's font shrinks at most this much, then the value is shortened

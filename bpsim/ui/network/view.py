@@ -1,6 +1,6 @@
 """The network view: units, edges and the current frame of a training step.
 
-The view draws a :class:`~bpsim.viewmodel.scene.Scene` and never computes a value.
+The view draws a :class:`~bpsim.viewmodel.network.scene.Scene` and never computes a value.
 Edges (the expensive part: pixels, not Python) are drawn once into a cached
 pixmap, grouped by quantized pen, and redrawn only when the numbers they show
 change or the widget is resized; each paint then draws the cache, the
@@ -11,10 +11,10 @@ more edges than ``max_edges`` show only the strongest ones (the legend says
 so). The view owns no timer: a controller animates the pulse along the
 highlighted edges with :meth:`NetworkView.set_transition`.
 
-The parts: :mod:`bpsim.viewmodel.fit` (the type size, the units' layout and
-the slots reserved for names and biases) and :mod:`bpsim.viewmodel.labels`
+The parts: :mod:`bpsim.viewmodel.network.fit` (the type size, the units' layout and
+the slots reserved for names and biases) and :mod:`bpsim.viewmodel.network.labels`
 (where every label goes), both without Qt and given Qt's font metrics here;
-:mod:`bpsim.viewmodel.highlight` and :mod:`bpsim.viewmodel.scene_text` (what a
+:mod:`bpsim.viewmodel.network.highlight` and :mod:`bpsim.viewmodel.network.scene_text` (what a
 frame highlights and says); :mod:`bpsim.ui.network.edge_levels` (pens, level
 of detail), :mod:`bpsim.ui.network.style` (fonts, text setting),
 :mod:`bpsim.ui.network.paint` and :mod:`bpsim.ui.network.units` (the drawing).
@@ -45,12 +45,12 @@ from bpsim.ui.network.paint import NetworkPainter, PlacedLabels
 from bpsim.ui.network.pointer import Hit, PointerView
 from bpsim.ui.network.style import qt_measure
 from bpsim.ui.network.units import unit_fills
-from bpsim.viewmodel.fit import fit_geometry
-from bpsim.viewmodel.highlight import Highlight, highlight_of
-from bpsim.viewmodel.layout import Layout
-from bpsim.viewmodel.scene import MODES, Scene
-from bpsim.viewmodel.scene_text import Numbers, gradient_note
-from bpsim.viewmodel.view_text import ToRaw, ViewText
+from bpsim.viewmodel.network.fit import fit_geometry
+from bpsim.viewmodel.network.highlight import Highlight, highlight_of
+from bpsim.viewmodel.network.layout import Layout
+from bpsim.viewmodel.network.scene import MODES, Scene
+from bpsim.viewmodel.network.scene_text import Numbers, gradient_note
+from bpsim.viewmodel.network.view_text import ToRaw, ViewText
 
 LEVELS = 24  # pen widths per sign
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame

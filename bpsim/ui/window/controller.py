@@ -25,7 +25,7 @@ from bpsim.ui.window.training_run import TrainingRun
 from bpsim.ui.window.view_settings import ViewSettings
 from bpsim.viewmodel.history import SERIES
 from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
-from bpsim.viewmodel.scene import scene_from_trace
+from bpsim.viewmodel.network.scene import scene_from_trace
 from bpsim.viewmodel.timeline import Granularity, Point, Timeline
 from bpsim.viewmodel.units import view_unit_names
 

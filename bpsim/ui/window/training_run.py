@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 
 from bpsim.model.errors import DivergedError
 from bpsim.viewmodel.loss_view import Moment
-from bpsim.viewmodel.scene import scene_from_network
+from bpsim.viewmodel.network.scene import scene_from_network
 from bpsim.viewmodel.training_pace import (
     DEFAULT_SPEED,
     SPEEDS,

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QSettings, QSignalBlocker
 
 from bpsim.model.notation import DEFAULT_DIGITS, DIGITS_RANGE
 from bpsim.ui.window.dock_layout import chrome_font
-from bpsim.viewmodel.fit import FONT_SCALES, TYPE_STEPS
+from bpsim.viewmodel.network.fit import FONT_SCALES, TYPE_STEPS
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow

@@ -4,7 +4,7 @@ Focus and context. In order:
 
 1. every unit's name and every bias in the slot the geometry keeps for it
    (a name above the unit or beside it, a bias under it or left of it:
-   :mod:`bpsim.viewmodel.fit`), so no name or bias ever gives way, and the
+   :mod:`bpsim.viewmodel.network.fit`), so no name or bias ever gives way, and the
    input units' captions (column names) left of them;
 2. the captions under the layers and the frame's title;
 3. right of the output units their target, loss term and delta (shortened,
@@ -17,7 +17,7 @@ Focus and context. In order:
    gradient on its edge, in a box, at a point where it crosses no other edge
    of a layer wider than two units. The rest is in the tooltips.
 
-Text is measured by the injected :data:`~bpsim.viewmodel.fit.Measure`.
+Text is measured by the injected :data:`~bpsim.viewmodel.network.fit.Measure`.
 """
 
 from __future__ import annotations
@@ -30,13 +30,21 @@ from numpy.typing import NDArray
 
 from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import FrameKind
-from bpsim.viewmodel.board import Board, PlacedLabel, make_label
-from bpsim.viewmodel.callouts import Callouts, around_spots, edge_points
-from bpsim.viewmodel.fit import ABOVE, BELOW, MIN_TEXT_PX, RIGHT, Measure, ViewGeometry, text_px
-from bpsim.viewmodel.highlight import Edge, Highlight, Unit
-from bpsim.viewmodel.output_labels import OutputLabels
-from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import frame_title, number_variants
+from bpsim.viewmodel.network.board import Board, PlacedLabel, make_label
+from bpsim.viewmodel.network.callouts import Callouts, around_spots, edge_points
+from bpsim.viewmodel.network.fit import (
+    ABOVE,
+    BELOW,
+    MIN_TEXT_PX,
+    RIGHT,
+    Measure,
+    ViewGeometry,
+    text_px,
+)
+from bpsim.viewmodel.network.highlight import Edge, Highlight, Unit
+from bpsim.viewmodel.network.output_labels import OutputLabels
+from bpsim.viewmodel.network.scene import Scene
+from bpsim.viewmodel.network.scene_text import frame_title, number_variants
 
 MAX_LABELLED_EDGES = 24  # small networks show weights on their edges
 EDGE_T = (0.2, 0.78)  # the range of preferred points of the edges leaving one unit

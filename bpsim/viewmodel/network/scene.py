@@ -12,7 +12,7 @@ layer, so ``net[l][j]`` belongs to unit ``j`` of layer ``l`` and the edge
 ``(l, i, j)`` from unit ``i`` of layer ``l - 1`` has the weight
 ``weights[l - 1][i, j]``.
 
-Where the units sit on screen is :mod:`bpsim.viewmodel.layout`.
+Where the units sit on screen is :mod:`bpsim.viewmodel.network.layout`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 → 0.4087``, ``∂E/∂w5 = 0.08217``) on or beside its edge, a bias's
 (``b_o1⁺ = …``) near the unit's bias slot. Always shown: in ever smaller
 type until a spot covers nothing, else where they cover least
-(:meth:`~bpsim.viewmodel.board.Board.place` with ``must``)."""
+(:meth:`~bpsim.viewmodel.network.board.Board.place` with ``must``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.viewmodel.board import Board, PlacedLabel, make_label
-from bpsim.viewmodel.fit import BELOW, RIGHT, Measure, ViewGeometry, text_px
-from bpsim.viewmodel.highlight import Edge, Highlight, Unit
-from bpsim.viewmodel.layout import Layout
+from bpsim.viewmodel.network.board import Board, PlacedLabel, make_label
+from bpsim.viewmodel.network.fit import BELOW, RIGHT, Measure, ViewGeometry, text_px
+from bpsim.viewmodel.network.highlight import Edge, Highlight, Unit
+from bpsim.viewmodel.network.layout import Layout
 
 Array = NDArray[np.float64]
 CALLOUT_T = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13, 0.87, 0.06, 0.94)  # in this order

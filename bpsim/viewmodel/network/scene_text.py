@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpsim.model.notation import DEFAULT_DIGITS, MINUS, bias_name, fmt, weight_name
-from bpsim.viewmodel.scene import Scene
+from bpsim.viewmodel.network.scene import Scene
 
 ROOM_PROBE = -0.000123456789012345  # written the widest way fmt writes an everyday number
 
@@ -101,7 +101,7 @@ def tooltip_text(
     """What hovering a unit ``(layer, j)`` or an edge ``(layer, i, j)`` shows
     (numbers written by ``number``; an input unit's value in the data's own
     units too, given ``raw_inputs``, and its column name, given the scene's
-    :attr:`~bpsim.viewmodel.scene.Scene.input_captions`)."""
+    :attr:`~bpsim.viewmodel.network.scene.Scene.input_captions`)."""
     sizes = scene.sizes
 
     def _value(x: float) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import Frame, FrameKind
-from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import FOUR, OF_SAMPLE
+from bpsim.viewmodel.network.scene import Scene
+from bpsim.viewmodel.network.scene_text import FOUR, OF_SAMPLE
 
 Edge = tuple[int, int, int]  # (layer, source, target)
 Unit = tuple[int, int]  # (layer, unit)
@@ -37,7 +37,7 @@ class Highlight:
 
 def highlight_of(scene: Scene, fmt: Callable[[float], str] = FOUR) -> Highlight | None:
     """The highlight of the scene's frame (None without a frame); its labels'
-    numbers written by ``fmt`` (e.g. a :class:`~bpsim.viewmodel.scene_text.Numbers`)."""
+    numbers written by ``fmt`` (e.g. a :class:`~bpsim.viewmodel.network.scene_text.Numbers`)."""
 
     def _number(f: Frame) -> str:
         """The frame's value, formatted; only the inputs frame has none."""

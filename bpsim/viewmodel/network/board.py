@@ -13,8 +13,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.viewmodel.fit import Measure
-from bpsim.viewmodel.layout import circles_under, overlap_areas, rects_near, segments_through
+from bpsim.viewmodel.network.fit import Measure
+from bpsim.viewmodel.network.layout import (
+    circles_under,
+    overlap_areas,
+    rects_near,
+    segments_through,
+)
 
 Array = NDArray[np.float64]
 Rect = tuple[float, float, float, float]

@@ -3,7 +3,7 @@
 :func:`layout_network` places the layers left to right in a ``width`` ×
 ``height`` picture; the :class:`Layout` it returns answers where a unit or an
 edge is and which one lies under a point (hit testing for hover and tooltips).
-Layers are indexed as in :mod:`bpsim.viewmodel.scene`: layer 0 is the input layer and
+Layers are indexed as in :mod:`bpsim.viewmodel.network.scene`: layer 0 is the input layer and
 the edge ``(l, i, j)`` runs from unit ``i`` of layer ``l - 1`` to unit ``j`` of
 layer ``l``.
 
@@ -95,7 +95,7 @@ def layout_network(
     radii so that a 2-unit input layer does not drift to the corners. Units
     shrink to leave ``label_gap`` pixels between them for a name, unless that
     would leave a radius under a fifth of their pitch (then names are left out).
-    A given ``radius`` is used as it is (:func:`bpsim.viewmodel.fit.fit_geometry`
+    A given ``radius`` is used as it is (:func:`bpsim.viewmodel.network.fit.fit_geometry`
     decides it).
     """
     left, top, right, bottom = margins

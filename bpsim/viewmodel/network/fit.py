@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bpsim.model.notation import DEFAULT_DIGITS
-from bpsim.viewmodel.layout import Layout, layout_network
-from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import FOUR, Numbers
+from bpsim.viewmodel.network.layout import Layout, layout_network
+from bpsim.viewmodel.network.scene import Scene
+from bpsim.viewmodel.network.scene_text import FOUR, Numbers
 
 # (text, pixel size, bold) -> (width, height) of the text as drawn (a name's
 # number as a subscript, see bpsim.ui.network.style.rich_runs)
@@ -35,7 +35,7 @@ MIN_TEXT_PX = 10  # no label is smaller, whatever the view size or type scale
 MIN_FONT_PX = 12.5  # the base size at which secondary text is MIN_TEXT_PX
 MAX_FONT_PX = 48.0
 LINE = 1.32  # a line of text (with a name's subscript) is at most this many pixel sizes high
-BOX = 0.12  # what a box adds to a line's height, in pixel sizes (bpsim.viewmodel.board)
+BOX = 0.12  # what a box adds to a line's height, in pixel sizes (bpsim.viewmodel.network.board)
 MAX_ROOM = 0.25  # of the width at most, for the labels right of the output units
 SLOT_DIGITS = 5  # a bias's slot is as wide as a number of this many digits
 MAX_INPUT_ROOM = 0.2  # of the width at most, for the input units' captions left of them

@@ -3,7 +3,7 @@ it stands for in the user's terms, e.g. ``p(pass)``), target, loss term and
 delta, as many as fit between the units, left-aligned right of it.
 Where they would leave the view they go under a lone output unit where that
 covers nothing, else stay right of it with shorter numbers
-(:func:`~bpsim.viewmodel.scene_text.number_variants`); a line that fits no
+(:func:`~bpsim.viewmodel.network.scene_text.number_variants`); a line that fits no
 way is left out (the tooltip has it). The current frame's own line is always
 among the lines chosen; only if even its shortest number leaves the view is it
 left to the callout and the tooltip."""
@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from bpsim.model.trace.frames import FrameKind
-from bpsim.viewmodel.board import Board, PlacedLabel, make_label
-from bpsim.viewmodel.fit import BELOW, Measure, ViewGeometry
-from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import number_variants
+from bpsim.viewmodel.network.board import Board, PlacedLabel, make_label
+from bpsim.viewmodel.network.fit import BELOW, Measure, ViewGeometry
+from bpsim.viewmodel.network.scene import Scene
+from bpsim.viewmodel.network.scene_text import number_variants
 
 
 class OutputLabels:

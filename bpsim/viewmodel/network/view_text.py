@@ -1,6 +1,6 @@
 """How the network view words its numbers and names its units (no Qt).
 
-:class:`ViewText` holds the digits setting (:class:`~bpsim.viewmodel.scene_text.Numbers`)
+:class:`ViewText` holds the digits setting (:class:`~bpsim.viewmodel.network.scene_text.Numbers`)
 and the user's names for the input and output units (a data set's column
 names, ``p(pass)``): :meth:`ViewText.named` puts the names into a scene,
 :meth:`ViewText.tooltip` words a unit's or an edge's tooltip, input values
@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.notation import DIGITS_RANGE
-from bpsim.viewmodel.scene import Scene
-from bpsim.viewmodel.scene_text import FOUR, Numbers, tooltip_text
+from bpsim.viewmodel.network.scene import Scene
+from bpsim.viewmodel.network.scene_text import FOUR, Numbers, tooltip_text
 
 ToRaw = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
