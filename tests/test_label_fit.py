@@ -23,7 +23,7 @@ from bpsim.viewmodel.network.highlight import highlight_of
 from bpsim.viewmodel.network.labels import place_labels
 from bpsim.viewmodel.network.scene import Scene, scene_from_network, scene_from_trace
 from bpsim.viewmodel.network.scene_text import Numbers, number_variants
-from bpsim.viewmodel.units import unit_labels
+from bpsim.viewmodel.units import view_unit_names
 
 STEPS = TYPE_STEPS  # the type steps the app's Ctrl++ and Ctrl+− go through
 # the network view's size in the main window (1280x720, 1280x800, 1920x1080) at
@@ -86,9 +86,8 @@ def _captions() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     out = {}
     for name in ("iris", "exam_results.csv"):
         data = load_csv(CSV) if name.endswith(".csv") else build_preset(name)[1]
-        labels = unit_labels(data)
-        inputs = tuple(lab.name for lab in labels.inputs)
-        out[name] = (inputs, tuple(lab.meaning for lab in labels.outputs))
+        inputs, outputs = view_unit_names(data)
+        out[name] = (tuple(inputs), tuple(outputs))
     return out
 
 

@@ -143,23 +143,6 @@ def test_the_tooltip_names_raw_values_class_and_what_the_network_sees(exam) -> N
         units.sample_tooltip(data, data.n_samples)
 
 
-def test_unit_labels_give_column_names_raw_values_and_class_names(exam) -> None:  # type: ignore[no-untyped-def]
-    data = exam.dataset
-    labels = units.unit_labels(data, data.X[5])
-    assert [u.unit for u in labels.inputs] == ["i1", "i2"]
-    assert [u.name for u in labels.inputs] == ["hours_studied", "hours_slept"]
-    raw = [u.raw for u in labels.inputs]
-    np.testing.assert_allclose(raw, data.raw_inputs[5], rtol=1e-15)
-    assert [u.value for u in labels.inputs] == data.X[5].tolist()
-    slept = labels.inputs[1]
-    assert slept.text() == (f"hours_slept = {fmt(raw[1])} (i2 = {fmt(data.X[5, 1])} standardized)")
-    assert labels.outputs == (units.OutputLabel("o1", "pass", "p(pass)"),)
-    # without a sample: names only
-    assert [u.text() for u in units.unit_labels(data).inputs] == ["hours_studied", "hours_slept"]
-    with pytest.raises(ValueError, match="2 input values"):
-        units.unit_labels(data, [1.0])
-
-
 def test_output_labels_for_classes_and_regression() -> None:
     iris = new_session("iris").dataset
     assert [o.name for o in units.output_labels(iris)] == ["setosa", "versicolor", "virginica"]
@@ -168,8 +151,7 @@ def test_output_labels_for_classes_and_regression() -> None:
     cubic = load_csv(SAMPLES / "cubic_curve.csv")
     assert units.output_labels(cubic) == (units.OutputLabel("o1", "y", "y"),)
     sine = make_dataset("sine")
-    (i1,) = units.unit_labels(sine, [0.25]).inputs
-    assert i1.text() == "x = 0.25"  # raw data: nothing to call standardized
+    assert units.value_notes(sine, [("i1", 0.25)]) == {"i1": "x"}  # raw data: its name alone
     assert units.target_text(sine, [0.5]) == "0.5"
 
 

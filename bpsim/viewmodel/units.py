@@ -10,11 +10,11 @@ that into what the screen shows:
   values, and how: ``hours_slept: (x − 7.1) / 1.2``;
 - :func:`sample_tooltip`: a sample's raw values by column name, its class
   (or raw target) and the standardized values the network sees;
-- :func:`unit_labels`: for the formula card and the network view, per input
-  unit its column name (and the raw value of the shown sample), per output
-  unit its class name (or the target's name);
-- :func:`value_notes`: beside the values a frame reads, what each is in the
-  user's terms (``i1 = −0.5679`` is ``hours_studied 3.1``; ``t1 = 0`` is ``fail``).
+- :func:`view_unit_names`: the names the network view writes beside its
+  input units (columns) and output units (``p(pass)``);
+- :func:`value_notes`: for the formula card, what each value a frame reads
+  is in the user's terms (``i1 = −0.5679`` is ``hours_studied 3.1``; ``t1 = 0``
+  is ``fail``).
 """
 
 from __future__ import annotations
@@ -146,30 +146,6 @@ def sample_tooltip(data: Dataset, index: int, number: Number = fmt) -> str:
 
 
 @dataclass(frozen=True)
-class InputLabel:
-    """Input unit ``unit`` (``i1``): its column ``name`` (``hours_slept``),
-    ``units`` (``h`` or ''), and for a shown sample its ``raw`` value and the
-    ``value`` the network sees (both None without a sample)."""
-
-    unit: str
-    name: str
-    units: str
-    standardized: bool
-    raw: float | None = None
-    value: float | None = None
-
-    def text(self, number: Number = fmt) -> str:
-        """``hours_slept = 6.8 h (i1 = −0.5679 standardized)``, or ``hours_slept``."""
-        if self.raw is None or self.value is None:
-            return self.name
-        unit = f" {self.units}" if self.units else ""
-        shown = f"{self.name} = {number(self.raw)}{unit}"
-        if not self.standardized:
-            return shown
-        return f"{shown} ({self.unit} = {number(self.value)} standardized)"
-
-
-@dataclass(frozen=True)
 class OutputLabel:
     """Output unit ``unit`` (``o1``): the ``name`` of what it stands for (a
     class name, or the target's name) and ``meaning`` (``p(pass)``, or the
@@ -178,12 +154,6 @@ class OutputLabel:
     unit: str
     name: str
     meaning: str
-
-
-@dataclass(frozen=True)
-class UnitLabels:
-    inputs: tuple[InputLabel, ...]
-    outputs: tuple[OutputLabel, ...]
 
 
 def output_labels(data: Dataset) -> tuple[OutputLabel, ...]:
@@ -201,29 +171,6 @@ def output_labels(data: Dataset) -> tuple[OutputLabel, ...]:
     base = target_title(data)
     names = [base] if data.n_outputs == 1 else [f"{base}{k + 1}" for k in range(data.n_outputs)]
     return tuple(OutputLabel(unit_name(sizes, 1, k), n, n) for k, n in enumerate(names))
-
-
-def unit_labels(data: Dataset, x: Sequence[float] | ArrayLike | None = None) -> UnitLabels:
-    """Names for the network's input and output units; with ``x`` (one
-    sample as the network sees it, e.g. a trace frame's inputs) each input
-    also carries its raw value."""
-    sizes = (data.n_features, data.n_outputs)
-    values = None if x is None else np.asarray(x, dtype=np.float64).reshape(-1)
-    if values is not None and len(values) != data.n_features:
-        raise ValueError(f"expected {data.n_features} input values, got {len(values)}")
-    raw = None if values is None else data.to_raw(values)
-    inputs = tuple(
-        InputLabel(
-            unit_name(sizes, 0, j),
-            data.feature_names[j],
-            data.feature_units[j],
-            data.is_standardized,
-            None if raw is None else float(raw[j]),
-            None if values is None else float(values[j]),
-        )
-        for j in range(data.n_features)
-    )
-    return UnitLabels(inputs, output_labels(data))
 
 
 def value_notes(
