@@ -400,3 +400,23 @@ def test_whole_batch_frames_say_so_and_hide_the_samples_values(view: NetworkView
         assert len(inside) == 1  # no value inside the unit, only its faded fill
         faded = QColor(inside.pop()).lightness()
         assert faded >= diverging(float(scene.out[1][0]), LIGHT).lightness()
+
+
+@pytest.mark.parametrize(("width", "height"), [(890, 481), (700, 330)])
+def test_a_long_number_stays_inside_its_unit(qtbot, width: int, height: int) -> None:
+    """Iris's h2 at −0.000169: written shorter, never wider than its circle."""
+    from bpsim.model.data.presets import build_preset
+    from bpsim.ui.network.style import NetworkStyle, metrics, qt_measure
+    from bpsim.ui.network.units import value_text
+    from bpsim.viewmodel.network.fit import fit_geometry
+
+    net, data = build_preset("iris")
+    scene = scene_from_network(net, data.X[0])
+    geo = fit_geometry(scene, width, height, 1.0, qt_measure)
+    st = NetworkStyle(scene.sizes, LIGHT, geo)
+    for x in (-0.000169, 0.000123456, -1234.5678, 0.5):
+        text, font = value_text(st, x)
+        assert metrics(font).horizontalAdvance(text) <= 1.85 * geo.layout.radius + 0.5
+        if text:  # else not even "−2e−4" fits: the tooltip has the number
+            assert float(text.replace("−", "-")) == pytest.approx(x, rel=0.5)
+    assert value_text(st, 0.5)[0] == "0.5"

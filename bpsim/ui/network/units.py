@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 
 from bpsim.model.notation import fmt
 from bpsim.ui.colors import Palette, blend, diverging_rgb, text_color_for
@@ -76,6 +76,23 @@ def _fitting(st: NetworkStyle, x: float, room: float) -> str:
     return next(fits, variants[-1])
 
 
+def value_text(st: NetworkStyle, x: float) -> tuple[str, QFont]:
+    """How ``x`` is written inside a unit: the text and its font, within the
+    circle's width (a long number is set smaller, down to 8 px, then shorter;
+    '' when not even its shortest form fits: the tooltip has it)."""
+    room = 1.85 * st.layout.radius
+    text = _fitting(st, x, room)
+    wide = st.fm_value.horizontalAdvance(text) / room
+    if wide <= 1.0:
+        return text, st.f_value
+    f_value = font(st.f_value.pixelSize() / wide, bold=True, floor=8)
+    fm = metrics(f_value)
+    if fm.horizontalAdvance(text) > room:  # at the smallest font too: shorter
+        variants = number_variants(x, st.geo.number)
+        text = next((v for v in variants if fm.horizontalAdvance(v) <= room), "")
+    return text, f_value
+
+
 def _paint_value(
     p: QPainter, st: NetworkStyle, c: QPointF, fill: QColor, out: float, net: float, layer: int
 ) -> None:
@@ -85,11 +102,9 @@ def _paint_value(
     has_out, has_net = not np.isnan(out), layer > 0 and not np.isnan(net)
     if not (has_out or has_net):
         return
-    main = _fitting(st, float(out if has_out else net), 1.85 * r)
-    f_value = st.f_value
-    wide = st.fm_value.horizontalAdvance(main) / (1.85 * r)
-    if wide > 1.0:  # a long number (e.g. −0.00149): a smaller font for this one
-        f_value = font(f_value.pixelSize() / wide, bold=True, floor=8)
+    main, f_value = value_text(st, float(out if has_out else net))
+    if not main:
+        return
     box = QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
     color = text_color_for(fill) if has_out else QColor(st.pal.muted)
     vh, sh = st.fm_value.height(), metrics(st.f_sub).height()
