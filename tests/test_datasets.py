@@ -369,7 +369,7 @@ def test_iris_resource_files() -> None:
 
 
 def test_registry_covers_every_generator() -> None:
-    assert set(DATASETS) == {*GENERATED, "iris", "worked_example"}
+    assert set(DATASETS) == {*GENERATED, "iris", "digits", "worked_example"}
     for name in DATASETS:
         assert make_dataset(name).name == name
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from bpsim.model.data.csvdata import parse_csv
 from bpsim.model.data.dataset import Array, Dataset
+from bpsim.model.data.digits import make_digits
 from bpsim.model.errors import DataError
 
 # -- generators ----------------------------------------------------------------
@@ -178,6 +179,7 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "moons": make_moons,
     "sine": make_sine,
     "iris": make_iris,
+    "digits": make_digits,
     "worked_example": make_worked_example,
 }
 

@@ -263,6 +263,23 @@ _PRESETS = (
         lr=0.05,  # 0.1 made the loss jump near the noise floor
         batch_size=20,
     ),
+    Preset(
+        name="digits",
+        title="Handwritten digits: 64 pixels, ten classes",
+        description=(
+            "8x8 pictures of handwritten digits: 64 pixel inputs, 16 tanh hidden units and a "
+            "softmax over the ten digits. Adam, with a little weight decay (L2), gets more "
+            "than 90 % of the test pictures right within a few hundred steps."
+        ),
+        sizes=(64, 16, 10),
+        activations=("tanh", "softmax"),
+        loss="cross_entropy",
+        dataset="digits",
+        lr=0.003,  # 0.01 made the training loss jump; batches of 8 keep a step ~13k frames
+        optimizer="adam",
+        batch_size=8,
+        l2=1e-3,
+    ),
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}
