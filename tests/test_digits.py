@@ -20,7 +20,7 @@ def test_the_shipped_digits_are_1797_pictures_of_ten_digits() -> None:
     assert data.Y.shape == (DIGITS_SAMPLES, 10)
     assert data.class_names == tuple("0123456789")
     assert data.X.min() == 0.0 and data.X.max() == 1.0
-    assert np.all(data.X * 16 == np.rint(data.X * 16))  # counts 0..16, divided by 16
+    assert np.all(np.rint(data.X * 16) == data.X * 16)  # counts 0..16, divided by 16
     assert np.all(data.Y.sum(axis=1) == 1.0)
     per_class = data.Y.sum(axis=0)
     assert per_class.sum() == DIGITS_SAMPLES and per_class.min() >= 170  # about 180 each
