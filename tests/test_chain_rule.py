@@ -61,8 +61,8 @@ def test_a_hidden_weight_sums_the_deltas_it_feeds_times_the_old_weights(
     nexts = [n for n in g.nodes if n.key.startswith("next")]
     assert [n.label for n in nexts] == ["net_o1", "net_o2"]
     assert nexts[0].grad == pytest.approx(0.138498562, abs=5e-10)
-    labels = {e.label for e in g.edges if e.source == "out"}
-    assert labels == {"× w5 = 0.4", "× w7 = 0.5"}
+    labels = {(e.label, e.value) for e in g.edges if e.source == "out"}
+    assert labels == {("× w5", 0.40), ("× w7", 0.50)}  # the old weights
 
 
 def test_forward_frames_show_what_is_known_and_no_gradient(mazur: Timeline) -> None:

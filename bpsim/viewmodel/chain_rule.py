@@ -66,6 +66,8 @@ class Node:
     ``value`` and ``grad`` are None while not yet computed at this frame;
     ``after`` is a parameter's value after its update (update frames).
     ``column`` and ``row`` place the node on a grid, left to right, top down.
+    ``has_grad`` is False for a node whose gradient the graph does not follow
+    (a target; an input, whose gradient flows through other units too).
     """
 
     key: str
@@ -77,14 +79,19 @@ class Node:
     grad: float | None = None
     after: float | None = None
     lit: bool = False
+    has_grad: bool = True
 
 
 @dataclass(frozen=True)
 class Edge:
+    """An arrow from ``source`` to ``target``; ``label`` and ``value`` name
+    and give a weight written on it (a hidden unit's edge to a unit it feeds)."""
+
     source: str
     target: str
     lit: bool = False
     label: str = ""
+    value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,10 @@ class _Builder:
     def add(self, key: str, label: str, kind: NodeKind, col: int, row: float, **kw: object) -> None:
         self.nodes.append(Node(key, label, kind, col, row, **kw))  # type: ignore[arg-type]
 
-    def link(self, a: str, b: str, lit: bool = False, label: str = "") -> None:
-        self.edges.append(Edge(a, b, lit, label))
+    def link(
+        self, a: str, b: str, lit: bool = False, label: str = "", value: float | None = None
+    ) -> None:
+        self.edges.append(Edge(a, b, lit, label, value))
 
     def coupled(self, layer: int) -> bool:
         """Whether the output's δ cannot be split into ∂E/∂out · ∂out/∂net."""
@@ -223,7 +232,8 @@ def chain_graph(frame: Frame, net: Network, inputs: Array, targets: Array) -> Ch
         if stage >= 5 and not is_bias and (i < (source or 0) or focus_term):
             w_grad = float(delta * b.a[layer - 1][i])
         after = frame.value if focus_term and frame.kind is FrameKind.WEIGHT_UPDATE else None
-        b.add(f"x{i}", b.src(layer, i), "value", 0, 2 * t, value=float(b.a[layer - 1][i]))
+        b.add(f"x{i}", b.src(layer, i), "value", 0, 2 * t, value=float(b.a[layer - 1][i]),
+              has_grad=False)  # fmt: skip
         b.add(f"w{i}", wn, "value", 0, 2 * t + 1, value=float(w[i, j]), grad=w_grad,
               after=after, lit=focus_term)  # fmt: skip
         b.add(f"mul{i}", "×", "op", 1, 2 * t + 0.5, lit=focus_term)
@@ -254,8 +264,9 @@ def chain_graph(frame: Frame, net: Network, inputs: Array, targets: Array) -> Ch
     b.link("act", "out", frame.kind is FrameKind.OUT or backward)
     loss_lit = frame.phase is Phase.LOSS
     if layer == last:
-        b.add("t", f"t{j + 1}", "value", 5, mid + 1.5, value=float(b.y[j]))
-        b.add("loss", "E", "op", 6, mid, lit=loss_lit or delta_frame)
+        b.add("t", f"t{j + 1}", "value", 5, mid + 1.5, value=float(b.y[j]), has_grad=False)
+        loss_op = {"mse": "½(t − out)²", "bce": "BCE"}.get(net.loss_name, "−Σ t ln out")
+        b.add("loss", loss_op, "op", 6, mid, lit=loss_lit or delta_frame)
         b.link("out", "loss", loss_lit or backward)
         b.link("t", "loss", loss_lit)
         b.add("E", "E", "value", 7, mid, value=b.E if loss_known else None,
@@ -272,10 +283,11 @@ def chain_graph(frame: Frame, net: Network, inputs: Array, targets: Array) -> Ch
             b.add(f"next{k}", f"net_{nk}", "value", 6, row,
                   value=float(b.z[layer][k]) if stage >= 3 else None,
                   grad=float(b.d[layer][k]) if backward else None)  # fmt: skip
-            b.link("out", f"next{k}", backward, f"× {wk} = {w_next[j, k]:.4g}")
+            b.link("out", f"next{k}", backward, f"× {wk}", float(w_next[j, k]))
             b.link(f"next{k}", "E", backward)
         if sizes[layer + 1] > len(feeds):
-            b.add("next_more", f"+ {sizes[layer + 1] - len(feeds)} more", "op", 6, rows)
+            more = f"+ {sizes[layer + 1] - len(feeds)} more"
+            b.add("next_more", more, "op", 6, row + 0.8)
         b.add("E", "E", "value", 7, mid, value=b.E if stage >= 3 else None,
               grad=1.0 if backward else None)  # fmt: skip
 
@@ -324,7 +336,7 @@ def _chain(
             terms = [f"{weight_name(sizes, layer + 1, j, k)}·δ_{b.u(layer + 1, k)}"
                      for k in range(sizes[layer + 1])]  # fmt: skip
             shown = " + ".join(terms[:3]) + (" + …" if len(terms) > 3 else "")
-            rule = f"Σ {shown}"
+            rule = shown
             notes.append(f"∂E/∂{out} = Σ_k w·δ_k uses the weights before the update (old weights)")
         factors.append(Factor(f"∂E/∂{out}", b.d_out(layer, j), rule))
         deriv = net.activations[layer - 1].derivative_symbolic.format(out=out, net=netn)
@@ -341,7 +353,7 @@ def _chain(
         wn = weight_name(sizes, layer, i, j)
         factors.append(Factor(f"∂{netn}/∂{wn}", float(b.a[layer - 1][i]), b.src(layer, i)))
         result = Factor(f"∂E/∂{wn}", delta * float(b.a[layer - 1][i]))
-        if net.l1 or net.l2:
+        if (net.l1 or net.l2) and frame.kind is FrameKind.WEIGHT_GRADIENT:
             notes.append("plus the regularization term of the weight (see the formula card)")
     if frame.kind in (FrameKind.WEIGHT_UPDATE, FrameKind.BIAS_UPDATE):
         notes.append(f"update: {frame.formula_at()}")
