@@ -25,7 +25,7 @@ def test_the_check_agrees_on_every_preset(name: str) -> None:
     flat = np.concatenate(
         [
             np.concatenate([w.ravel(), b])
-            for w, b in zip(tl.trace.grad_weights, tl.trace.grad_biases)
+            for w, b in zip(tl.trace.grad_weights, tl.trace.grad_biases, strict=True)
         ]
     )
     np.testing.assert_allclose([r.analytic for r in table.rows], flat, rtol=1e-12, atol=1e-15)

@@ -14,6 +14,7 @@ Everything is measured when the graph, the font or the size changes;
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
@@ -192,8 +193,8 @@ class ChainGraphPanel(QWidget):
         painter = QPainter(self)
         try:
             self._paint(painter)
-        except Exception:
-            pass
+        except Exception:  # raised in paint, it would abort the process (PySide6)
+            logging.getLogger(__name__).exception("could not paint the panel")
         finally:
             painter.end()
 

@@ -16,6 +16,8 @@ Everything is measured when the data change; :meth:`paintEvent` only draws
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
@@ -125,8 +127,8 @@ class SampleImageView(QWidget):
         painter = QPainter(self)
         try:
             self._paint(painter)
-        except Exception:
-            pass
+        except Exception:  # raised in paint, it would abort the process (PySide6)
+            logging.getLogger(__name__).exception("could not paint the panel")
         finally:
             painter.end()
 

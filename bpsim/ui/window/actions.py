@@ -61,6 +61,7 @@ SPECS = [
     ActionSpec("decimal_places", "Count &Decimal Places", "Digits count decimal places, as the worked example is published, not significant figures", (), checkable=True),
     ActionSpec("log_loss", "&Log Scale Loss", "Show the loss on a logarithmic axis (L)", ("L",), checkable=True),
     ActionSpec("loss_epochs", "Loss by &Epoch", "Plot the loss against epochs instead of steps (E)", ("E",), checkable=True),
+    ActionSpec("gradient_check", "&Gradient Check…", "Compare the shown step's gradients with central differences, parameter by parameter (Ctrl+Shift+G)", ("Ctrl+Shift+G",)),
     ActionSpec("shortcuts", "&Keyboard Shortcuts", "Every key bpsim knows", (Key.HelpContents, "F1")),
     ActionSpec("about", "&About bpsim", "What bpsim is"),
 ]  # fmt: skip

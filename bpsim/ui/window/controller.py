@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
+from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation, Signal
 
 from bpsim.model.data.presets import DEFAULT_PRESET, PRESETS
 from bpsim.model.engine.network import Network
@@ -37,6 +37,8 @@ MAX_TRANSITION_MS = 300
 
 class Controller(QObject):
     """Drives ``window`` over a :class:`Timeline` of ``session``."""
+
+    sigRefreshed = Signal()  # the current frame is shown everywhere (see_inside follows)
 
     def __init__(self, window: MainWindow, session: Session, session_path: str | None) -> None:
         super().__init__(window)
@@ -317,6 +319,7 @@ class Controller(QObject):
         sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
         self.w.data_view.set_highlight(None if sample is None else int(tl.batch_indices[sample]))
         self.update_status()
+        self.sigRefreshed.emit()
 
     def update_status(self, training_rate: float | None = None) -> None:
         tl = self.timeline

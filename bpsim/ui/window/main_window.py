@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         from bpsim.ui.window.controller import Controller
 
         self.controller = Controller(self, session, session_path)
+        from bpsim.ui.window.see_inside import SeeInside
+
+        self.see_inside = SeeInside(self)  # chain-rule dock, sample pictures, gradient check
         self._restore_settings()
         self.network_view.setFocus()
 

@@ -1,0 +1,137 @@
+"""See inside: the chain-rule graph dock, the data panel's picture of an image
+sample, and Tools → Gradient Check, kept in step with the timeline.
+
+Created by the main window once its controller exists; it follows the
+controller's ``sigRefreshed`` (every time the current frame is shown) and
+its transition animation (the pulse along the lit edges), so the graph moves
+in step with the network view.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMenu, QStackedWidget
+
+from bpsim.model.data.digits import image_shape
+from bpsim.ui.panels.chain_graph import ChainGraphPanel
+from bpsim.ui.panels.sample_image import SampleImageView
+from bpsim.ui.window.gradient_dialog import GradientCheckDialog
+from bpsim.viewmodel.chain_rule import chain_graph
+from bpsim.viewmodel.gradient_check import gradient_table
+
+if TYPE_CHECKING:
+    from bpsim.ui.window.main_window import MainWindow
+
+CHAIN_SHORTCUT = "Ctrl+Shift+K"
+
+
+class SeeInside(QObject):
+    """The chain-rule dock, the sample picture and the gradient check of ``window``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.c = window.controller
+        self.dialog: GradientCheckDialog | None = None
+        self.chain = ChainGraphPanel()
+        dock = QDockWidget("Chain Rule", window)
+        dock.setObjectName("chain_dock")
+        dock.setWidget(self.chain)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        window.splitDockWidget(window.formula_dock, dock, Qt.Orientation.Horizontal)
+        dock.hide()  # View → Chain Rule shows it
+        self.chain_dock = dock
+        toggle = dock.toggleViewAction()
+        toggle.setText("&Chain Rule Graph")
+        toggle.setShortcut(QKeySequence(CHAIN_SHORTCUT))
+        toggle.setStatusTip("The computation graph behind the current frame, with each node's "
+                            f"value and gradient ({CHAIN_SHORTCUT})")  # fmt: skip
+        window.addAction(toggle)  # works in full screen, with the menu bar hidden
+        self.image = SampleImageView()
+        self.data_stack = QStackedWidget()
+        self.data_stack.addWidget(window.data_view)
+        self.data_stack.addWidget(self.image)
+        window.data_dock.setWidget(self.data_stack)
+        self._add_menus()
+        self._connect_callbacks()
+        self._on_refreshed()
+
+    def _add_menus(self) -> None:
+        bar = self.w.menuBar()
+        menus = {a.text().replace("&", ""): a for a in bar.actions()}
+        view = menus["View"].menu()
+        if isinstance(view, QMenu):
+            view.addAction(self.chain_dock.toggleViewAction())
+        tools = QMenu("&Tools", bar)
+        tools.addAction(self.w.actions_by_name["gradient_check"])
+        bar.insertMenu(menus["Help"], tools)
+        self.tools_menu = tools
+
+    def _connect_callbacks(self) -> None:
+        a = self.w.actions_by_name
+        self.c.sigRefreshed.connect(self._on_refreshed)
+        self.c._transition.valueChanged.connect(lambda v: self.chain.set_transition(float(v)))
+        self.chain_dock.visibilityChanged.connect(self._on_chain_visibility)
+        for name in ("more_digits", "fewer_digits", "decimal_places"):
+            a[name].triggered.connect(self._on_refreshed)
+        a["gradient_check"].triggered.connect(self._on_gradient_check)
+
+    # -- showing -------------------------------------------------------------------
+
+    def _on_chain_visibility(self, visible: bool) -> None:
+        if visible:
+            self._on_refreshed()
+
+    def _on_refreshed(self) -> None:
+        tl = self.c.timeline
+        if self.chain_dock.isVisible():
+            settings = self.c.view_settings
+            self.chain.set_digits(settings.digits, decimals=settings.decimals)
+            net = tl.net_before_step()
+            self.chain.set_graph(chain_graph(tl.frame, net, tl.trace.X, tl.trace.Y))
+        shape = image_shape(tl.session.dataset.feature_names)
+        if shape is None:
+            self.data_stack.setCurrentWidget(self.w.data_view)
+            return
+        self.data_stack.setCurrentWidget(self.image)
+        self.image.set_shape(shape)
+        self._show_sample(shape)
+
+    def _show_sample(self, shape: tuple[int, int]) -> None:
+        tl = self.c.timeline
+        data = tl.session.dataset
+        s = tl.frame.sample or 0
+        x, y = tl.trace.X[s], tl.trace.Y[s]
+        net = tl.trainer.net if tl.update_shown else tl.net_before_step()
+        out = net.forward(x[None])[0]
+        names = data.class_names or ()
+        index = int(tl.batch_indices[s]) + 1 if len(tl.batch_indices) > s else s + 1
+        title = f"Training sample {index}"
+        answer = ""
+        if len(names) == len(y) and len(y) > 1:
+            title += f": a {names[int(np.argmax(y))]}"
+            best = int(np.argmax(out))
+            answer = f"The network says {names[best]} ({out[best]:.0%})"
+        weights = net.weights[0] if len(net.sizes) > 2 else None
+        self.image.show_sample(x, title, answer, weights)
+
+    # -- gradient check --------------------------------------------------------------
+
+    def _on_gradient_check(self) -> None:
+        a = self.w.actions_by_name
+        for name in ("play", "train"):
+            a[name].setChecked(False)
+        tl = self.c.timeline
+        table = gradient_table(tl.net_before_step(), tl.trace.X, tl.trace.Y)
+        n = len(tl.trace.X)
+        batch = f"its batch of {n} samples" if n > 1 else "its sample"
+        title = f"Step {tl.step}: the network before the step, on {batch}"
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = GradientCheckDialog(table, title, self.w)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.dialog.open()
