@@ -41,6 +41,8 @@ def test_the_worked_examples_rows_are_named_and_valued() -> None:
     assert rows["w5"].numerical == pytest.approx(0.082167041, abs=1e-8)
     assert rows["w1"].analytic == pytest.approx(0.000438568, abs=5e-10)
     assert "b_o1" in rows and rows["b_o1"].agrees()
+    order = [r.name for r in table.in_reading_order()]
+    assert order == ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b_h1", "b_h2", "b_o1", "b_o2"]
 
 
 def test_a_wrong_gradient_is_reported() -> None:

@@ -61,6 +61,14 @@ class GradientTable:
     rtol: float = RTOL
     atol: float = ATOL
 
+    def in_reading_order(self) -> tuple[GradientRow, ...]:
+        """The rows as a lecturer reads them: the weights by number (w1, w2, …),
+        then the biases ("rows" is in the network's parameter order)."""
+        weights = sorted(
+            (r for r in self.rows if r.name[1:].isdigit()), key=lambda r: int(r.name[1:])
+        )
+        return (*weights, *(r for r in self.rows if not r.name[1:].isdigit()))
+
     @property
     def disagreeing(self) -> tuple[GradientRow, ...]:
         return tuple(r for r in self.rows if not r.agrees(self.rtol, self.atol))

@@ -25,6 +25,7 @@ from bpsim.model.notation import DEFAULT_DIGITS, fmt
 from bpsim.ui.colors import Palette, blend, is_dark, palette_for
 from bpsim.viewmodel.chain_rule import ChainGraph, Node
 
+MAX_GROW = 2.0  # a panel with room to spare draws the graph up to this much larger
 EMPTY_TEXT = "Step to a frame to see the chain rule behind it."
 
 
@@ -167,14 +168,25 @@ class ChainGraphPanel(QWidget):
             cy = (n.row - top_row) * step + box_h / 2
             self._boxes[n.key] = _Box(n, QRectF(cx - w / 2, cy - h / 2, w, h), lines)
         graph_h = max(b.rect.bottom() for b in self._boxes.values())
-        text_w = max(
-            [fmb.horizontalAdvance(t) if b else fm.horizontalAdvance(t) for t, b in header]
-            + [fm.horizontalAdvance(t) for t in self._footer]
-        )
-        self._graph_top = (len(header) + 0.6) * line
+        text_w = max(fmb.horizontalAdvance(t) if b else fm.horizontalAdvance(t) for t, b in header)
+        notes_w = max([fm.horizontalAdvance(t) for t in self._footer], default=0.0)
+        self._text_size = (text_w, len(header) * line)
         self._graph_size = (width, graph_h)
-        total_h = self._graph_top + graph_h + (len(self._footer) + 0.6) * line
-        self._natural = QSize(round(max(width, text_w) + 2 * line), round(total_h + 2 * line))
+        self._notes_w = notes_w
+        w, h = self._arrangement(side=False)
+        self._natural = QSize(round(w), round(h))
+
+    def _arrangement(self, *, side: bool) -> tuple[float, float]:
+        """Width and height of the whole drawing, with the factors above the
+        graph or (``side``) beside it, on its right."""
+        line = self._line
+        (tw, th), (gw, gh) = self._text_size, self._graph_size
+        notes = (len(self._footer) + 0.6) * line if self._footer else 0.0
+        if side:
+            return max(gw + 1.5 * line + tw, self._notes_w) + 2 * line, max(
+                th, gh
+            ) + notes + 2 * line
+        return max(gw, tw, self._notes_w) + 2 * line, th + 0.6 * line + gh + notes + 2 * line
 
     # -- Qt events -----------------------------------------------------------------
 
@@ -204,27 +216,32 @@ class ChainGraphPanel(QWidget):
         pal = palette_for(is_dark(self.palette()))
         p.fillRect(self.rect(), pal.background)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        margin = self._line
-        natural = self._natural
-        k = min(
-            1.0, self.width() / max(natural.width(), 1), self.height() / max(natural.height(), 1)
-        )
-        p.translate(margin * k, margin * k)
+        g = self._graph
+        size = self.width(), self.height()
+        choices = [self._arrangement(side=False)]
+        if g is not None:
+            choices.append(self._arrangement(side=True))
+        fits = [min(size[0] / max(w, 1.0), size[1] / max(h, 1.0)) for w, h in choices]
+        side = len(fits) > 1 and fits[1] > fits[0]
+        k = min(max(fits), MAX_GROW)  # a larger panel draws larger, up to twice the type
+        natural_w = choices[1 if side else 0][0]
+        line = self._line
+        p.translate(max((size[0] - natural_w * k) / 2, 0.0) + line * k, line * k)
         p.scale(k, k)
         font, bold = self._fonts()
-        y = 0.0
-        line = self._line
+        (gw, gh), th = self._graph_size, self._text_size[1]
+        x0, y = (gw + 1.5 * line, 0.0) if side else (0.0, 0.0)
         for text, is_bold in self._header:
             p.setFont(bold if is_bold else font)
             p.setPen(pal.foreground)
-            p.drawText(QPointF(0, y + 0.8 * line), text)
+            p.drawText(QPointF(x0, y + 0.8 * line), text)
             y += line
-        g = self._graph
         if g is None:
             return
         accent = pal.accent(g.phase.value)
+        top = max((th - gh) / 2, 0.0) if side else th + 0.6 * line
         p.save()
-        p.translate(0, self._graph_top)
+        p.translate(0, top)
         p.setFont(font)
         self._paint_edges(p, g, pal, accent)
         for box in self._boxes.values():
@@ -232,7 +249,7 @@ class ChainGraphPanel(QWidget):
         p.restore()
         p.setFont(font)
         p.setPen(pal.muted)
-        y = self._graph_top + self._graph_size[1] + 0.6 * line
+        y = (max(th, gh) if side else top + gh) + 0.6 * line
         for note in self._footer:
             p.drawText(QPointF(0, y + 0.8 * line), note)
             y += line

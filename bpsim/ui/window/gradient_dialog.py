@@ -41,6 +41,19 @@ class _Number(QTableWidgetItem):
         return super().__lt__(other)
 
 
+class _Parameter(QTableWidgetItem):
+    """A parameter's name that sorts in the network's order (w2 before w10)."""
+
+    def __init__(self, name: str, order: int) -> None:
+        super().__init__(name)
+        self.order = order
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, _Parameter):
+            return self.order < other.order
+        return super().__lt__(other)
+
+
 class GradientCheckDialog(QDialog):
     """The gradient check of one step (``title`` says which)."""
 
@@ -67,9 +80,9 @@ class GradientCheckDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         bad = QColor("#d55e00")
         bad.setAlpha(60)
-        for k, row in enumerate(table.rows):
+        for k, row in enumerate(table.in_reading_order()):
             cells = [
-                QTableWidgetItem(row.name),
+                _Parameter(row.name, k),
                 _Number(row.analytic),
                 _Number(row.numerical),
                 _Number(row.difference, 3),
@@ -82,6 +95,7 @@ class GradientCheckDialog(QDialog):
             for c, cell in enumerate(cells):
                 self.table.setItem(k, c, cell)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
 
 CHAIN_SHORTCUT = "Ctrl+Shift+K"
+CHAIN_SHARE = 0.4  # of the window's height, for the chain-rule dock when it first opens
 
 
 class SeeInside(QObject):
@@ -41,9 +42,11 @@ class SeeInside(QObject):
         dock = QDockWidget("Chain Rule", window)
         dock.setObjectName("chain_dock")
         dock.setWidget(self.chain)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        window.splitDockWidget(window.formula_dock, dock, Qt.Orientation.Horizontal)
-        dock.hide()  # View → Chain Rule shows it
+        # above the network, the window's whole width: the graph is wide, and the
+        # bottom row's height is the formula card's
+        window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
+        dock.hide()  # View → Chain Rule Graph shows it
+        self._sized = False
         self.chain_dock = dock
         toggle = dock.toggleViewAction()
         toggle.setText("&Chain Rule Graph")
@@ -83,8 +86,13 @@ class SeeInside(QObject):
     # -- showing -------------------------------------------------------------------
 
     def _on_chain_visibility(self, visible: bool) -> None:
-        if visible:
-            self._on_refreshed()
+        if not visible:
+            return
+        if not self._sized and not self.chain_dock.isFloating():
+            self._sized = True  # the first time: room to read it; then as the user leaves it
+            height = int(self.w.height() * CHAIN_SHARE)
+            self.w.resizeDocks([self.chain_dock], [height], Qt.Orientation.Vertical)
+        self._on_refreshed()
 
     def _on_refreshed(self) -> None:
         tl = self.c.timeline
