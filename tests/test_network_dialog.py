@@ -246,3 +246,13 @@ def test_edit_network_rebuilds_on_ok_and_returns_none_on_cancel(qtbot, monkeypat
         network_dialog.NetworkDialog, "exec", lambda d: QDialog.DialogCode.Rejected.value
     )
     assert edit_network(None, xor) is None
+
+
+@pytest.mark.parametrize("typed", ["4-3", "4,3", "4 3", "4, 3", "4 - 3", "4;3", "4x3"])
+def test_hidden_layers_take_the_usual_separators(qtbot, xor: Session, typed: str) -> None:
+    dialog = open_dialog(qtbot, xor)
+    dialog.hidden_edit.selectAll()
+    qtbot.keyClicks(dialog.hidden_edit, typed)
+    assert dialog.setup().hidden == (4, 3)
+    assert dialog.problems() == [] and dialog.ok_button.isEnabled()
+    assert "2 → 4 → 3 → 1" in dialog.message.text()

@@ -113,7 +113,9 @@ class NetworkDialog(QDialog):
 
     def _create_widgets(self) -> None:
         ds = self.dataset
-        self.hidden_edit = _tip(QLineEdit(), "Units per hidden layer: 8-8 is two layers of eight.")
+        self.hidden_edit = _tip(
+            QLineEdit(), "Units per hidden layer: 8-8 (or 8,8 or 8 8) is two layers of eight."
+        )
         self.hidden_edit.setPlaceholderText("none")
         self.input_label = _tip(QLabel(f"{ds.n_features} →"), "Inputs: one per data column.")
         self.output_label = _tip(QLabel(f"→ {ds.n_outputs}"), "Outputs: one per target column.")
