@@ -33,7 +33,7 @@ EMPTY_TEXT = "Step to a frame to see the chain rule behind it."
 class _Box:
     node: Node
     rect: QRectF
-    lines: tuple[str, ...]  # value nodes: name, data, grad
+    lines: tuple[str, ...]  # value nodes: "name = value", "grad …" (when it has one)
 
 
 class ChainGraphPanel(QWidget):
@@ -79,7 +79,7 @@ class ChainGraphPanel(QWidget):
         return [text for text, _ in self._header]
 
     def box_lines(self, key: str) -> tuple[str, ...]:
-        """What the box of node ``key`` says (name, data, grad)."""
+        """What the box of node ``key`` says ("name = value", "grad …")."""
         return self._boxes[key].lines
 
     def sizeHint(self) -> QSize:
@@ -132,10 +132,11 @@ class ChainGraphPanel(QWidget):
                 data = self._num(n.value)
                 if n.after is not None:
                     data += f" → {self._num(n.after)}"
-                lines = (n.label, f"data {data}")
+                lines = (f"{n.label} = {data}",)  # the name in bold, then its value
                 if n.has_grad:
                     lines += (f"grad {self._num(n.grad)}",)
-                w = max(fmb.horizontalAdvance(lines[0]), *map(fm.horizontalAdvance, lines[1:]))
+                first = fmb.horizontalAdvance(n.label) + fm.horizontalAdvance(f" = {data}")
+                w = max([first, *map(fm.horizontalAdvance, lines[1:])])
                 size = (w + 2 * pad, len(lines) * line + 1.2 * pad)
             else:
                 lines = (n.label,)
@@ -159,7 +160,7 @@ class ChainGraphPanel(QWidget):
             xs[c] = x
             x += col_width[c] + gap
         width = x - gap
-        box_h = 3 * line + 1.2 * pad
+        box_h = 2 * line + 1.2 * pad
         step = box_h + 0.35 * line
         top_row = min(n.row for n in g.nodes)
         for n in g.nodes:
@@ -306,9 +307,18 @@ class ChainGraphPanel(QWidget):
         x = rect.left() + pad
         y = rect.top() + 0.6 * pad
         for k, text in enumerate(box.lines):
-            p.setFont(bold if k == 0 else font)
             unknown = text.endswith("?")
-            color = pal.backward if k == 2 and not unknown else pal.foreground
-            p.setPen(pal.muted if unknown else color)
-            p.drawText(QPointF(x, y + 0.8 * line), text)
+            p.setPen(pal.muted if unknown else pal.backward if k == 1 else pal.foreground)
+            if k == 0:  # "name = value": the name in bold
+                p.setFont(bold)
+                p.drawText(QPointF(x, y + 0.8 * line), n.label)
+                rest = text[len(n.label) :]
+                p.setFont(font)
+                p.drawText(
+                    QPointF(x + QFontMetricsF(bold).horizontalAdvance(n.label), y + 0.8 * line),
+                    rest,
+                )
+            else:
+                p.setFont(font)
+                p.drawText(QPointF(x, y + 0.8 * line), text)
             y += line
