@@ -271,9 +271,11 @@ class ChainGraphPanel(QWidget):
             if e.label:
                 text = self._edge_text(e.label, e.value)
                 mid = QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
-                room = QRectF(mid.x() - 3 * line, mid.y() - 1.1 * line, 6 * line, line)
+                tw = QFontMetricsF(p.font()).horizontalAdvance(text) + 0.4 * line
+                room = QRectF(mid.x() - tw / 2, mid.y() - 1.15 * line, tw, line)
+                p.fillRect(room, pal.label_background)
                 p.setPen(pal.secondary)
-                p.drawText(room, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip, text)
+                p.drawText(room, Qt.AlignmentFlag.AlignCenter, text)
             if e.lit and self._transition < 1.0:
                 t = 1.0 - self._transition if backward else self._transition
                 dot = QPointF(a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y()))

@@ -170,7 +170,7 @@ class SampleImageView(QWidget):
             return
         y += 1.2 * line
         p.setPen(pal.muted)
-        caption = "What each hidden unit looks for (its weights from the pixels)"
+        caption = "Each hidden unit's weights from the pixels"
         elided = fm.elidedText(caption, Qt.TextElideMode.ElideRight, w - 2 * pad)
         p.drawText(QRectF(pad, y, w - 2 * pad, line), Qt.AlignmentFlag.AlignHCenter, elided)
         y += line
