@@ -78,6 +78,15 @@ def test_digits_show_the_sample_as_a_picture(qtbot) -> None:
     assert title.startswith(f"Training sample {int(tl.batch_indices[0]) + 1}: a ")
     assert answer.startswith("The network says ")
     assert inside.image.unit_count() == 16  # each hidden unit's weights as a picture
+    picture = inside.input_picture  # the input layer drawn as the sample's picture
+    target = picture.target()
+    assert picture.isVisible() and target is not None
+    view = window.network_view
+    first, last = view.unit_center(0, 0), view.unit_center(0, 63)
+    assert target.left() <= first.x() <= target.right()
+    assert target.top() < (first.y() + last.y()) / 2 < target.bottom()
+    assert abs(target.width() - target.height()) < 1e-6  # square pixels
     window.controller.load(new_session("xor"))
     assert inside.data_stack.currentWidget() is window.data_view
+    assert not picture.isVisible() and picture.target() is None
     window.close()

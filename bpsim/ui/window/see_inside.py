@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QStackedWidget
 
 from bpsim.model.data.digits import image_shape
+from bpsim.ui.network.input_picture import InputPicture
 from bpsim.ui.panels.chain_graph import ChainGraphPanel
 from bpsim.ui.panels.sample_image import SampleImageView
 from bpsim.ui.window.gradient_dialog import GradientCheckDialog
@@ -59,6 +60,7 @@ class SeeInside(QObject):
         self.data_stack.addWidget(window.data_view)
         self.data_stack.addWidget(self.image)
         window.data_dock.setWidget(self.data_stack)
+        self.input_picture = InputPicture(window.network_view)
         self._add_menus()
         self._connect_callbacks()
         self._on_refreshed()
@@ -104,6 +106,7 @@ class SeeInside(QObject):
         shape = image_shape(tl.session.dataset.feature_names)
         if shape is None:
             self.data_stack.setCurrentWidget(self.w.data_view)
+            self.input_picture.set_sample(None)
             return
         self.data_stack.setCurrentWidget(self.image)
         self.image.set_shape(shape)
@@ -126,6 +129,7 @@ class SeeInside(QObject):
             answer = f"The network says {names[best]} ({out[best]:.0%})"
         weights = net.weights[0] if len(net.sizes) > 2 else None
         self.image.show_sample(x, title, answer, weights)
+        self.input_picture.set_sample(x, shape)
 
     # -- gradient check --------------------------------------------------------------
 
