@@ -3,6 +3,7 @@ window, driven as a user would; asserting on data."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 
@@ -86,6 +87,13 @@ def test_digits_show_the_sample_as_a_picture(qtbot) -> None:
     assert target.left() <= first.x() <= target.right()
     assert target.top() < (first.y() + last.y()) / 2 < target.bottom()
     assert abs(target.width() - target.height()) < 1e-6  # square pixels
+    before = inside.image.unit_weights()
+    window.actions_by_name["train"].trigger()  # the unit pictures follow training
+    qtbot.waitUntil(lambda: not np.array_equal(inside.image.unit_weights()[0], before[0]),
+                    timeout=10000)  # fmt: skip
+    window.actions_by_name["train"].trigger()  # paused on a step: its weights before it
+    shown = window.controller.timeline.net_before_step()
+    np.testing.assert_array_equal(inside.image.unit_weights()[3], shown.weights[0][:, 3])
     window.controller.load(new_session("xor"))
     assert inside.data_stack.currentWidget() is window.data_view
     assert not picture.isVisible() and picture.target() is None

@@ -83,14 +83,22 @@ class SampleImageView(QWidget):
         units) gives the unit pictures."""
         self._pixels = np.asarray(pixels, dtype=np.float64)
         self._title, self._answer = title, answer
+        self.set_first_weights(first_weights)
+
+    def set_first_weights(self, first_weights: Array | None) -> None:
+        """The first layer's weights (inputs × hidden units) for the unit pictures."""
         n = self._shape[0] * self._shape[1]
         if first_weights is None or first_weights.shape[0] != n:
             self._units = []
         else:
             w = np.asarray(first_weights, dtype=np.float64)
-            self._units = [w[:, k] for k in range(min(w.shape[1], MAX_UNIT_PICTURES))]
+            self._units = [w[:, k].copy() for k in range(min(w.shape[1], MAX_UNIT_PICTURES))]
         self._make_images()
         self.update()
+
+    def unit_weights(self) -> list[Array]:
+        """The weights each unit picture shows (a copy, as drawn)."""
+        return [w.copy() for w in self._units]
 
     def texts(self) -> tuple[str, str]:
         """The title and the network's answer, as drawn."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QStackedWidget
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 CHAIN_SHORTCUT = "Ctrl+Shift+K"
 CHAIN_SHARE = 0.4  # of the window's height, for the chain-rule dock when it first opens
+PICTURES_MS = 500  # while training, the hidden units' weight pictures follow this often
 
 
 class SeeInside(QObject):
@@ -61,6 +62,8 @@ class SeeInside(QObject):
         self.data_stack.addWidget(self.image)
         window.data_dock.setWidget(self.data_stack)
         self.input_picture = InputPicture(window.network_view)
+        self._training_timer = QTimer(self)  # the weight pictures, live while training
+        self._training_timer.setInterval(PICTURES_MS)
         self._add_menus()
         self._connect_callbacks()
         self._on_refreshed()
@@ -84,6 +87,30 @@ class SeeInside(QObject):
         for name in ("more_digits", "fewer_digits", "decimal_places"):
             a[name].triggered.connect(self._on_refreshed)
         a["gradient_check"].triggered.connect(self._on_gradient_check)
+        a["train"].toggled.connect(self._on_train_toggled)
+        self._training_timer.timeout.connect(self._on_training_tick)
+        self.w.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.w and event.type() == QEvent.Type.Close:
+            self._training_timer.stop()
+        return False
+
+    def _on_train_toggled(self, training: bool) -> None:
+        shown = self.data_stack.currentWidget() is self.image
+        if training and shown:
+            self._training_timer.start()
+        else:
+            self._training_timer.stop()
+
+    def _on_training_tick(self) -> None:
+        """Training: the hidden units' pictures as the weights change (the
+        sample stays the one last shown)."""
+        if not self.w.actions_by_name["train"].isChecked():  # stopped without a signal
+            self._training_timer.stop()
+            return
+        net = self.c.timeline.trainer.net
+        self.image.set_first_weights(net.weights[0] if len(net.sizes) > 2 else None)
 
     # -- showing -------------------------------------------------------------------
 
