@@ -60,10 +60,12 @@ def test_the_chain_rule_dock_follows_the_frames(qtbot) -> None:
 
 def test_the_gradient_check_agrees_for_the_shown_step(qtbot) -> None:
     window = open_window(qtbot, "iris")
+    window.actions_by_name["zoom_in"].trigger()  # the dialog takes the window's larger type
     window.actions_by_name["gradient_check"].trigger()
     dialog = window.see_inside.dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.result.all_agree
+    assert dialog.font().pointSizeF() == window.font().pointSizeF()
     assert dialog.table.rowCount() == window.controller.timeline.trainer.net.params.size
     assert dialog.summary.text().startswith("All 43 gradients agree")
     dialog.close()

@@ -172,5 +172,11 @@ class SeeInside(QObject):
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = GradientCheckDialog(table, title, self.w)
+        # a dialog is a window of its own: it takes the window's type by hand
+        scale = self.c.view_settings.font_scale
+        self.dialog.setFont(self.w.font())
+        screen = self.w.screen().availableGeometry()
+        width = min(int(760 * scale), int(screen.width() * 0.9))
+        self.dialog.resize(width, min(int(520 * scale), int(screen.height() * 0.9)))
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.dialog.open()
