@@ -89,6 +89,7 @@ def test_an_update_frame_shows_the_weight_before_and_after(mazur: Timeline) -> N
     g = graph_at(mazur, "w5⁺")
     assert g.node("w0").value == 0.40
     assert g.node("w0").after == pytest.approx(0.35891648, abs=5e-9)
+    assert g.update == (mazur.frame.symbolic, mazur.frame.template)
 
 
 @pytest.mark.parametrize("name", [n for n in PRESETS if n != "mazur"])

@@ -116,6 +116,7 @@ class ChainGraph:
     result: Factor | None = None
     notes: tuple[str, ...] = ()
     columns: int = field(default=0)
+    update: tuple[str, str] | None = None  # an update frame's rule and template (see notation)
 
     def node(self, key: str) -> Node:
         return next(n for n in self.nodes if n.key == key)
@@ -300,8 +301,11 @@ def chain_graph(frame: Frame, net: Network, inputs: Array, targets: Array) -> Ch
             notes.append(f"sample 1 of {n} shown; the step's gradient is their mean{mean}")
         else:
             notes.append(f"sample {s + 1} of {n}")
+    update = None
+    if frame.kind in (FrameKind.WEIGHT_UPDATE, FrameKind.BIAS_UPDATE):
+        update = (frame.symbolic, frame.template)
     return ChainGraph(title, frame.phase, tuple(b.nodes), tuple(b.edges), tuple(factors),
-                      result, tuple(notes), 8)  # fmt: skip
+                      result, tuple(notes), 8, update)  # fmt: skip
 
 
 def _chain(
@@ -355,8 +359,6 @@ def _chain(
         result = Factor(f"∂E/∂{wn}", delta * float(b.a[layer - 1][i]))
         if (net.l1 or net.l2) and frame.kind is FrameKind.WEIGHT_GRADIENT:
             notes.append("plus the regularization term of the weight (see the formula card)")
-    if frame.kind in (FrameKind.WEIGHT_UPDATE, FrameKind.BIAS_UPDATE):
-        notes.append(f"update: {frame.formula_at()}")
     return factors, result, notes, _title(result.name, factors)
 
 

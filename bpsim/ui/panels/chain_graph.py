@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from bpsim.model.notation import DEFAULT_DIGITS, fmt
+from bpsim.model.notation import DEFAULT_DIGITS, fmt, render
 from bpsim.ui.colors import Palette, blend, is_dark, palette_for
 from bpsim.viewmodel.chain_rule import ChainGraph, Node
 
@@ -124,6 +124,10 @@ class ChainGraphPanel(QWidget):
             header.append((f"{g.result.name}{product} = {self._num(g.result.value)}", True))
         self._header = header
         self._footer = list(g.notes)
+        if g.update is not None:
+            rule, template = g.update
+            numbers = render(template, self._digits, decimals=self._decimals)
+            self._footer.insert(0, f"update: {rule} = {numbers}")
         pad = 0.45 * line
         col_width: dict[int, float] = {}
         sized: dict[str, tuple[tuple[str, ...], float, float]] = {}

@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QStackedWidget
 
+from bpsim.model.data.dataset import Dataset
 from bpsim.model.data.digits import image_shape
 from bpsim.ui.network.input_picture import InputPicture
 from bpsim.ui.panels.chain_graph import ChainGraphPanel
@@ -27,6 +29,7 @@ from bpsim.viewmodel.gradient_check import gradient_table
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
 
+Array = NDArray[np.float64]
 CHAIN_SHORTCUT = "Ctrl+Shift+K"
 CHAIN_SHARE = 0.4  # of the window's height, for the chain-rule dock when it first opens
 PICTURES_MS = 500  # while training, the hidden units' weight pictures follow this often
@@ -40,6 +43,7 @@ class SeeInside(QObject):
         self.w = window
         self.c = window.controller
         self.dialog: GradientCheckDialog | None = None
+        self._ink_of: tuple[Dataset, float, float] | None = None  # data, raw min, raw max
         self.chain = ChainGraphPanel()
         dock = QDockWidget("Chain Rule", window)
         dock.setObjectName("chain_dock")
@@ -155,8 +159,20 @@ class SeeInside(QObject):
             best = int(np.argmax(out))
             answer = f"The network says {names[best]} ({out[best]:.0%})"
         weights = net.weights[0] if len(net.sizes) > 2 else None
-        self.image.show_sample(x, title, answer, weights)
-        self.input_picture.set_sample(x, shape)
+        pixels = self._ink(data, x)
+        self.image.show_sample(pixels, title, answer, weights)
+        self.input_picture.set_sample(pixels, shape)
+
+    def _ink(self, data: Dataset, x: Array) -> Array:
+        """A sample's pixels from 0 to 1, from the data's own values (a
+        standardized CSV of pixel counts is drawn from its counts)."""
+        if self._ink_of is None or self._ink_of[0] is not data:
+            raw = data.to_raw(data.X)
+            low, high = float(np.min(raw)), float(np.max(raw))
+            self._ink_of = (data, low, high)
+        _, low, high = self._ink_of
+        out: Array = (data.to_raw(x) - low) / (high - low if high > low else 1.0)
+        return out
 
     # -- gradient check --------------------------------------------------------------
 
