@@ -55,6 +55,10 @@ def test_the_chain_rule_dock_follows_the_frames(qtbot) -> None:
     assert inside.chain.box_lines("w0") == ("w5 = 0.4", "grad 0.082167")
     qtbot.keyClick(window.network_view, Qt.Key.Key_Right)
     assert inside.chain.graph().result.name == "∂E/∂w6"
+    small = inside.chain.sizeHint()
+    window.actions_by_name["zoom_in"].trigger()  # the graph's type follows the window's
+    assert inside.chain.font().pointSizeF() == window.font().pointSizeF()
+    assert inside.chain.sizeHint().width() > small.width()
     window.close()
 
 
