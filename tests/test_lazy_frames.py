@@ -1,0 +1,115 @@
+"""Frames built on demand against frames built eagerly, and steps too large
+to build eagerly.
+
+``tests/data/eager_frames.json.gz`` holds every frame of a few small steps as
+the eager builder made them (before frames were built on demand; regenerate
+with ``python -m tests.test_lazy_frames`` only when frames change on purpose).
+Each lazily built frame must equal its eager twin exactly, whatever the order
+in which frames are asked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bpsim.model import Network
+from bpsim.model.engine.optimizers import SGD, Adam, Momentum, Optimizer
+from bpsim.model.trace.frames import Frame, Trace
+
+GOLDEN = Path(__file__).parent / "data" / "eager_frames.json.gz"
+
+
+def _case(name: str) -> Trace:
+    """The traced step of case ``name`` (deterministic)."""
+    rng = np.random.default_rng(sum(map(ord, name)))
+    opt: Optimizer
+    if name == "worked":  # the classic example, biases fixed
+        net = Network([2, 2, 2], "sigmoid", "mse", train_biases=False, params=[
+            0.15, 0.25, 0.20, 0.30, 0.35, 0.35, 0.40, 0.50, 0.45, 0.55, 0.60, 0.60])  # fmt: skip
+        return net.trace([0.05, 0.10], [0.01, 0.99], 0.5)
+    if name == "batch-l2":
+        net = Network([3, 4, 2], ["tanh", "sigmoid"], "mse", seed=1, l2=0.01)
+        X, Y, opt = rng.normal(size=(3, 3)), rng.uniform(size=(3, 2)), SGD(0.3)
+    elif name == "softmax-ce-adam-l1":
+        net = Network([2, 3, 3], ["relu", "softmax"], "cross_entropy", seed=2, l1=0.01)
+        X, Y, opt = rng.normal(size=(1, 2)), np.eye(3)[[1]], Adam(0.01)
+    elif name == "softmax-mse-momentum":
+        net = Network([2, 3, 3], ["leaky_relu", "softmax"], "mse", seed=3)
+        X, Y, opt = rng.normal(size=(2, 2)), np.eye(3)[[0, 2]], Momentum(0.1)
+        opt.propose(rng.normal(size=net.params.size)).commit()  # a velocity to show
+    elif name == "bce-fixed-biases-l1-l2":
+        net = Network([2, 3, 2, 1], ["tanh", "tanh", "sigmoid"], "bce", seed=4,
+                      train_biases=False, l1=0.02, l2=0.03)  # fmt: skip
+        X, Y, opt = rng.normal(size=(2, 2)), np.array([[0.0], [1.0]]), SGD(0.2)
+    elif name == "long-sums-batch":  # sums of more terms than a formula shows
+        net = Network([2, 7, 1], ["sigmoid", "linear"], "mse", seed=5)
+        X, Y, opt = rng.normal(size=(7, 2)), rng.normal(size=(7, 1)), Adam(0.05)
+    elif name == "long-sums-deep":
+        net = Network([3, 2, 8, 2], ["relu", "sigmoid", "softmax"], "cross_entropy", seed=6)
+        X, Y, opt = rng.normal(size=(1, 3)), np.eye(2)[[1]], SGD(0.5)
+    else:
+        raise KeyError(name)
+    return net.trace_batch(X, Y, optimizer=opt)
+
+
+CASES = [
+    "worked",
+    "batch-l2",
+    "softmax-ce-adam-l1",
+    "softmax-mse-momentum",
+    "bce-fixed-biases-l1-l2",
+    "long-sums-batch",
+    "long-sums-deep",
+]
+
+
+def _as_json(frame: Frame) -> list[Any]:
+    return [_plain(v) for v in dataclasses.astuple(frame)]
+
+
+def _plain(v: object) -> object:
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, (float, np.floating)):
+        return float(v)
+    return v
+
+
+def _golden() -> dict[str, list[list[Any]]]:
+    with gzip.open(GOLDEN, "rt", encoding="utf-8") as f:
+        data: dict[str, list[list[Any]]] = json.load(f)
+    return data
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_lazy_frames_equal_the_eager_ones(name: str) -> None:
+    expected = _golden()[name]
+    trace = _case(name)
+    assert len(trace) == len(expected)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(trace))  # asked for in any order
+    for k in order[: len(order) // 2]:
+        assert _as_json(trace[int(k)]) == expected[k], f"{name}: frame {k}"
+    for k, frame in enumerate(trace.frames):  # and in order, the rest built now
+        assert _as_json(frame) == expected[k], f"{name}: frame {k}"
+    assert _as_json(trace.frames[-1]) == expected[-1]
+    assert [_as_json(f) for f in trace.frames[2:5]] == expected[2:5]
+
+
+def write_golden() -> None:
+    data = {name: [_as_json(f) for f in _case(name).frames] for name in CASES}
+    with gzip.open(GOLDEN, "wt", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+    print(f"wrote {GOLDEN}: {sum(map(len, data.values()))} frames", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    write_golden()
