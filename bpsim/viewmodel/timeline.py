@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections.abc import Iterator
 from enum import StrEnum
 
 import numpy as np
@@ -28,6 +29,7 @@ from bpsim.model.engine.training import Snapshot, Trainer
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
 from bpsim.model.sessions.session_file import save_session
 from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
+from bpsim.model.trace.layout import Place
 
 Point = tuple[float, float | None, float | None]  # training loss, test loss, accuracy
 
@@ -60,8 +62,9 @@ _GROUP_KIND = {  # frames of one unit that belong together
 }
 
 
-def group_key(frame: Frame, granularity: Granularity) -> tuple[object, ...]:
-    """Frames with equal keys, one after the other, form one group."""
+def group_key(frame: Frame | Place, granularity: Granularity) -> tuple[object, ...]:
+    """Frames with equal keys, one after the other, form one group (a frame
+    or its :class:`~bpsim.model.trace.layout.Place`: the same key)."""
     phase = frame.phase
     if granularity is Granularity.FRAME:
         return (frame.index,)
@@ -72,6 +75,46 @@ def group_key(frame: Frame, granularity: Granularity) -> tuple[object, ...]:
     if granularity is Granularity.LAYER:
         return (frame.sample, phase, frame.layer)
     return (frame.sample, phase)
+
+
+def _span(trace: Trace, k: int, granularity: Granularity) -> tuple[int, int]:
+    """Frames around ``k`` that surely share its group (its segment, its
+    unit's run), found from the layout without building a frame."""
+    if granularity is Granularity.FRAME:
+        return k, k + 1
+    if granularity is Granularity.UNIT:
+        return trace.layout.unit_span(k)
+    return trace.layout.segment_span(k)
+
+
+def group_end(trace: Trace, k: int, granularity: Granularity) -> int:
+    """The last frame of the group frame ``k`` belongs to."""
+    key = group_key(trace.place(k), granularity)
+    n = len(trace)
+    while True:
+        stop = _span(trace, k, granularity)[1]
+        if stop >= n or group_key(trace.place(stop), granularity) != key:
+            return stop - 1
+        k = stop
+
+
+def group_start(trace: Trace, k: int, granularity: Granularity) -> int:
+    """The first frame of the group frame ``k`` belongs to."""
+    key = group_key(trace.place(k), granularity)
+    while True:
+        start = _span(trace, k, granularity)[0]
+        if start == 0 or group_key(trace.place(start - 1), granularity) != key:
+            return start
+        k = start - 1
+
+
+def group_ends(trace: Trace, granularity: Granularity) -> Iterator[int]:
+    """The last frame of each group of ``granularity``, in order."""
+    k = 0
+    while k < len(trace):
+        k = group_end(trace, k, granularity)
+        yield k
+        k += 1
 
 
 class Timeline:
@@ -251,18 +294,10 @@ class Timeline:
 
     def _group_end(self, k: int, granularity: Granularity) -> int:
         """The last frame of the group frame ``k`` belongs to."""
-        frames = self.trace.frames
-        key = group_key(frames[k], granularity)
-        while k + 1 < len(frames) and group_key(frames[k + 1], granularity) == key:
-            k += 1
-        return k
+        return group_end(self.trace, k, granularity)
 
     def _group_start(self, k: int, granularity: Granularity) -> int:
-        frames = self.trace.frames
-        key = group_key(frames[k], granularity)
-        while k > 0 and group_key(frames[k - 1], granularity) == key:
-            k -= 1
-        return k
+        return group_start(self.trace, k, granularity)
 
     # -- continuous training -------------------------------------------------------
 
