@@ -67,6 +67,7 @@ class StepData:
     network: Callable[[], Network]
     _passes: dict[int, Rows] = field(default_factory=dict, repr=False)
     _per_sample: list[Array] = field(default_factory=list, repr=False)
+    _network: list[Network] = field(default_factory=list, repr=False)
 
     @property
     def loss_name(self) -> str:
@@ -90,7 +91,9 @@ class StepData:
             )
         elif rows is None:
             assert s is not None
-            net = self.network()
+            if not self._network:
+                self._network.append(self.network())
+            net = self._network[0]
             with quiet_fp():
                 zs, acts = net.forward_cache(self.X[s : s + 1])
                 deltas = net.backward(zs, acts, self.Y[s : s + 1])[0]

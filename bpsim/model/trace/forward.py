@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.notation import bias_name, factor, join_terms, num, unit_name, weight_name
+from bpsim.model.notation import (
+    bias_name,
+    factor,
+    join_terms,
+    num,
+    unit_name,
+    weight_name,
+    weight_number,
+)
 from bpsim.model.trace.data import StepData
 from bpsim.model.trace.frames import Frame
 from bpsim.model.trace.kinds import FrameKind
@@ -72,8 +80,10 @@ class FrameBuilder:
         def nums(i: int) -> str:
             return f"{num(w[i, j])}·{factor(a_in[i])}" if i < n_in else num(b[j])
 
-        values = [(self.w(layer, i, j), float(w[i, j])) for i in range(n_in)]
-        values += [(self._source(layer, i), float(a_in[i])) for i in range(n_in)]
+        first = weight_number(self.sizes, layer, 0, j)  # a unit's weights run on from i1's
+        values = list(zip([f"w{first + i}" for i in range(n_in)], w[:, j].tolist(), strict=True))
+        sources = [self._source(layer, i) for i in range(n_in)]
+        values += zip(sources, a_in.tolist(), strict=True)
         return Frame(
             k,
             FrameKind.NET,
