@@ -113,3 +113,77 @@ def write_golden() -> None:
 
 if __name__ == "__main__":
     write_golden()
+
+
+# -- a step far too long to build eagerly ----------------------------------------------
+
+
+def _share_oracle(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[list, list]:
+    """One sample's activations and deltas, by its own vectorised pass."""
+    zs, acts = net.forward_cache(x[None])
+    deltas = net.backward(zs, acts, y[None])[0]
+    return [a[0] for a in acts], [d[0] for d in deltas]
+
+
+def test_a_784_128_10_step_at_batch_256_opens_and_any_frame_can_be_built() -> None:
+    import tracemalloc
+
+    from bpsim.model.trace.frames import frames_per_step
+    from bpsim.model.trace.kinds import FrameKind
+
+    rng = np.random.default_rng(0)
+    net = Network([784, 128, 10], ["relu", "softmax"], "cross_entropy", seed=0)
+    before = net.copy()
+    X, Y = rng.uniform(size=(256, 784)), np.eye(10)[rng.integers(0, 10, 256)]
+    tracemalloc.start()
+    try:
+        trace = net.trace_batch(X, Y, 0.1)
+        n = len(trace)
+        assert n == frames_per_step(net.sizes, 256, True, "cross_entropy") > 26_000_000
+        picks = [0, n // 2, n - 1, *rng.integers(0, n, 40).tolist()]
+        frames = {k: trace[k] for k in picks}
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 48 * 2**20  # the step's arrays and the frames looked at, not 26 million
+    period = trace.layout.period
+    for k, f in frames.items():
+        assert f.index == k and f.label and f.symbolic and f.substituted
+        place = trace.place(k)
+        assert (f.kind, f.layer, f.unit, f.source, f.sample) == (
+            place.kind, place.layer, place.unit, place.source, place.sample)  # fmt: skip
+        if f.kind is FrameKind.WEIGHT_CONTRIBUTION:
+            s = k // period
+            acts, deltas = _share_oracle(before, X[s], Y[s])
+            i, j = f.source, f.unit
+            assert f.value == float(deltas[f.layer - 1][j] * acts[f.layer - 1][i]) / 256
+        elif f.kind is FrameKind.WEIGHT_UPDATE:
+            assert f.value == net.weights[f.layer - 1][f.source, f.unit]
+            assert f.before == before.weights[f.layer - 1][f.source, f.unit]
+        elif f.kind is FrameKind.WEIGHT_GRADIENT:
+            assert f.value == trace.grad_weights[f.layer - 1][f.source, f.unit]
+    assert frames[0].kind is FrameKind.INPUT and frames[n - 1].kind is FrameKind.BIAS_UPDATE
+    # a frame built again in a fresh trace of the same step is the same frame
+    again = before.copy().trace_batch(X, Y, 0.1)
+    for k in picks[:5]:
+        assert again[k] == frames[k]
+
+
+def test_frames_are_built_only_when_asked_for() -> None:
+    built: list[int] = []
+    trace = Network([3, 5, 2], "tanh", "mse", seed=0).trace_batch(
+        np.ones((4, 3)), np.zeros((4, 2)), 0.1
+    )
+    source = trace.frames._source
+    original = source.frame
+
+    def spy(k: int) -> Frame:
+        built.append(k)
+        return original(k)
+
+    source.frame = spy  # type: ignore[method-assign]
+    assert len(trace) > 100 and not built
+    first = trace[7]
+    assert trace[7] is first and trace[-1] is trace[len(trace) - 1]
+    assert built == [7, len(trace) - 1]
+    assert [f.index for f in trace.frames[3:6]] == [3, 4, 5]
