@@ -109,7 +109,8 @@ class PlainLoop:
         losses = []
         for _ in range(steps):
             if self.pos >= len(self.X):
-                order = self.rng.permutation(len(self.X)) if self.shuffle else np.arange(len(self.X))
+                n = len(self.X)
+                order = self.rng.permutation(n) if self.shuffle else np.arange(n)
                 self.Xe, self.Ye, self.pos = self.X[order], self.Y[order], 0
             end = self.pos + self.batch
             losses.append(self.step(self.Xe[self.pos : end], self.Ye[self.pos : end]))
