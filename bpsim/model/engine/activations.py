@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,10 +36,26 @@ def _sigmoid(z: Array) -> Array:
     return out
 
 
+@lru_cache(maxsize=64)
+def ones(n: int) -> Array:
+    """A read-only vector of ``n`` ones: ``x @ ones(n)`` sums the rows of
+    ``x`` with one BLAS call, several times faster than ``x.sum(axis=1)`` on
+    the small arrays of a teaching network."""
+    out = np.ones(n)
+    out.flags.writeable = False
+    return out
+
+
+def row_sums(x: Array) -> Array:
+    """The sum of each row of ``x`` (of ``x`` itself when it is a vector)."""
+    out: Array = x @ ones(x.shape[-1])
+    return out
+
+
 def _softmax(z: Array) -> Array:
-    shifted = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    out: Array = e / e.sum(axis=-1, keepdims=True)
+    out: Array = z - z.max(axis=-1, keepdims=True)
+    np.exp(out, out=out)
+    out /= row_sums(out)[..., None]
     return out
 
 
@@ -137,5 +154,5 @@ def get_activation(name: str) -> Activation:
 
 def softmax_backward(a: Array, g: Array) -> Array:
     """Return ``dE/dz`` of a softmax layer from ``a = softmax(z)`` and ``g = dE/da``."""
-    out: Array = a * (g - np.sum(g * a, axis=-1, keepdims=True))
+    out: Array = a * (g - row_sums(g * a)[..., None])
     return out

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, SupportsIndex, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bpsim.model.engine.activations import Activation, get_activation
+from bpsim.model.engine.activations import Activation, get_activation, ones
 from bpsim.model.engine.init import get_initialiser
 from bpsim.model.engine.losses import REQUIRED_OUTPUT, Loss, get_loss
 from bpsim.model.engine.optimizers import SGD, Optimizer
@@ -121,6 +121,7 @@ class Network:
         for s in self._b_slices:
             self._bias_mask[s] = 0.0
         self._zeros = np.zeros(offset)  # new · 0 is finite iff every entry of new is
+        self._l2_cache: tuple[float, Array] = (0.0, self._zeros)
         self._largest_product = max(a * b for a, b in itertools.pairwise(self.sizes))
         if params is None:
             self.initialise(seed, init)
@@ -208,6 +209,12 @@ class Network:
         with quiet_fp(), self.blas_threads(len(x)):
             return self.forward_cache(x)[1][-1]
 
+    def _l2_mask(self) -> Array:
+        """λ₂ on the weights, 0 on the biases (kept while λ₂ stays)."""
+        if self._l2_cache[0] != self.l2:
+            self._l2_cache = (self.l2, self.l2 * self._bias_mask)
+        return self._l2_cache[1]
+
     def _regularization(self) -> float:
         total = 0.0
         if self.l1:
@@ -240,9 +247,10 @@ class Network:
             gb = self._bias_views(grad)
         delta = self._loss.output_delta(zs[-1], acts[-1], y, self.activations[-1])
         deltas = [delta]
+        column_sums = ones(len(y))  # one BLAS call, not a slower sum(axis=0)
         for layer in range(self.n_layers - 1, -1, -1):
             np.dot(acts[layer].T, delta, out=gw[layer])
-            np.sum(delta, axis=0, out=gb[layer])
+            np.dot(column_sums, delta, out=gb[layer])
             if layer == 0:
                 break
             g = delta @ self.weights[layer].T
@@ -251,9 +259,8 @@ class Network:
             delta = g * act.derivative(zs[layer - 1], acts[layer])
             deltas.append(delta)
         deltas.reverse()
-        if self.l2:
-            for w, g_w in zip(self.weights, gw, strict=True):
-                g_w += self.l2 * w
+        if self.l2:  # λ₂·w on every weight at once (the mask is 0 on the biases)
+            grad += self._l2_mask() * self.params
         if self.l1:
             for w, g_w in zip(self.weights, gw, strict=True):
                 g_w += self.l1 * np.sign(w)
