@@ -1,6 +1,8 @@
 """Every row of the performance table (issue 10), measured side by side in
 one run, printed as a Markdown table with the target column.
 
+    python benchmarks/perf.py --stat median   # medians instead of lower quartiles
+
     python benchmarks/perf.py            # every row (a few minutes)
     python benchmarks/perf.py --quick    # fewer blocks, shorter runs
     python benchmarks/perf.py --only step --only trainer   # rows whose name matches
@@ -64,10 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", default=[], metavar="PATTERN",
         help="run only the rows whose function name matches (a regular expression; repeatable)",
     )  # fmt: skip
+    parser.add_argument(
+        "--stat", choices=["quartile", "median", "min"], default="quartile",
+        help="each side's typical block time (default: the lower quartile; see perf_timing)",
+    )  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
     args = parser.parse_args(argv)
     if args.quick:
         os.environ["BPSIM_PERF_QUICK"] = "1"  # read by perf_timing when it is imported
+    os.environ["BPSIM_PERF_STAT"] = args.stat
     rows = _rows(args.only)
     if args.list:
         for f in rows:

@@ -5,7 +5,6 @@ the timeline's checkpoint memory. Each row measures side by side in one run
 
 from __future__ import annotations
 
-import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from benchmarks.perf_timing import (
     fmt_time,
     interleaved,
     per_call,
+    typical,
 )
 from bpsim.model import Network
 from bpsim.model.data.dataset import Dataset
@@ -99,7 +99,7 @@ def largest_step() -> Row:
         start = time.perf_counter()
         trace = net.trace_batch(X, Y, 1e-3)
         times.append(time.perf_counter() - start)
-    opened = statistics.median(times)
+    opened = typical(times)
     tracemalloc.start()
     trace = net.trace_batch(X, Y, 1e-3)
     opened_bytes = tracemalloc.get_traced_memory()[0]
@@ -162,14 +162,15 @@ def default_threads() -> Row:
         return run
 
     default, one = block(DEFAULT_BLAS_THREADS), block(1)
-    ratios = []
-    for b in range(blocks(15)):
+    by_default, on_one = [], []
+    for b in range(blocks(21)):
         if b % 2:
-            d, o = default(), one()
+            by_default.append(default())
+            on_one.append(one())
         else:
-            o, d = one(), default()
-        ratios.append(d / o)
-    ratio = statistics.median(ratios)
+            on_one.append(one())
+            by_default.append(default())
+    ratio = typical(by_default) / typical(on_one)
     return Row(
         f"`net.step` in a script with default BLAS threads ({DEFAULT_BLAS_THREADS}), 64-32-10 b256",
         fmt_ratio(ratio),

@@ -2,9 +2,16 @@
 
 Every figure is a ratio measured side by side in one run: the candidate and
 its reference alternate, block after block (which goes first alternates
-too), so that the machine's load hits both alike; the figure is the median
-of the blocks' ratios. ``QUICK`` (set by ``perf.py --quick``, or the
-environment variable ``BPSIM_PERF_QUICK=1``) runs fewer blocks.
+too), so that the machine's load hits both alike; the figure is the ratio
+of their typical times over many short blocks: by default each side's lower
+quartile. On a shared machine the scheduler takes the processor away for
+~10 ms at a time, so a 1 ms block runs either undisturbed or ~10x slower,
+and more than half of them can be hit: a median is then a coin toss, while
+the lower quartile (and the minimum) is the undisturbed time, which only
+ever grows under load. ``STAT`` ("quartile", "median" or "min"; ``perf.py
+--stat``, or ``BPSIM_PERF_STAT``) chooses. ``QUICK`` (set by ``perf.py
+--quick``, or the environment variable ``BPSIM_PERF_QUICK=1``) runs fewer
+blocks.
 """
 
 from __future__ import annotations
@@ -18,6 +25,17 @@ from dataclasses import dataclass
 from threadpoolctl import threadpool_info
 
 QUICK = os.environ.get("BPSIM_PERF_QUICK") == "1"
+STAT = os.environ.get("BPSIM_PERF_STAT", "quartile")
+
+
+def typical(times: list[float]) -> float:
+    """The typical time of a side's blocks, by :data:`STAT`."""
+    if STAT == "median":
+        return statistics.median(times)
+    if STAT == "min":
+        return min(times)
+    return statistics.quantiles(times, n=4, method="inclusive")[0] if len(times) > 1 else times[0]
+
 
 # BLAS threads as the process started (before perf.py limits them to one, as the app does)
 DEFAULT_BLAS_THREADS = max(
@@ -33,8 +51,8 @@ def blocks(full: int) -> int:
 
 @dataclass(frozen=True)
 class Ratio:
-    """A candidate's time over its reference's: the median of per-block ratios,
-    and each one's median time per call (seconds)."""
+    """A candidate's typical time per call over its reference's, and the two
+    typical times (seconds)."""
 
     ratio: float
     candidate: float
@@ -59,13 +77,14 @@ def interleaved(
     candidate: Callable[[], object],
     reference: Callable[[], object],
     *,
-    n_blocks: int = 15,
-    seconds: float = 0.02,
+    n_blocks: int = 101,
+    seconds: float = 0.001,
 ) -> Ratio:
     """Time ``candidate`` against ``reference`` in alternating blocks of about
-    ``seconds`` each."""
+    ``seconds`` each (short blocks, many of them: on a shared machine the
+    load changes from one second to the next)."""
     calls = min(calls_for(candidate, seconds), calls_for(reference, seconds))
-    ratios, cand, ref = [], [], []
+    cand, ref = [], []
     for b in range(blocks(n_blocks)):
         if b % 2:
             r = per_call(reference, calls)
@@ -73,10 +92,10 @@ def interleaved(
         else:
             c = per_call(candidate, calls)
             r = per_call(reference, calls)
-        ratios.append(c / r)
         cand.append(c)
         ref.append(r)
-    return Ratio(statistics.median(ratios), statistics.median(cand), statistics.median(ref))
+    c, r = typical(cand), typical(ref)
+    return Ratio(c / r, c, r)
 
 
 def fmt_ratio(x: float) -> str:

@@ -42,7 +42,18 @@ class Loss:
         if self.name == "mse":
             diff = a - y
             return 0.5 * float(np.vdot(diff, diff)) / len(y)
+        if self.name == "cross_entropy":  # Σ_i lse_i·Σ_j t_ij − Σ_ij t_ij z_ij, in dot products
+            return (float(np.dot(self._lse(z), row_sums(y))) - float(np.vdot(y, z))) / len(y)
         return float(self.per_sample(z, a, y).sum()) / len(y)
+
+    @staticmethod
+    def _lse(z: Array) -> Array:
+        """log Σ_j e^z_ij of each row, without overflow."""
+        zmax = z.max(axis=1, keepdims=True)
+        shifted = z - zmax
+        np.exp(shifted, out=shifted)
+        out: Array = zmax[:, 0] + np.log(row_sums(shifted))
+        return out
 
     def per_output(self, z: Array, a: Array, y: Array) -> Array:
         """Each output's share of each sample's loss (mse and bce only)."""
@@ -66,11 +77,7 @@ class Loss:
             out = row_sums(self.per_output(z, a, y))
             return out
         # cross_entropy with softmax: logsumexp(z) − Σ t z (for one-hot or soft t)
-        zmax = z.max(axis=1, keepdims=True)
-        shifted = z - zmax
-        np.exp(shifted, out=shifted)
-        lse = zmax[:, 0] + np.log(row_sums(shifted))
-        out = lse * row_sums(y) - row_sums(y * z)
+        out = self._lse(z) * row_sums(y) - row_sums(y * z)
         return out
 
     def output_delta(self, z: Array, a: Array, y: Array, activation: Activation) -> Array:
