@@ -1,7 +1,7 @@
 """Every row of the performance table (issue 10), measured side by side in
 one run, printed as a Markdown table with the target column.
 
-    python benchmarks/perf.py --stat median   # medians instead of lower quartiles
+    python benchmarks/perf.py --stat median   # medians instead of the fastest blocks
 
     python benchmarks/perf.py            # every row (a few minutes)
     python benchmarks/perf.py --quick    # fewer blocks, shorter runs
@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         help="run only the rows whose function name matches (a regular expression; repeatable)",
     )  # fmt: skip
     parser.add_argument(
-        "--stat", choices=["quartile", "median", "min"], default="quartile",
-        help="each side's typical block time (default: the lower quartile; see perf_timing)",
+        "--stat", choices=["min", "quartile", "median"], default="min",
+        help="each side's typical block time (default: the fastest; see perf_timing)",
     )  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
     args = parser.parse_args(argv)

@@ -3,13 +3,14 @@
 Every figure is a ratio measured side by side in one run: the candidate and
 its reference alternate, block after block (which goes first alternates
 too), so that the machine's load hits both alike; the figure is the ratio
-of their typical times over many short blocks: by default each side's lower
-quartile. On a shared machine the scheduler takes the processor away for
-~10 ms at a time, so a 1 ms block runs either undisturbed or ~10x slower,
-and more than half of them can be hit: a median is then a coin toss, while
-the lower quartile (and the minimum) is the undisturbed time, which only
-ever grows under load. ``STAT`` ("quartile", "median" or "min"; ``perf.py
---stat``, or ``BPSIM_PERF_STAT``) chooses. ``QUICK`` (set by ``perf.py
+of their typical times over many short blocks: by default each side's
+fastest block. On a shared machine (this one: 2 cores, ~8 busy processes)
+the scheduler takes the processor away for ~10 ms at a time, so a 1 ms
+block runs either undisturbed or ~10x slower, and a 15 ms step is hit
+nearly every time: a median is then a coin toss, while the fastest of many
+interleaved blocks is each side's undisturbed time (load only ever adds
+time). ``STAT`` ("min", "quartile" or "median"; ``perf.py --stat``, or
+``BPSIM_PERF_STAT``) chooses; on a quiet machine all three agree. ``QUICK`` (set by ``perf.py
 --quick``, or the environment variable ``BPSIM_PERF_QUICK=1``) runs fewer
 blocks.
 """
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from threadpoolctl import threadpool_info
 
 QUICK = os.environ.get("BPSIM_PERF_QUICK") == "1"
-STAT = os.environ.get("BPSIM_PERF_STAT", "quartile")
+STAT = os.environ.get("BPSIM_PERF_STAT", "min")
 
 
 def typical(times: list[float]) -> float:
