@@ -2,8 +2,10 @@
 to build eagerly.
 
 ``tests/data/eager_frames.json.gz`` holds every frame of a few small steps as
-the eager builder made them (before frames were built on demand; regenerate
-with ``python -m tests.test_lazy_frames`` only when frames change on purpose).
+the eager builder made them (written at commit 0fb3388, before frames were
+built on demand). ``python -m tests.test_lazy_frames`` rewrites it from the
+current builder: do that only when frames change on purpose, and read the
+diff, since the file then no longer comes from an independent builder.
 Each lazily built frame must equal its eager twin exactly, whatever the order
 in which frames are asked for.
 """
