@@ -37,7 +37,7 @@ def _counted(tl: Timeline) -> int:
 
 def test_checkpoints_stay_within_their_budget_in_bytes() -> None:
     budget = 2**20
-    tl = Timeline(_session([64, 32, 10]), checkpoint_every=5, checkpoint_bytes=budget)
+    tl = Timeline(_session([64, 32, 10]), checkpoint_every=5, checkpoint_budget=budget)
     per_snapshot = 3 * tl.trainer.net.params.nbytes  # parameters, Adam's m and v
     assert budget // per_snapshot < 30  # so that a few hundred checkpoints would overflow it
     for _ in range(6):
@@ -48,14 +48,14 @@ def test_checkpoints_stay_within_their_budget_in_bytes() -> None:
 
 
 def test_a_budget_for_a_large_network_keeps_a_few_checkpoints() -> None:
-    tl = Timeline(_session([300, 200, 10]), checkpoint_every=1, checkpoint_bytes=4 * 2**20)
+    tl = Timeline(_session([300, 200, 10]), checkpoint_every=1, checkpoint_budget=4 * 2**20)
     tl.train_for(10.0, max_steps=200)  # each checkpoint holds ~1.5 MB
     assert tl.checkpoint_bytes == _counted(tl) <= 4 * 2**20
     assert 0 in tl._checkpoints
 
 
 def test_rewinding_through_thinned_checkpoints_is_exact() -> None:
-    tl = Timeline(_session([64, 32, 10]), checkpoint_every=3, checkpoint_bytes=2**20)
+    tl = Timeline(_session([64, 32, 10]), checkpoint_every=3, checkpoint_budget=2**20)
     tl.go_to_step(17)
     seen = tl.trace
     tl.go_to_step(400)

@@ -7,7 +7,7 @@ The timeline owns no Qt object and draws nothing: it moves a
 restores a checkpoint and replays the steps after it, so the numbers are
 exactly those seen before. Checkpoints are kept for every traced step and
 every ``checkpoint_every`` steps of continuous training, at most
-``max_checkpoints`` of them and at most ``checkpoint_bytes`` bytes (the
+``max_checkpoints`` of them and at most ``checkpoint_budget`` bytes (the
 parameters and the optimizer's state they copy, whatever the network's
 size): beyond that every other one goes and training checkpoints half as
 often, so the gaps stay even and a jump back replays a gap at most. The
@@ -71,13 +71,13 @@ class Timeline:
         *,
         checkpoint_every: int = 50,
         max_checkpoints: int = 2000,
-        checkpoint_bytes: int = CHECKPOINT_BYTES,
+        checkpoint_budget: int = CHECKPOINT_BYTES,
     ) -> None:
         self.session = session
         self.trainer: Trainer = session.trainer
         self._spacing = checkpoint_every  # doubles each time checkpoints are thinned
         self.max_checkpoints = max_checkpoints
-        self.checkpoint_budget = checkpoint_bytes
+        self.checkpoint_budget = checkpoint_budget
         self._checkpoints: dict[int, Snapshot] = {}
         self._bytes = 0  # of the checkpoints, each order array counted once
         self._orders: dict[int, int] = {}  # id of an order array -> checkpoints sharing it
