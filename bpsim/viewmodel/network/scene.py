@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bpsim.model.errors import quiet_fp
 from bpsim.model.notation import unit_name
 from bpsim.model.trace.frames import Frame, Trace
 from bpsim.viewmodel.network.trace_index import TraceIndex
@@ -232,7 +233,8 @@ def scene_from_network(
         nets, outs = list(nan_units), list(nan_units)
     else:
         xs = np.asarray(x, dtype=np.float64).reshape(1, sizes[0])
-        zs, acts = net.forward_cache(xs)
+        with quiet_fp():  # a diverging network's sums overflow silently, to their limits
+            zs, acts = net.forward_cache(xs)
         nets = [nan_units[0], *(z[0] for z in zs)]
         outs = [a[0] for a in acts]
     return Scene(
