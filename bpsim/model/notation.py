@@ -16,7 +16,7 @@ once can be shown to 4 digits or to 9 without being built again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 MAX_TERMS = 6  # longer sums show their first terms, an ellipsis and the last
 
@@ -116,15 +116,25 @@ def numbers_in(template: str) -> list[float]:
 def join_sum(terms: Sequence[str]) -> str:
     """Join terms with ``+`` (``−`` before a negative term), eliding the
     middle of a long sum."""
-    shown = list(terms)
-    if len(terms) > MAX_TERMS:
-        shown = [*terms[: MAX_TERMS - 2], "…", terms[-1]]
+    return join_terms(len(terms), terms.__getitem__)
+
+
+def join_terms(n: int, term: Callable[[int], str]) -> str:
+    """:func:`join_sum` of the ``n`` terms ``term(0), ..., term(n - 1)``,
+    writing only the terms it shows (a sum of hundreds of terms costs as
+    much as one of six); ``"0"`` for no terms."""
+    if n == 0:
+        return "0"
+    if n > MAX_TERMS:
+        shown = [*(term(k) for k in range(MAX_TERMS - 2)), "…", term(n - 1)]
+    else:
+        shown = [term(k) for k in range(n)]
     text = shown[0]
-    for term in shown[1:]:
-        negated = _negated(term)
-        text += f" + {term}" if negated is None else f" {MINUS} {negated}"
-    if len(terms) > MAX_TERMS:
-        text += f"  ({len(terms)} terms)"
+    for t in shown[1:]:
+        negated = _negated(t)
+        text += f" + {t}" if negated is None else f" {MINUS} {negated}"
+    if n > MAX_TERMS:
+        text += f"  ({n} terms)"
     return text
 
 

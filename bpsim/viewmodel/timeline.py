@@ -7,10 +7,12 @@ The timeline owns no Qt object and draws nothing: it moves a
 restores a checkpoint and replays the steps after it, so the numbers are
 exactly those seen before. Checkpoints are kept for every traced step and
 every ``checkpoint_every`` steps of continuous training, at most
-``max_checkpoints`` of them: beyond that every other one goes and training
-checkpoints half as often, so the gaps stay even and a jump back replays a
-gap at most. The first checkpoint, the shown step's and every change of the
-optimizer's settings (a learning rate) are always kept.
+``max_checkpoints`` of them and at most ``checkpoint_budget`` bytes (the
+parameters and the optimizer's state they copy, whatever the network's
+size): beyond that every other one goes and training checkpoints half as
+often, so the gaps stay even and a jump back replays a gap at most. The
+first checkpoint, the shown step's and every change of the optimizer's
+settings (a learning rate) are always kept.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,64 +28,59 @@ from bpsim.model.engine.network import Network
 from bpsim.model.engine.training import Snapshot, Trainer
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
 from bpsim.model.sessions.session_file import save_session
-from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
+from bpsim.model.trace.frames import Frame, Phase, Trace
+from bpsim.viewmodel.groups import (
+    GRANULARITY_LABELS,
+    Granularity,
+    group_end,
+    group_ends,
+    group_key,
+    group_start,
+)
+
+__all__ = [
+    "GRANULARITY_LABELS",
+    "Granularity",
+    "Timeline",
+    "group_end",
+    "group_ends",
+    "group_key",
+    "group_start",
+]
 
 Point = tuple[float, float | None, float | None]  # training loss, test loss, accuracy
 
 
-class Granularity(StrEnum):
-    """How far one press of a step key moves."""
-
-    FRAME = "frame"
-    UNIT = "unit"
-    LAYER = "layer"
-    PASS = "pass"
-    STEP = "step"
-    EPOCH = "epoch"
+CHECKPOINT_BYTES = 64 * 2**20  # what the checkpoints may hold, whatever the network
+SNAPSHOT_OVERHEAD = 1024  # bytes of a checkpoint beside its arrays (its objects, the rng state)
 
 
-GRANULARITY_LABELS = {
-    Granularity.FRAME: "One operation",
-    Granularity.UNIT: "One unit",
-    Granularity.LAYER: "One layer",
-    Granularity.PASS: "One pass",
-    Granularity.STEP: "One training step",
-    Granularity.EPOCH: "One epoch",
-}
-
-_GROUP_KIND = {  # frames of one unit that belong together
-    FrameKind.NET: "forward",
-    FrameKind.OUT: "forward",
-    FrameKind.LOSS_TERM: "loss",
-    FrameKind.LOSS: "loss",
-}
-
-
-def group_key(frame: Frame, granularity: Granularity) -> tuple[object, ...]:
-    """Frames with equal keys, one after the other, form one group."""
-    phase = frame.phase
-    if granularity is Granularity.FRAME:
-        return (frame.index,)
-    if granularity is Granularity.UNIT:
-        kind = _GROUP_KIND.get(frame.kind, frame.kind)
-        unit = None if kind == "loss" else frame.unit
-        return (frame.sample, kind, frame.layer, unit)
-    if granularity is Granularity.LAYER:
-        return (frame.sample, phase, frame.layer)
-    return (frame.sample, phase)
+def snapshot_bytes(snap: Snapshot) -> int:
+    """The bytes a checkpoint holds of its own (its order array is shared
+    by the checkpoints of an epoch and counted once, by :class:`Timeline`)."""
+    state = sum(v.nbytes for v in snap.optimizer_state.values() if isinstance(v, np.ndarray))
+    return snap.params.nbytes + state + SNAPSHOT_OVERHEAD
 
 
 class Timeline:
     """A cursor over training: frames of the current step, steps, epochs."""
 
     def __init__(
-        self, session: Session, *, checkpoint_every: int = 50, max_checkpoints: int = 2000
+        self,
+        session: Session,
+        *,
+        checkpoint_every: int = 50,
+        max_checkpoints: int = 2000,
+        checkpoint_budget: int = CHECKPOINT_BYTES,
     ) -> None:
         self.session = session
         self.trainer: Trainer = session.trainer
         self._spacing = checkpoint_every  # doubles each time checkpoints are thinned
         self.max_checkpoints = max_checkpoints
+        self.checkpoint_budget = checkpoint_budget
         self._checkpoints: dict[int, Snapshot] = {}
+        self._bytes = 0  # of the checkpoints, each order array counted once
+        self._orders: dict[int, int] = {}  # id of an order array -> checkpoints sharing it
         self.trace: Trace
         self._trace_step = 0
         self.batch_indices: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
@@ -149,24 +145,54 @@ class Timeline:
         """The earliest step this timeline can go back to."""
         return min(self._checkpoints)
 
+    @property
+    def checkpoint_bytes(self) -> int:
+        """The bytes the checkpoints hold (parameters, optimizer state, orders)."""
+        return self._bytes
+
+    def _keep(self, step: int, snap: Snapshot) -> None:
+        if step in self._checkpoints:
+            self._drop(step)
+        self._checkpoints[step] = snap
+        self._bytes += snapshot_bytes(snap)
+        key = id(snap.order)
+        if key not in self._orders:
+            self._bytes += snap.order.nbytes
+        self._orders[key] = self._orders.get(key, 0) + 1
+
+    def _drop(self, step: int) -> None:
+        snap = self._checkpoints.pop(step)
+        self._bytes -= snapshot_bytes(snap)
+        key = id(snap.order)
+        self._orders[key] -= 1
+        if not self._orders[key]:
+            del self._orders[key]
+            self._bytes -= snap.order.nbytes
+
     def _remember(self) -> None:
         """Checkpoint the trainer as it stands (before step ``trainer.step``)."""
-        self._checkpoints[self.trainer.step] = self.trainer.snapshot()
-        if len(self._checkpoints) > self.max_checkpoints:
-            # Drop every other checkpoint over the whole range: the spacing
-            # doubles evenly, so no jump back replays more than a few times
-            # the average gap. The first and the shown step are kept.
-            keep = {self.first_step, self._trace_step, self.trainer.step}
-            steps = sorted(self._checkpoints)
-            for before, s in itertools.pairwise(steps):
-                # a checkpoint where the settings change is where replay learns of it
-                settings = self._checkpoints[s].optimizer_settings
-                if settings != self._checkpoints[before].optimizer_settings:
-                    keep.add(s)
-            for s in steps[1::2]:
-                if s not in keep:
-                    del self._checkpoints[s]
+        self._keep(self.trainer.step, self.trainer.snapshot())
+        while (
+            len(self._checkpoints) > self.max_checkpoints or self._bytes > self.checkpoint_budget
+        ) and self._thin():
             self._spacing *= 2  # and training checkpoints half as often from now on
+
+    def _thin(self) -> bool:
+        """Drop every other checkpoint over the whole range: the spacing
+        doubles evenly, so no jump back replays more than a few times the
+        average gap. The first and the shown step are kept, and every
+        change of settings. Returns whether any went."""
+        keep = {self.first_step, self._trace_step, self.trainer.step}
+        steps = sorted(self._checkpoints)
+        for before, s in itertools.pairwise(steps):
+            # a checkpoint where the settings change is where replay learns of it
+            settings = self._checkpoints[s].optimizer_settings
+            if settings != self._checkpoints[before].optimizer_settings:
+                keep.add(s)
+        dropped = [s for s in steps[1::2] if s not in keep]
+        for s in dropped:
+            self._drop(s)
+        return bool(dropped)
 
     def _open_step(self) -> None:
         """Trace the trainer's next step and put the cursor on its first frame."""
@@ -251,18 +277,10 @@ class Timeline:
 
     def _group_end(self, k: int, granularity: Granularity) -> int:
         """The last frame of the group frame ``k`` belongs to."""
-        frames = self.trace.frames
-        key = group_key(frames[k], granularity)
-        while k + 1 < len(frames) and group_key(frames[k + 1], granularity) == key:
-            k += 1
-        return k
+        return group_end(self.trace, k, granularity)
 
     def _group_start(self, k: int, granularity: Granularity) -> int:
-        frames = self.trace.frames
-        key = group_key(frames[k], granularity)
-        while k > 0 and group_key(frames[k - 1], granularity) == key:
-            k -= 1
-        return k
+        return group_start(self.trace, k, granularity)
 
     # -- continuous training -------------------------------------------------------
 
@@ -309,7 +327,7 @@ class Timeline:
         it and forget the checkpoints after it (that future has changed).
         Going back before the change still replays the old rate exactly."""
         for s in [s for s in self._checkpoints if s > self.step]:
-            del self._checkpoints[s]
+            self._drop(s)
         cursor = self.cursor
         self.trainer.restore(self._checkpoints[self.step])
         self.trainer.optimizer.lr = float(lr)

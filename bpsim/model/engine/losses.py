@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.engine.activations import Activation, softmax_backward
+from bpsim.model.engine.activations import Activation, row_sums, softmax_backward
 
 Array = NDArray[np.float64]
 
@@ -42,7 +42,18 @@ class Loss:
         if self.name == "mse":
             diff = a - y
             return 0.5 * float(np.vdot(diff, diff)) / len(y)
-        return float(np.sum(self.per_sample(z, a, y))) / len(y)
+        if self.name == "cross_entropy":  # Σ_i lse_i·Σ_j t_ij − Σ_ij t_ij z_ij, in dot products
+            return (float(np.dot(self._lse(z), row_sums(y))) - float(np.vdot(y, z))) / len(y)
+        return float(self.per_sample(z, a, y).sum()) / len(y)
+
+    @staticmethod
+    def _lse(z: Array) -> Array:
+        """log Σ_j e^z_ij of each row, without overflow."""
+        zmax = z.max(axis=1, keepdims=True)
+        shifted = z - zmax
+        np.exp(shifted, out=shifted)
+        out: Array = zmax[:, 0] + np.log(row_sums(shifted))
+        return out
 
     def per_output(self, z: Array, a: Array, y: Array) -> Array:
         """Each output's share of each sample's loss (mse and bce only)."""
@@ -63,12 +74,10 @@ class Loss:
             out: Array = 0.5 * np.einsum("ij,ij->i", diff, diff)
             return out
         if self.name == "bce":
-            out = self.per_output(z, a, y).sum(axis=1)
+            out = row_sums(self.per_output(z, a, y))
             return out
         # cross_entropy with softmax: logsumexp(z) − Σ t z (for one-hot or soft t)
-        zmax = z.max(axis=1, keepdims=True)
-        lse = zmax[:, 0] + np.log(np.exp(z - zmax).sum(axis=1))
-        out = lse * y.sum(axis=1) - np.einsum("ij,ij->i", y, z)
+        out = self._lse(z) * row_sums(y) - row_sums(y * z)
         return out
 
     def output_delta(self, z: Array, a: Array, y: Array, activation: Activation) -> Array:
@@ -78,7 +87,7 @@ class Loss:
             # sigmoid + bce and softmax + cross-entropy both simplify to out − t
             # (for soft targets of cross-entropy: out·Σt − t).
             if self.name == "cross_entropy":
-                delta: Array = (a * y.sum(axis=1, keepdims=True) - y) / n
+                delta: Array = (a * row_sums(y)[:, None] - y) / n
             else:
                 delta = (a - y) / n
             return delta

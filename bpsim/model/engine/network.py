@@ -7,16 +7,19 @@ vectorised operation and checks the result for divergence in one call.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, SupportsIndex, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bpsim.model.engine.activations import Activation, get_activation
+from bpsim.model.engine.activations import Activation, get_activation, ones
 from bpsim.model.engine.init import get_initialiser
 from bpsim.model.engine.losses import REQUIRED_OUTPUT, Loss, get_loss
 from bpsim.model.engine.optimizers import SGD, Optimizer
+from bpsim.model.engine.threads import blas_threads_for
 from bpsim.model.errors import DivergedError, quiet_fp
 
 if TYPE_CHECKING:
@@ -117,6 +120,9 @@ class Network:
         self._bias_mask = np.ones(offset)
         for s in self._b_slices:
             self._bias_mask[s] = 0.0
+        self._zeros = np.zeros(offset)  # new · 0 is finite iff every entry of new is
+        self._l2_cache: tuple[float, Array] = (0.0, self._zeros)
+        self._largest_product = max(a * b for a, b in itertools.pairwise(self.sizes))
         if params is None:
             self.initialise(seed, init)
         else:
@@ -199,8 +205,15 @@ class Network:
 
     def forward(self, X: ArrayLike) -> Array:
         """The network's outputs for inputs of shape ``(n, sizes[0])``."""
-        with quiet_fp():
-            return self.forward_cache(self._check_input(X))[1][-1]
+        x = self._check_input(X)
+        with quiet_fp(), self.blas_threads(len(x)):
+            return self.forward_cache(x)[1][-1]
+
+    def _l2_mask(self) -> Array:
+        """λ₂ on the weights, 0 on the biases (kept while λ₂ stays)."""
+        if self._l2_cache[0] != self.l2:
+            self._l2_cache = (self.l2, self.l2 * self._bias_mask)
+        return self._l2_cache[1]
 
     def _regularization(self) -> float:
         total = 0.0
@@ -214,7 +227,7 @@ class Network:
         """Mean loss over the batch, plus the regularization terms."""
         x = self._check_input(X)
         y = self._check_target(Y, len(x))
-        with quiet_fp():
+        with quiet_fp(), self.blas_threads(len(x)):
             zs, acts = self.forward_cache(x)
             return self._loss.value(zs[-1], acts[-1], y) + self._regularization()
 
@@ -234,9 +247,10 @@ class Network:
             gb = self._bias_views(grad)
         delta = self._loss.output_delta(zs[-1], acts[-1], y, self.activations[-1])
         deltas = [delta]
+        column_sums = ones(len(y))  # one BLAS call, not a slower sum(axis=0)
         for layer in range(self.n_layers - 1, -1, -1):
             np.dot(acts[layer].T, delta, out=gw[layer])
-            np.sum(delta, axis=0, out=gb[layer])
+            np.dot(column_sums, delta, out=gb[layer])
             if layer == 0:
                 break
             g = delta @ self.weights[layer].T
@@ -245,9 +259,8 @@ class Network:
             delta = g * act.derivative(zs[layer - 1], acts[layer])
             deltas.append(delta)
         deltas.reverse()
-        if self.l2:
-            for w, g_w in zip(self.weights, gw, strict=True):
-                g_w += self.l2 * w
+        if self.l2:  # λ₂·w on every weight at once (the mask is 0 on the biases)
+            grad += self._l2_mask() * self.params
         if self.l1:
             for w, g_w in zip(self.weights, gw, strict=True):
                 g_w += self.l1 * np.sign(w)
@@ -286,20 +299,25 @@ class Network:
             self._apply_update(update, loss)
 
     def _apply_update(self, update: Array, loss: float) -> None:
+        if not math.isfinite(loss):
+            raise DivergedError(f"the loss became {loss}")
         if not self.train_biases:
             update = update * self._bias_mask
         new = self.params - update
-        if not np.isfinite(loss):
-            raise DivergedError(f"the loss became {loss}")
-        if not np.isfinite(new).all():
+        if not math.isfinite(np.dot(new, self._zeros)):  # one pass: NaN iff any is not finite
             raise DivergedError("an update would make a parameter infinite")
         self.params[...] = new
+
+    def blas_threads(self, batch: int) -> blas_threads_for:
+        """A context running this network's products on the BLAS threads that
+        suit their size at ``batch`` samples (see :mod:`.threads`)."""
+        return blas_threads_for(batch * self._largest_product)
 
     def step(self, X: ArrayLike, Y: ArrayLike, lr: float) -> float:
         """One plain SGD step on the batch; returns the loss before the update."""
         x = self._check_input(X)
         y = self._check_target(Y, len(x))
-        with quiet_fp():
+        with quiet_fp(), self.blas_threads(len(x)):
             loss, grad = self._loss_and_gradient(x, y, scratch=True)
             grad *= lr
             self._apply_update(grad, loss)
@@ -326,7 +344,9 @@ class Network:
         from bpsim.model.trace.step import trace_step
 
         xs = self._check_input(X)
-        return trace_step(self, xs, self._check_target(Y, len(xs)), optimizer or SGD(lr))
+        ys = self._check_target(Y, len(xs))
+        with self.blas_threads(len(xs)):
+            return trace_step(self, xs, ys, optimizer or SGD(lr))
 
     def __repr__(self) -> str:
         layers = "-".join(map(str, self.sizes))

@@ -8,7 +8,7 @@ optimizer's own state committed. So a refused step changes nothing at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,9 +18,9 @@ from bpsim.model.notation import factor, num
 Array = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Proposal:
-    """An update to subtract from the parameters, and how to commit it."""
+class Proposal(NamedTuple):
+    """An update to subtract from the parameters, and how to commit it (a
+    named tuple: made once per training step, it must cost next to nothing)."""
 
     update: Array
     commit: Callable[[], None]
@@ -30,6 +30,9 @@ class Proposal:
 
 def _no_op() -> None:
     return None
+
+
+_NO_EXTRAS: Mapping[str, Array] = {}
 
 
 class Optimizer:
@@ -89,7 +92,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def propose(self, grad: Array) -> Proposal:
-        return Proposal(self.lr * grad, _no_op, {})
+        return Proposal(self.lr * grad, _no_op, _NO_EXTRAS)
 
 
 class Momentum(Optimizer):

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import Optimizer
+from bpsim.model.engine.threads import blas_threads_for
 from bpsim.model.errors import quiet_fp
 from bpsim.model.trace.frames import Trace
 
@@ -127,16 +128,36 @@ class Trainer:
         On :class:`DivergedError` nothing changes, the position in the data
         included.
         """
-        state = self._position_state()
-        X, Y = self._next_arrays()
+        with quiet_fp(), self._blas_threads():
+            return self._step()
+
+    def _blas_threads(self) -> blas_threads_for:
+        return self.net.blas_threads(self.batch_size)
+
+    def _step(self) -> float:
+        """:meth:`train_step`, inside ``quiet_fp`` and the BLAS threads' context."""
+        position = self.position
+        if position >= len(self.order):  # a new epoch: a new order, from the generator
+            state = self._position_state()
+            X, Y = self._next_arrays()
+        else:  # within the epoch: the next slice of the epoch's data
+            state = None
+            end = position + self.batch_size
+            cached = self._epoch_data
+            if cached is None or cached[0] is not self.order:
+                cached = self._epoch_data = (self.order, self.X[self.order], self.Y[self.order])
+            X, Y = cached[1][position:end], cached[2][position:end]
+            self.position = min(end, len(self.order))
         net = self.net
         try:
-            with quiet_fp():
-                loss, grad = net._loss_and_gradient(X, Y, scratch=True)
-                proposal = self.optimizer.propose(grad)
-                net._apply_update(proposal.update, loss)
+            loss, grad = net._loss_and_gradient(X, Y, scratch=True)
+            proposal = self.optimizer.propose(grad)
+            net._apply_update(proposal.update, loss)
         except FloatingPointError:
-            self._restore_position(state)
+            if state is None:
+                self.position = position
+            else:
+                self._restore_position(state)
             raise
         proposal.commit()
         self.step += 1
@@ -156,7 +177,9 @@ class Trainer:
 
     def train(self, steps: int) -> Array:
         """Run ``steps`` updates; returns their losses."""
-        return np.array([self.train_step() for _ in range(steps)])
+        step = self._step
+        with quiet_fp(), self._blas_threads():
+            return np.array([step() for _ in range(steps)])
 
     def train_for(
         self, seconds: float, max_steps: int = 1_000_000, out: list[float] | None = None
@@ -169,13 +192,15 @@ class Trainer:
         """
         losses: list[float] = []
         deadline = time.perf_counter() + seconds
-        while len(losses) < max_steps:
-            loss = self.train_step()
-            losses.append(loss)
-            if out is not None:
-                out.append(loss)
-            if time.perf_counter() >= deadline:
-                break
+        step, clock = self._step, time.perf_counter
+        with quiet_fp(), self._blas_threads():
+            while len(losses) < max_steps:
+                loss = step()
+                losses.append(loss)
+                if out is not None:
+                    out.append(loss)
+                if clock() >= deadline:
+                    break
         return np.array(losses)
 
     def evaluate(self, X: Array | None = None, Y: Array | None = None) -> Evaluation:

@@ -15,7 +15,6 @@ from bpsim.model.data.presets import Preset, build_preset, get_preset
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import make_optimizer
 from bpsim.model.engine.training import Trainer, evaluate
-from bpsim.model.trace.frames import MAX_FRAMES, frames_per_step
 
 SettingValue = str | int | float | bool | None
 
@@ -97,8 +96,6 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     data, test = _split_and_scale(data, seed, standardize=True)
     optimizer = make_optimizer("adam", lr=0.01)
     batch = min(16, data.n_samples)
-    while batch > 1 and frames_per_step(net.sizes, batch, True, loss) > MAX_FRAMES:
-        batch //= 2  # wide data: smaller batches keep a step short enough to step through
     trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=seed)
     return Session(trainer, data, {"source": data.name}, test)
 

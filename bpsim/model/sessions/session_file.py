@@ -29,7 +29,6 @@ from bpsim.model.engine.training import Trainer
 from bpsim.model.errors import BpsimError, SessionError
 from bpsim.model.sessions.files import atomic_write
 from bpsim.model.sessions.session import Session, new_session
-from bpsim.model.trace.frames import MAX_FRAMES, frames_per_step
 
 FORMAT = "bpsim-session"
 MAX_FILE_PARAMETERS = 10_000_000  # checked before building: a file asking for more is no lesson
@@ -278,12 +277,6 @@ def _build(doc: Any) -> Session:
         batch_size=_get(td, "batch_size", int, "training"),
         shuffle=_get(td, "shuffle", bool, "training"),
     )
-    frames = frames_per_step(net.sizes, trainer.batch_size, net.train_biases, net.loss_name)
-    if frames > MAX_FRAMES:
-        raise _InvalidError(
-            f"one training step would have {frames:,} frames to step through "
-            f"(bpsim shows at most {MAX_FRAMES:,})"
-        )
     raw_order = _get(td, "order", list, "training")
     if not all(isinstance(k, int) and not isinstance(k, bool) for k in raw_order):
         raise _InvalidError("training.order must list sample numbers")

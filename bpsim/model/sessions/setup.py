@@ -26,7 +26,7 @@ from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import OPTIMIZERS, Momentum, make_optimizer
 from bpsim.model.engine.training import Trainer
 from bpsim.model.sessions.session import Session
-from bpsim.model.trace.frames import MAX_FRAMES, frames_per_step
+from bpsim.model.trace.frames import frames_per_step as frames_per_step  # re-exported
 
 MAX_PARAMETERS = 200_000  # the app draws every edge; more is no longer a picture
 MAX_HIDDEN_LAYERS = 10
@@ -176,13 +176,6 @@ def _layer_problems(setup: NetworkSetup, dataset: Dataset) -> list[str]:
         problems.append(
             f"the network would have {count:,} weights and biases; "
             f"bpsim draws at most {MAX_PARAMETERS:,}"
-        )
-    batch = min(max(setup.batch_size, 1), dataset.n_samples)
-    frames = frames_per_step(setup.sizes(dataset), batch, setup.train_biases, setup.loss)
-    if count <= MAX_PARAMETERS and frames > MAX_FRAMES:
-        problems.append(
-            f"one training step would have {frames:,} frames to step through "
-            f"(at most {MAX_FRAMES:,}): use fewer units or a smaller batch"
         )
     return problems
 

@@ -1,2 +1,3 @@
 """The trace: one training step as an immutable sequence of frames (frames),
-built by the forward and backward builders from the vectorised step (step)."""
+built on demand by the forward and backward builders from the step's arrays
+(data, kept by step) at the place the layout gives each frame (layout)."""

@@ -19,57 +19,22 @@ that sample's own pass, which agrees with the batch's rows to rounding.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import Protocol, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
 from bpsim.model.notation import DEFAULT_DIGITS, render
+from bpsim.model.trace.kinds import PHASE_OF, FrameKind, Phase
+from bpsim.model.trace.layout import Part, Place, TraceLayout
+
+__all__ = ["PHASE_OF", "Frame", "FrameKind", "Frames", "Phase", "Trace", "frames_per_step"]
 
 Array = NDArray[np.float64]
 Edge = tuple[int, int, int]  # (target layer, source unit, target unit)
-
-
-class Phase(StrEnum):
-    FORWARD = "forward"
-    LOSS = "loss"
-    BACKWARD = "backward"
-    UPDATE = "update"
-
-
-class FrameKind(StrEnum):
-    INPUT = "input"
-    NET = "net"  # a unit's weighted sum
-    OUT = "out"  # a unit's activation
-    LOSS_TERM = "loss_term"  # one output's share of the loss
-    LOSS = "loss"
-    OUTPUT_DELTA = "output_delta"
-    DELTA = "delta"  # a hidden unit's delta
-    WEIGHT_CONTRIBUTION = "weight_contribution"  # one sample's share (mini-batch)
-    BIAS_CONTRIBUTION = "bias_contribution"
-    WEIGHT_GRADIENT = "weight_gradient"
-    BIAS_GRADIENT = "bias_gradient"
-    WEIGHT_UPDATE = "weight_update"
-    BIAS_UPDATE = "bias_update"
-
-
-PHASE_OF = {
-    FrameKind.INPUT: Phase.FORWARD,
-    FrameKind.NET: Phase.FORWARD,
-    FrameKind.OUT: Phase.FORWARD,
-    FrameKind.LOSS_TERM: Phase.LOSS,
-    FrameKind.LOSS: Phase.LOSS,
-    FrameKind.OUTPUT_DELTA: Phase.BACKWARD,
-    FrameKind.DELTA: Phase.BACKWARD,
-    FrameKind.WEIGHT_CONTRIBUTION: Phase.BACKWARD,
-    FrameKind.BIAS_CONTRIBUTION: Phase.BACKWARD,
-    FrameKind.WEIGHT_GRADIENT: Phase.BACKWARD,
-    FrameKind.BIAS_GRADIENT: Phase.BACKWARD,
-    FrameKind.WEIGHT_UPDATE: Phase.UPDATE,
-    FrameKind.BIAS_UPDATE: Phase.UPDATE,
-}
 
 
 @dataclass(frozen=True)
@@ -127,16 +92,73 @@ class Frame:
         return self.formula_at()
 
 
-@dataclass(frozen=True)
+class FrameSource(Protocol):
+    """What builds the frames of a trace (the trace builder)."""
+
+    def frame(self, k: int) -> Frame: ...
+
+    def sample_rows(self, s: int) -> tuple[tuple[Array, ...], ...]: ...
+
+
+class Frames(Sequence[Frame]):
+    """The frames of a trace, each built when it is first asked for.
+
+    Indexing (negative indices and slices too), ``len`` and iteration work
+    as on a tuple. Built frames are kept, up to :attr:`KEEP` of them (the
+    earliest built go first), so memory follows the frames looked at, not
+    the length of the step.
+    """
+
+    KEEP = 16_384
+
+    def __init__(self, n: int, source: FrameSource) -> None:
+        self._n = n
+        self._source = source
+        self._built: dict[int, Frame] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, k: int) -> Frame: ...
+    @overload
+    def __getitem__(self, k: slice) -> tuple[Frame, ...]: ...
+    def __getitem__(self, k: int | slice) -> Frame | tuple[Frame, ...]:
+        if isinstance(k, slice):
+            return tuple(self[i] for i in range(*k.indices(self._n)))
+        k = operator.index(k)
+        if k < 0:
+            k += self._n
+        if not 0 <= k < self._n:
+            raise IndexError(f"frame {k} out of range 0..{self._n - 1}")
+        frame = self._built.get(k)
+        if frame is None:
+            frame = self._source.frame(k)
+            if len(self._built) >= self.KEEP:
+                del self._built[next(iter(self._built))]
+            self._built[k] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[Frame]:
+        for k in range(self._n):
+            yield self[k]
+
+    def __repr__(self) -> str:
+        return f"<{self._n} frames, {len(self._built)} built>"
+
+
+@dataclass(frozen=True, eq=False)
 class Trace:
     """The frames of one training step and the arrays they were read from.
 
     Arrays are per sample along their first axis. ``weights_before`` and
     ``weights_after`` bracket the update; :meth:`weights_at` gives the
-    weights as shown at a frame (updates so far applied).
+    weights as shown at a frame (updates so far applied). ``frames`` are
+    built on demand; ``layout`` says where each frame sits without building
+    it (:meth:`place`).
     """
 
-    frames: tuple[Frame, ...]
+    frames: Frames
     sizes: tuple[int, ...]
     lr: float
     loss: float
@@ -151,36 +173,57 @@ class Trace:
     biases_before: tuple[Array, ...]
     weights_after: tuple[Array, ...]
     biases_after: tuple[Array, ...]
-    _update_index: dict[tuple[str, int, int, int], int] = field(repr=False, compare=False)
+    layout: TraceLayout = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.frames)
 
-    def __getitem__(self, k: int) -> Frame:
+    @overload
+    def __getitem__(self, k: int) -> Frame: ...
+    @overload
+    def __getitem__(self, k: slice) -> tuple[Frame, ...]: ...
+    def __getitem__(self, k: int | slice) -> Frame | tuple[Frame, ...]:
         return self.frames[k]
 
+    def __iter__(self) -> Iterator[Frame]:
+        return iter(self.frames)
+
+    def place(self, k: int) -> Place:
+        """Where frame ``k`` sits (its kind, layer, unit, sample, phase),
+        without building it."""
+        if not 0 <= k < len(self.frames):
+            raise IndexError(f"frame {k} out of range 0..{len(self.frames) - 1}")
+        return self.layout.place(k)
+
+    def sample_rows(self, s: int) -> tuple[tuple[Array, ...], ...]:
+        """Pre-activations, activations (the input first) and deltas of each
+        layer as the frames of sample ``s`` show them (a mini-batch's
+        frames show each sample's own pass)."""
+        return self.frames._source.sample_rows(s)
+
     def _at(
-        self, k: int, kind: str, before: tuple[Array, ...], after: tuple[Array, ...]
+        self, k: int, biases: bool, before: tuple[Array, ...], after: tuple[Array, ...]
     ) -> list[Array]:
-        out = [b.copy() for b in before]
-        for (what, layer, i, j), index in self._update_index.items():
-            if what == kind and index <= k:
-                if kind == "w":
-                    out[layer - 1][i, j] = after[layer - 1][i, j]
-                else:
-                    out[layer - 1][j] = after[layer - 1][j]
+        out = []
+        for layer, (old, new) in enumerate(zip(before, after, strict=True), start=1):
+            start = self.layout.update_start(layer)
+            if k < start:
+                out.append(old.copy())
+            elif k >= start + self.layout.parameters_of(layer) - 1:
+                out.append(new.copy())
+            else:
+                w_at, b_at = self.layout.parameter_frames(Part.UPDATES, layer)
+                at = b_at if biases else w_at
+                out.append(old.copy() if at is None else np.where(at <= k, new, old))
         return out
 
     def weights_at(self, k: int) -> list[Array]:
         """The weights as they stand after frame ``k`` (updates so far applied)."""
-        return self._at(k, "w", self.weights_before, self.weights_after)
+        return self._at(k, False, self.weights_before, self.weights_after)
 
     def biases_at(self, k: int) -> list[Array]:
         """The biases as they stand after frame ``k``."""
-        return self._at(k, "b", self.biases_before, self.biases_after)
-
-
-MAX_FRAMES = 20_000  # frames of one step: more makes opening a step slow (~1 s)
+        return self._at(k, True, self.biases_before, self.biases_after)
 
 
 def frames_per_step(sizes: Sequence[int], batch: int, train_biases: bool, loss: str) -> int:

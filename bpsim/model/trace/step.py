@@ -10,15 +10,19 @@ sample's own pass and agree with the batch to rounding.
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bpsim.model.engine.optimizers import Optimizer
+from bpsim.model.engine.optimizers import Optimizer, Proposal
 from bpsim.model.errors import DivergedError, quiet_fp
 from bpsim.model.trace.backward import TraceBuilder
-from bpsim.model.trace.frames import Trace
+from bpsim.model.trace.data import StepData
+from bpsim.model.trace.frames import Frames, Trace
+from bpsim.model.trace.layout import trace_layout
 
 if TYPE_CHECKING:  # the network runs the trace; the trace only reads it
     from bpsim.model.engine.network import Network
@@ -26,100 +30,98 @@ if TYPE_CHECKING:  # the network runs the trace; the trace only reads it
 Array = NDArray[np.float64]
 
 
-def _rows(arrays: list[Array], s: int) -> list[Array]:
-    return [a[s] for a in arrays]
-
-
 def trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
     """Trace one step of ``net`` with ``opt`` on the batch ``X, Y`` and apply it.
 
-    Raises :class:`~bpsim.model.errors.DivergedError` (and changes nothing,
-    the optimizer's state included) if the step would diverge.
+    The step runs vectorised, as training runs it; its frames are built
+    when they are asked for, from the arrays it keeps. Raises
+    :class:`~bpsim.model.errors.DivergedError` (and changes nothing, the
+    optimizer's state included) if the step would diverge.
     """
     with quiet_fp():
         return _trace_step(net, X, Y, opt)
 
 
 def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
-    n = len(X)
     zs, acts = net.forward_cache(X)
     loss = net._loss.value(zs[-1], acts[-1], Y)
-    if net.l1 or net.l2:
-        loss += net._regularization()
+    reg = net._regularization() if net.l1 or net.l2 else 0.0
+    loss += reg
     if not np.isfinite(loss):
         raise DivergedError(f"the loss became {loss}")
     deltas, grad = net.backward(zs, acts, Y)
-    grad_w = [g.copy() for g in net._weight_views(grad)]
-    grad_b = [g.copy() for g in net._bias_views(grad)]
-    L = net.n_layers
-
-    builder = TraceBuilder(net)
-    if n == 1:
-        z, a, d = _rows(zs, 0), _rows(acts, 0), _rows(deltas, 0)
-        builder.inputs(X[0], Y[0], None)
-        builder.forward(z, a, None)
-        builder.loss_terms(z[-1], a[-1], Y[0], None)
-        builder.loss_total(loss, z[-1], a[-1], Y[0], None)
-        builder.output_deltas(z[-1], a[-1], Y[0], d[-1], None)
-        for layer in range(L, 0, -1):
-            builder.gradients(
-                layer, a[layer - 1], d[layer - 1], grad_w[layer - 1], grad_b[layer - 1]
-            )
-            if layer > 1:
-                builder.hidden_deltas(
-                    layer - 1, z[layer - 2], a[layer - 1], d[layer - 1], d[layer - 2], None
-                )
-    else:
-        per_sample = net._loss.per_sample(zs[-1], acts[-1], Y)
-        for s in range(n):
-            zs_s, acts_s = net.forward_cache(X[s : s + 1])
-            d_s = net.backward(zs_s, acts_s, Y[s : s + 1])[0]
-            z, a, d = _rows(zs_s, 0), _rows(acts_s, 0), _rows(d_s, 0)
-            builder.inputs(X[s], Y[s], s)
-            builder.forward(z, a, s)
-            builder.loss_terms(z[-1], a[-1], Y[s], s)
-            builder.loss_total(float(per_sample[s]), z[-1], a[-1], Y[s], s)
-            builder.output_deltas(z[-1], a[-1], Y[s], d[-1], s)
-            for layer in range(L, 0, -1):
-                builder.contributions(layer, a[layer - 1], d[layer - 1], n, s)
-                if layer > 1:
-                    builder.hidden_deltas(
-                        layer - 1, z[layer - 2], a[layer - 1], d[layer - 1], d[layer - 2], s
-                    )
-        builder.batch_loss(loss, per_sample)
-        for layer in range(L, 0, -1):
-            builder.mean_gradients(layer, grad_w[layer - 1], grad_b[layer - 1], n)
-
-    before = net.copy()
+    before = _frozen(net.params)
+    grad.flags.writeable = False  # the frames read it: nothing may write to it
     proposal = opt.propose(grad)
     net.apply_update(proposal.update, loss)
     proposal.commit()
-    builder.updates(opt, before, proposal)
+    # the frames read the proposal later: keep copies of its arrays
+    extras = {name: _frozen(v) for name, v in proposal.extras.items()}
+    kept = Proposal(_frozen(proposal.update), proposal.commit, extras)
+    after = _frozen(net.params)
+    x, y = _frozen(X), _frozen(Y)
+    acts[0] = x
+    for a in (*zs, *acts, *deltas):
+        a.flags.writeable = False  # fresh arrays of this pass: no copies needed
 
-    def frozen(arrays: list[Array]) -> tuple[Array, ...]:
-        return tuple(_freeze(x) for x in arrays)
-
+    data = StepData(
+        sizes=net.sizes,
+        activations=net.activations,
+        loss_fn=net._loss,
+        l1=net.l1,
+        l2=net.l2,
+        train_biases=net.train_biases,
+        X=x,
+        Y=y,
+        zs=tuple(zs),
+        acts=tuple(acts),
+        deltas=tuple(deltas),
+        grad_weights=tuple(net._weight_views(grad)),
+        grad_biases=tuple(net._bias_views(grad)),
+        weights=tuple(net._weight_views(before)),
+        biases=tuple(net._bias_views(before)),
+        weights_after=tuple(net._weight_views(after)),
+        biases_after=tuple(net._bias_views(after)),
+        loss=loss,
+        regularization=reg,
+        optimizer=copy.copy(opt),
+        proposal=kept,
+        w_starts=tuple(s.start for s in net._w_slices),
+        b_starts=tuple(s.start for s in net._b_slices),
+        network=functools.partial(_network_with, net, before),
+    )
+    coupled = tuple(act.derivative is None for act in net.activations)
+    terms = net.loss_name != "cross_entropy"  # cross-entropy has no per-output terms
+    layout = trace_layout(net.sizes, len(X), net.train_biases, terms, coupled)
+    builder = TraceBuilder(data, layout)
     return Trace(
-        frames=tuple(builder.frames),
+        frames=Frames(len(layout), builder),
         sizes=net.sizes,
         lr=opt.lr,
         loss=loss,
-        X=_freeze(X),
-        Y=_freeze(Y),
-        zs=frozen(zs),
-        acts=frozen(acts),
-        deltas=frozen(deltas),
-        grad_weights=frozen(grad_w),
-        grad_biases=frozen(grad_b),
-        weights_before=frozen(list(before.weights)),
-        biases_before=frozen(list(before.biases)),
-        weights_after=frozen(list(net.weights)),
-        biases_after=frozen(list(net.biases)),
-        _update_index=builder.update_index,
+        X=x,
+        Y=y,
+        zs=data.zs,
+        acts=data.acts,
+        deltas=data.deltas,
+        grad_weights=data.grad_weights,
+        grad_biases=data.grad_biases,
+        weights_before=data.weights,
+        biases_before=data.biases,
+        weights_after=data.weights_after,
+        biases_after=data.biases_after,
+        layout=layout,
     )
 
 
-def _freeze(a: Array) -> Array:
+def _network_with(net: Network, params: Array) -> Network:
+    """A copy of ``net`` (its settings) with ``params``."""
+    other = net.copy()
+    other.set_params(params)
+    return other
+
+
+def _frozen(a: Array) -> Array:
     out = np.array(a, dtype=np.float64, copy=True)
     out.flags.writeable = False
     return out

@@ -3,6 +3,7 @@ for all of them, and the file written whole or not at all."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from numpy.typing import NDArray
 from bpsim.model.sessions.files import atomic_write
 from bpsim.model.trace.frames import Trace
 from bpsim.ui.export.images import ExportError, render, to_rgb
-from bpsim.viewmodel.timeline import Granularity, group_key
+from bpsim.viewmodel.timeline import Granularity, group_ends
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -25,14 +26,10 @@ MAX_GIF_FRAMES = 240  # longer steps are shown one unit, layer or pass at a time
 MAX_GIF_FPS = 50  # GIF delays are in 1/100 s; browsers slow down shorter ones
 
 
-def _group_ends(trace: Trace, granularity: Granularity) -> list[int]:
-    """The last frame of each group of ``granularity``, in order."""
-    ends = []
-    for k, frame in enumerate(trace.frames):
-        key = group_key(frame, granularity)
-        if k + 1 == len(trace) or group_key(trace.frames[k + 1], granularity) != key:
-            ends.append(k)
-    return ends
+def _group_ends(trace: Trace, granularity: Granularity, most: int) -> list[int]:
+    """The last frame of each group of ``granularity``, in order; no more
+    than ``most`` + 1 of them (enough to tell that there are too many)."""
+    return list(itertools.islice(group_ends(trace, granularity), most + 1))
 
 
 @dataclass(frozen=True)
@@ -60,10 +57,13 @@ def gif_frames(trace: Trace, limit: int | None = None) -> GifFrames:
     limit = MAX_GIF_FRAMES if limit is None else limit
     if len(trace) <= limit:
         return GifFrames(tuple(range(len(trace))), Granularity.FRAME)
-    for granularity in (Granularity.UNIT, Granularity.LAYER, Granularity.PASS):
-        ends = _group_ends(trace, granularity)
+    for granularity in (Granularity.UNIT, Granularity.LAYER):
+        ends = _group_ends(trace, granularity, limit)
         if len(ends) <= limit:
             return GifFrames(tuple(ends), granularity)
+    ends = list(group_ends(trace, Granularity.PASS))  # a few per sample
+    if len(ends) <= limit:
+        return GifFrames(tuple(ends), Granularity.PASS)
     every = math.ceil(len(ends) / limit)
     return GifFrames(tuple(ends[len(ends) - 1 :: -every][::-1]), Granularity.PASS, every)
 

@@ -17,7 +17,6 @@ Where the units sit on screen is :mod:`bpsim.viewmodel.network.layout`.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -26,8 +25,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bpsim.model.errors import quiet_fp
 from bpsim.model.notation import unit_name
-from bpsim.model.trace.frames import Frame, FrameKind, Trace
+from bpsim.model.trace.frames import Frame, Trace
+from bpsim.viewmodel.network.trace_index import TraceIndex
+
+__all__ = ["Scene", "TraceIndex", "scene_from_network", "scene_from_trace", "trace_index"]
 
 if TYPE_CHECKING:
     from bpsim.model.engine.network import Network
@@ -36,15 +39,6 @@ Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 MODES = ("weights", "gradients")
-NEVER = np.iinfo(np.int64).max  # "known at" for a value no frame of the trace shows
-
-_UNIT_KINDS = {
-    FrameKind.NET: "net",
-    FrameKind.OUT: "out",
-    FrameKind.OUTPUT_DELTA: "delta",
-    FrameKind.DELTA: "delta",
-    FrameKind.LOSS_TERM: "loss_term",
-}
 
 
 def _frozen(a: ArrayLike) -> Array:
@@ -136,98 +130,6 @@ def _unit_names(sizes: Sequence[int]) -> tuple[tuple[str, ...], ...]:
     )
 
 
-class TraceIndex:
-    """For each number a trace shows, the frame at which it becomes known.
-
-    Built once per trace (one pass over its frames); afterwards the scene at
-    any frame is a handful of vectorised comparisons ``known_at <= k``.
-    Values are read from the frames themselves, so the view shows exactly the
-    numbers the formula card shows.
-    """
-
-    def __init__(self, trace: Trace) -> None:
-        sizes = trace.sizes
-        n = len(trace.X)
-        self.trace_ref = weakref.ref(trace)
-        self.sizes = sizes
-        self.n_frames = len(trace.frames)
-        self.n_samples = n
-        self.batched = any(f.sample is not None for f in trace.frames)
-
-        def units(fill: float) -> list[Array]:
-            return [np.full((n, s), fill) for s in sizes]
-
-        def units_at() -> list[IntArray]:
-            return [np.full((n, s), NEVER, dtype=np.int64) for s in sizes]
-
-        self.values = {name: units(np.nan) for name in ("net", "out", "delta")}
-        self.known_at = {name: units_at() for name in ("net", "out", "delta")}
-        self.values["out"][0][:] = trace.X
-        self.known_at["out"][0][:] = 0  # inputs are known from the first frame
-        n_out = sizes[-1]
-        self.loss_term_values = np.full((n, n_out), np.nan)
-        self.loss_term_at = np.full((n, n_out), NEVER, dtype=np.int64)
-        self.loss_values = np.full(n + 1, np.nan)  # per sample, then the batch mean
-        self.loss_at = np.full(n + 1, NEVER, dtype=np.int64)
-        shapes = list(pairwise(sizes))
-        self.grad_at = [np.full(s, NEVER, dtype=np.int64) for s in shapes]
-        self.bias_grad_at = [np.full(s[1], NEVER, dtype=np.int64) for s in shapes]
-        self.update_at = [np.full(s, NEVER, dtype=np.int64) for s in shapes]
-        self.bias_update_at = [np.full(s[1], NEVER, dtype=np.int64) for s in shapes]
-        self.grad_values = [np.asarray(g, dtype=np.float64) for g in trace.grad_weights]
-        self.bias_grad_values = [np.asarray(g, dtype=np.float64) for g in trace.grad_biases]
-        self.sample_of_frame = np.zeros(self.n_frames, dtype=np.int64)
-        self.train_biases = False
-
-        sample = 0
-        for f in trace.frames:
-            if f.sample is not None:
-                sample = f.sample
-            self.sample_of_frame[f.index] = sample
-            self._record(f, sample)
-
-        self.weights_before = [np.asarray(w) for w in trace.weights_before]
-        self.weights_after = [np.asarray(w) for w in trace.weights_after]
-        self.biases_before = [np.asarray(b) for b in trace.biases_before]
-        self.biases_after = [np.asarray(b) for b in trace.biases_after]
-        self.targets = np.asarray(trace.Y, dtype=np.float64)
-        every = [*self.weights_before, *self.weights_after]
-        self.weight_scale = max(float(np.abs(w).max()) for w in every)
-        self.gradient_scale = max(float(np.abs(g).max()) for g in self.grad_values)
-
-    def _record(self, f: Frame, sample: int) -> None:
-        kind, layer, j, k = f.kind, f.layer, f.unit, f.index
-        name = _UNIT_KINDS.get(kind)
-        if name == "loss_term" and j is not None:
-            self.loss_term_values[sample, j] = f.value
-            self.loss_term_at[sample, j] = k
-        elif name is not None and j is not None:
-            self.values[name][layer][sample, j] = f.value
-            self.known_at[name][layer][sample, j] = k
-        elif kind is FrameKind.LOSS:
-            slot = sample if f.sample is not None or not self.batched else self.n_samples
-            self.loss_values[slot] = f.value
-            self.loss_at[slot] = k
-        elif kind is FrameKind.WEIGHT_GRADIENT and j is not None and f.source is not None:
-            self.grad_at[layer - 1][f.source, j] = k
-        elif kind is FrameKind.BIAS_GRADIENT and j is not None:
-            self.bias_grad_at[layer - 1][j] = k
-            self.train_biases = True
-        elif kind is FrameKind.WEIGHT_UPDATE and j is not None and f.source is not None:
-            self.update_at[layer - 1][f.source, j] = k
-        elif kind is FrameKind.BIAS_UPDATE and j is not None:
-            self.bias_update_at[layer - 1][j] = k
-            self.train_biases = True
-
-    def loss_at_frame(self, k: int, sample: int) -> float:
-        """The loss shown at frame ``k``: the batch mean once known, else the sample's."""
-        if self.loss_at[self.n_samples] <= k:
-            return float(self.loss_values[self.n_samples])
-        if self.loss_at[sample] <= k:
-            return float(self.loss_values[sample])
-        return float("nan")
-
-
 _index_cache: list[TraceIndex] = []
 _CACHE_SIZE = 4
 
@@ -267,11 +169,12 @@ def scene_from_trace(
     idx = index if index is not None else trace_index(trace)
     if not 0 <= k < idx.n_frames:
         raise IndexError(f"frame {k} out of range 0..{idx.n_frames - 1}")
-    s = int(idx.sample_of_frame[k])
+    s = idx.sample_of_frame[k]
+    sample = idx.sample(s)
     per_unit = {
         name: tuple(
-            _known(idx.values[name][layer][s], idx.known_at[name][layer][s], k)
-            for layer in range(len(idx.sizes))
+            _known(v, at, k)
+            for v, at in zip(sample.values[name], sample.known_at[name], strict=True)
         )
         for name in ("net", "out", "delta")
     }
@@ -304,8 +207,8 @@ def scene_from_trace(
         activation_names=tuple(activation_names),
         frame=trace.frames[k],
         mode=mode,
-        targets=_frozen(idx.targets[s]),
-        loss_terms=_known(idx.loss_term_values[s], idx.loss_term_at[s], k),
+        targets=_frozen(sample.target),
+        loss_terms=_known(sample.loss_terms, sample.loss_terms_at, k),
         loss=idx.loss_at_frame(k, s),
         sample=s if idx.batched else None,
         n_samples=idx.n_samples,
@@ -330,7 +233,8 @@ def scene_from_network(
         nets, outs = list(nan_units), list(nan_units)
     else:
         xs = np.asarray(x, dtype=np.float64).reshape(1, sizes[0])
-        zs, acts = net.forward_cache(xs)
+        with quiet_fp():  # a diverging network's sums overflow silently, to their limits
+            zs, acts = net.forward_cache(xs)
         nets = [nan_units[0], *(z[0] for z in zs)]
         outs = [a[0] for a in acts]
     return Scene(
