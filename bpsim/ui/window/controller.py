@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation
+from PySide6.QtCore import QEasingCurve, QObject, QSettings, QTimer, QVariantAnimation, Signal
 
 from bpsim.model.data.presets import DEFAULT_PRESET, PRESETS
 from bpsim.model.engine.network import Network
@@ -37,6 +37,8 @@ MAX_TRANSITION_MS = 300
 
 class Controller(QObject):
     """Drives ``window`` over a :class:`Timeline` of ``session``."""
+
+    sigSessionLoaded = Signal()  # a new session is shown (its lecture, too)
 
     def __init__(self, window: MainWindow, session: Session, session_path: str | None) -> None:
         super().__init__(window)
@@ -128,6 +130,7 @@ class Controller(QObject):
         self._apply_saved_settings(session.settings)
         self.view_settings.apply_x_unit()
         self.refresh()
+        self.sigSessionLoaded.emit()
         return True
 
     def _apply_saved_settings(self, settings: dict[str, str | int | float | bool | None]) -> None:

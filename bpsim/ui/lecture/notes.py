@@ -1,0 +1,59 @@
+"""The speaker's view: the current bookmark's title and note and the next
+bookmark's title. It is a strip under the picture, or a window of its own on
+a second screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from bpsim.model.sessions.lecture import Bookmark
+
+
+class SpeakerNotes(QWidget):
+    """Where the lecture is, what to say, and what comes next."""
+
+    def __init__(self, parent: QWidget | None = None, *, scale: float = 1.0) -> None:
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        self.counter = QLabel()
+        self.title = QLabel()
+        self.note = QLabel()
+        self.coming = QLabel()
+        base = max(self.font().pointSizeF(), 9.0) * scale
+        for label, size, bold in (
+            (self.counter, 0.9, False),
+            (self.title, 1.4, True),
+            (self.note, 1.1, False),
+            (self.coming, 1.0, False),
+        ):
+            font = QFont(self.font())
+            font.setPointSizeF(base * size)
+            font.setBold(bold)
+            label.setFont(font)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.note, 1)
+        layout.addWidget(self.coming)
+        self.show_bookmark(None, 0, 0, None)
+
+    def show_bookmark(
+        self, bookmark: Bookmark | None, number: int, count: int, next_title: str | None
+    ) -> None:
+        """``bookmark`` is number ``number`` (from 1) of ``count``."""
+        if bookmark is None:
+            self.counter.setText(f"{count} bookmarks" if count else "No lecture")
+            self.title.setText("Page Down opens the first bookmark" if count else "")
+            self.note.setText("")
+        else:
+            self.counter.setText(
+                f"{number} / {count} · step {bookmark.step:,}, frame {bookmark.frame + 1}"
+            )
+            self.title.setText(bookmark.title)
+            self.note.setText(bookmark.note)
+        self.coming.setText(f"Next: {next_title}" if next_title else "End of the lecture")
