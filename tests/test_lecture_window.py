@@ -94,11 +94,11 @@ def test_page_down_walks_the_mazur_lecture_to_each_exact_moment(qtbot, window: M
             assert window.controller.edge_mode() == b.view.edge_mode
         assert window.lecture_panel.selected() == k
     press(qtbot, window, Qt.Key.Key_PageDown)  # past the end: stays
-    assert (tl.step, tl.cursor) == (10_000, 0)
+    assert (tl.step, tl.cursor) == (10_000, 11)
     assert "last bookmark" in window.statusBar().currentMessage()
     # the frame keys still step inside the moment; Page Up goes back a bookmark
     press(qtbot, window, Qt.Key.Key_Right)
-    assert tl.cursor == 1
+    assert tl.cursor == 12
     press(qtbot, window, Qt.Key.Key_PageUp)
     assert (tl.step, tl.cursor) == (0, 28)
     # the loss plot shows the way to step 10,000, not one straight line

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from bpsim.viewmodel.timeline import Timeline
 
+DATA_SHARE = 0.32  # of a slide's width, for the data panel (data sets of many samples)
 PDF_DPI = 150
 PDF_MARGIN = 0.05  # of the page's width
 
@@ -32,20 +33,42 @@ def lecture_images(
     """(number from 1, bookmark, picture) for each bookmark, in order; edges
     show the bookmark's edge mode, else ``mode``."""
     _app()
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
+
     from bpsim.ui.export.slide import SlideView
+    from bpsim.ui.panels.data_view import DataView
 
     step, cursor = timeline.step, timeline.cursor
     names = timeline.trainer.net.activation_names
+    session = timeline.session
+    page = QWidget()
+    page.setFixedSize(*size)
+    row = QHBoxLayout(page)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(0)
     slide = SlideView()
-    slide.set_slide_size(*size)
+    row.addWidget(slide)
+    data: DataView | None = None
+    width, height = size
+    if session.dataset.n_samples > 1:  # the data and the network's answer beside the network
+        data = DataView()
+        side = int(width * DATA_SHARE)
+        data.setFixedSize(side, height)
+        data.set_font_size(max(page.font().pointSizeF(), 9.0) * min(width / 1280, height / 720))
+        data.set_data(session.dataset, session.test)
+        row.addWidget(data)
+        width -= side
+    slide.set_slide_size(width, height)
     try:
         for k, b in enumerate(lecture.bookmarks):
             timeline.go_to_step(b.step)
             timeline.seek(b.frame)
             slide.show_frame(timeline.trace, timeline.cursor, names, b.view.edge_mode or mode)
-            yield k + 1, b, slide.grab().toImage()
+            if data is not None:
+                data.update_network(timeline.net_before_step())
+            yield k + 1, b, page.grab().toImage()
     finally:
-        slide.deleteLater()
+        page.deleteLater()
         timeline.go_to_step(step)
         timeline.seek(cursor)
 

@@ -56,6 +56,8 @@ class LectureController(QObject):
         p.sigMove.connect(self._on_move)
         p.sigDelete.connect(self._on_delete)
         self.seek.sigStepClicked.connect(self._on_plot_clicked)
+        p.add_toggle(a["lecture_mode"])
+        p.add_toggle(a["presenter"])
         self.c.sigSessionLoaded.connect(self.on_session_loaded)
 
     # -- the session's lecture -----------------------------------------------------

@@ -4,9 +4,9 @@ a second screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from bpsim.model.sessions.lecture import Bookmark
 
@@ -14,14 +14,41 @@ from bpsim.model.sessions.lecture import Bookmark
 class SpeakerNotes(QWidget):
     """Where the lecture is, what to say, and what comes next."""
 
-    def __init__(self, parent: QWidget | None = None, *, scale: float = 1.0) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, scale: float = 1.0, strip: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(True)
         self.counter = QLabel()
         self.title = QLabel()
         self.note = QLabel()
         self.coming = QLabel()
-        base = max(self.font().pointSizeF(), 9.0) * scale
+        self._scale = scale
+        for label in (self.counter, self.title, self.note, self.coming):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self._apply_fonts()
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QGridLayout(self)
+        if strip:  # one row: where and what | the note | what comes next
+            layout.addWidget(self.counter, 0, 0)
+            layout.addWidget(self.title, 1, 0)
+            layout.addWidget(self.note, 0, 1, 2, 1)
+            layout.addWidget(self.coming, 0, 2, 2, 1)
+            layout.setColumnStretch(0, 2)
+            layout.setColumnStretch(1, 5)
+            layout.setColumnStretch(2, 2)
+            self.coming.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        else:
+            for row, label in enumerate((self.counter, self.title, self.note, self.coming)):
+                layout.addWidget(label, row, 0)
+            layout.setRowStretch(2, 1)
+        self.show_bookmark(None, 0, 0, None)
+
+    def _apply_fonts(self) -> None:
+        """The labels' type relative to the panel's own (which follows the
+        window's type size)."""
+        base = max(self.font().pointSizeF(), 9.0) * self._scale
         for label, size, bold in (
             (self.counter, 0.9, False),
             (self.title, 1.4, True),
@@ -32,15 +59,11 @@ class SpeakerNotes(QWidget):
             font.setPointSizeF(base * size)
             font.setBold(bold)
             label.setFont(font)
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.counter)
-        layout.addWidget(self.title)
-        layout.addWidget(self.note, 1)
-        layout.addWidget(self.coming)
-        self.show_bookmark(None, 0, 0, None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
 
     def show_bookmark(
         self, bookmark: Bookmark | None, number: int, count: int, next_title: str | None

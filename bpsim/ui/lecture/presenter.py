@@ -42,12 +42,13 @@ class Presenter(QObject):
         self.presenting = False
         self.blank = BlankScreen(window)
         self.laser = LaserPointer(window)
-        self.strip = SpeakerNotes()
+        self.strip = SpeakerNotes(strip=True)
         self.notes_dock = QDockWidget("Speaker Notes", window)
         self.notes_dock.setObjectName("speaker_notes_dock")
         self.notes_dock.setWidget(self.strip)
         self.notes_dock.setTitleBarWidget(QWidget())  # a strip, not a panel
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        window.addDockWidget(bottom, self.notes_dock, Qt.Orientation.Vertical)
         self.notes_dock.hide()
         self.notes_window: SpeakerNotes | None = None
         self._saved: tuple[QByteArray, bool, bool] | None = None
@@ -102,8 +103,9 @@ class Presenter(QObject):
         self._saved = (w.saveState(), w.isFullScreen(), w.isMaximized())
         for bar in (w.menuBar(), w.toolbar, w.statusBar()):
             bar.hide()
-        for dock in (w.controls_dock, self.lecture.dock):
-            dock.hide()
+        shown = [d for d in (w.formula_dock, w.loss_dock, w.data_dock) if d.isVisible()]
+        for dock in (w.formula_dock, w.loss_dock, w.data_dock, w.controls_dock, self.lecture.dock):
+            dock.setVisible(dock in shown)  # the panels in view stay; a tab behind stays hidden
         self.c.a["lecture_mode"].setChecked(True)
         w.showFullScreen()
         others = [s for s in QGuiApplication.screens() if s is not w.screen()]

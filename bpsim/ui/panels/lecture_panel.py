@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,9 +20,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -69,21 +71,26 @@ class LecturePanel(QWidget):
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Speaker note: what to say at this moment")
         self.note.setTabChangesFocus(True)
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QToolButton] = {}
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for name, text, tip in (
             ("add", "Add", "Bookmark the moment shown now (Ctrl+B)"),
-            ("up", "Up", "Move the selected bookmark earlier"),
-            ("down", "Down", "Move the selected bookmark later"),
+            ("up", "▲", "Move the selected bookmark earlier"),
+            ("down", "▼", "Move the selected bookmark later"),
             ("delete", "Delete", "Delete the selected bookmark"),
         ):
-            button = QPushButton(text)
+            button = QToolButton()
+            button.setText(text)
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the network
             row.addWidget(button)
             self.buttons[name] = button
+        row.addStretch(1)
+        self.modes = QHBoxLayout()  # the window's lecture mode and presenter toggles
+        self.modes.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
+        layout.addLayout(self.modes)
         layout.addLayout(row)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 3)
@@ -102,6 +109,18 @@ class LecturePanel(QWidget):
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.currentRowChanged.connect(self._on_row_changed)
         self.note.textChanged.connect(self._on_note_changed)
+
+    def add_toggle(self, action: QAction) -> None:
+        """A button for one of the window's checkable actions (lecture mode, presenter)."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.modes.addWidget(button)
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, 400)
 
     # -- showing ---------------------------------------------------------------
 
