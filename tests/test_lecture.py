@@ -114,7 +114,17 @@ def test_the_mazur_lecture_lands_on_its_moments() -> None:
         tl.go_to_step(b.step)
         tl.seek(b.frame)
         labels.append(tl.frame.label)
-    assert labels == ["inputs", "net_h1", "out_h1", "E_total", "δ_o1", "∂E/∂w5", "δ_h1", "w5⁺", "E_total"]
+    assert labels == [
+        "inputs",
+        "net_h1",
+        "out_h1",
+        "E_total",
+        "δ_o1",
+        "∂E/∂w5",
+        "δ_h1",
+        "w5⁺",
+        "E_total",
+    ]
     # after 10,000 steps: the outputs and the error the worked example publishes
     assert tl.step == 10_000
     out = tl.trainer.net.copy()

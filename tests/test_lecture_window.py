@@ -195,8 +195,8 @@ def test_presenter_mode_and_back(qtbot, window: MainWindow) -> None:
     a["speaker_notes"].trigger()  # one screen here: the notes go to a strip
     assert presenter.notes_dock.isVisible()
     press(qtbot, window, Qt.Key.Key_PageDown)
-    assert presenter.strip.title.text() == "The inputs"
-    assert presenter.strip.coming.text() == "Next: Forward: the weighted sum"
+    assert presenter.strip.title.full_text() == "The inputs"
+    assert presenter.strip.coming.full_text() == "Next: Forward: the weighted sum"
     presenter.laser.set_on(True)
     assert presenter.laser.timer.isActive()
     presenter.laser.set_on(False)

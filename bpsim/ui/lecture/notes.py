@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from bpsim.model.sessions.lecture import Bookmark
+from bpsim.ui.panels.elided_label import ElidedLabel
 
 
 class SpeakerNotes(QWidget):
@@ -20,25 +21,27 @@ class SpeakerNotes(QWidget):
         super().__init__(parent)
         self.setAutoFillBackground(True)
         self.counter = QLabel()
-        self.title = QLabel()
+        self.title: QLabel = ElidedLabel(1) if strip else QLabel()
         self.note = QLabel()
-        self.coming = QLabel()
+        self.coming: QLabel = ElidedLabel(1) if strip else QLabel()
         self._scale = scale
+        self._strip = strip
         for label in (self.counter, self.title, self.note, self.coming):
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            if not isinstance(label, ElidedLabel):
+                label.setWordWrap(True)
+                label.setTextFormat(Qt.TextFormat.PlainText)
         self._apply_fonts()
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QGridLayout(self)
-        if strip:  # one row: where and what | the note | what comes next
+        if strip:  # where and what, and what comes next, over the note
             layout.addWidget(self.counter, 0, 0)
-            layout.addWidget(self.title, 1, 0)
-            layout.addWidget(self.note, 0, 1, 2, 1)
-            layout.addWidget(self.coming, 0, 2, 2, 1)
-            layout.setColumnStretch(0, 2)
-            layout.setColumnStretch(1, 5)
+            layout.addWidget(self.title, 0, 1)
+            layout.addWidget(self.coming, 0, 2)
+            layout.addWidget(self.note, 1, 0, 1, 3)
+            layout.setColumnStretch(1, 3)
             layout.setColumnStretch(2, 2)
-            self.coming.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            self.coming.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.counter.setWordWrap(False)
         else:
             for row, label in enumerate((self.counter, self.title, self.note, self.coming)):
                 layout.addWidget(label, row, 0)
@@ -59,6 +62,9 @@ class SpeakerNotes(QWidget):
             font.setPointSizeF(base * size)
             font.setBold(bold)
             label.setFont(font)
+        if self._strip:  # a title line and three lines of note
+            lines = self.title.fontMetrics().height() + 3 * self.note.fontMetrics().lineSpacing()
+            self.setMinimumHeight(lines + 24)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -71,12 +77,19 @@ class SpeakerNotes(QWidget):
         """``bookmark`` is number ``number`` (from 1) of ``count``."""
         if bookmark is None:
             self.counter.setText(f"{count} bookmarks" if count else "No lecture")
-            self.title.setText("Page Down opens the first bookmark" if count else "")
+            _set(self.title, "Page Down opens the first bookmark" if count else "")
             self.note.setText("")
         else:
             self.counter.setText(
                 f"{number} / {count} · step {bookmark.step:,}, frame {bookmark.frame + 1}"
             )
-            self.title.setText(bookmark.title)
+            _set(self.title, bookmark.title)
             self.note.setText(bookmark.note)
-        self.coming.setText(f"Next: {next_title}" if next_title else "End of the lecture")
+        _set(self.coming, f"Next: {next_title}" if next_title else "End of the lecture")
+
+
+def _set(label: QLabel, text: str) -> None:
+    if isinstance(label, ElidedLabel):
+        label.set_full_text(text)
+    else:
+        label.setText(text)

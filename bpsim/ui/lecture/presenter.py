@@ -103,7 +103,7 @@ class Presenter(QObject):
         self._saved = (w.saveState(), w.isFullScreen(), w.isMaximized())
         for bar in (w.menuBar(), w.toolbar, w.statusBar()):
             bar.hide()
-        shown = [d for d in (w.formula_dock, w.loss_dock, w.data_dock) if d.isVisible()]
+        shown = [d for d in (w.formula_dock, w.loss_dock, w.data_dock) if _in_view(d)]
         for dock in (w.formula_dock, w.loss_dock, w.data_dock, w.controls_dock, self.lecture.dock):
             dock.setVisible(dock in shown)  # the panels in view stay; a tab behind stays hidden
         self.c.a["lecture_mode"].setChecked(True)
@@ -163,6 +163,7 @@ class Presenter(QObject):
     def _on_notes_toggled(self, on: bool) -> None:
         if self.notes_window is None:  # no second screen: the strip
             self.notes_dock.setVisible(on)
+            self.w.fit_formula_dock()  # the card keeps the height its text needs
 
     def update_notes(self) -> None:
         lst = self.lecture.list
@@ -196,3 +197,8 @@ class Presenter(QObject):
     @property
     def pointer_hidden(self) -> bool:
         return self._pointer_hidden
+
+
+def _in_view(dock: QDockWidget) -> bool:
+    """Open and not a tab behind another."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
