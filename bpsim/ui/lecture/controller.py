@@ -76,9 +76,8 @@ class LectureController(QObject):
         self._show_dock()
         self.c.w.statusBar().showMessage(
             f"This session comes with a lecture of {n} moments: Ctrl+L walks it with "
-            "Page Down and Page Up, F5 presents it.",
-            15000,
-        )
+            "Page Down and Page Up, F5 presents it."
+        )  # no timeout (no timer left running): the first move clears it
 
     def _show_dock(self) -> None:
         if self.dock.isVisible() or self.presenting:
