@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from bpsim.model.sessions.builtin_lectures import builtin_lecture
@@ -204,3 +204,87 @@ def test_presenter_mode_and_back(qtbot, window: MainWindow) -> None:
     assert not presenter.presenting and not a["presenter"].isChecked()
     assert window.menuBar().isVisible() and window.toolbar.isVisible()
     assert not presenter.notes_dock.isVisible() and not presenter.timers()[0].isActive()
+
+
+def test_the_pointer_hides_when_the_mouse_rests(window: MainWindow) -> None:
+    from bpsim.ui.lecture.presenter import IDLE_POLL_MS, IDLE_SECONDS
+
+    window.actions_by_name["presenter"].trigger()
+    presenter = window.lecture.presenter
+    ticks = round(IDLE_SECONDS * 1000 / IDLE_POLL_MS)
+    for _ in range(ticks - 1):
+        presenter._on_idle_tick()
+    assert not presenter.pointer_hidden
+    presenter._on_idle_tick()
+    assert presenter.pointer_hidden
+    assert QApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+    presenter._pointer = (presenter._pointer[0] + QPoint(5, 5), 0.0)  # as if the mouse moved
+    presenter._on_idle_tick()
+    assert not presenter.pointer_hidden and QApplication.overrideCursor() is None
+    window.actions_by_name["presenter"].trigger()
+
+
+SECOND_SCREEN = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+app = QApplication([])
+from bpsim.model.sessions.session import new_session
+from bpsim.ui.window.main_window import MainWindow
+win = MainWindow(new_session("mazur"))
+win.show()
+win.actions_by_name["presenter"].trigger()
+win.lecture.controller.next()
+p = win.lecture.presenter
+notes = p.notes_window
+print(json.dumps({
+    "screens": len(QGuiApplication.screens()),
+    "window": win.screen().name(),
+    "notes": None if notes is None else notes.screen().name(),
+    "title": None if notes is None else notes.title.text(),
+    "strip": p.notes_dock.isVisible(),
+}))
+win.actions_by_name["presenter"].trigger()
+print(json.dumps({"after": p.notes_window is None}))
+win.close()
+"""
+
+
+def test_speaker_notes_go_to_a_second_screen(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    screen = {"x": 0, "y": 0, "width": 1280, "height": 720, "logicalDpiX": 96, "logicalDpiY": 96}
+    config = {
+        "screens": [
+            {**screen, "name": "audience"},
+            {**screen, "name": "speaker", "x": 1280},
+        ]
+    }
+    path = tmp_path / "screens.json"
+    path.write_text(json.dumps(config))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={path}",
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", SECOND_SCREEN],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    shown, after = (json.loads(line) for line in out.stdout.splitlines()[-2:])
+    assert shown == {
+        "screens": 2,
+        "window": "audience",
+        "notes": "speaker",
+        "title": "The inputs",
+        "strip": False,
+    }
+    assert after == {"after": True}

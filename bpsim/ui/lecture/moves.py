@@ -27,6 +27,7 @@ def show_moment(c: Controller, step: int, frame: int = 0) -> bool:
     """Show frame ``frame`` of step ``step`` everywhere; False if training
     diverged on the way (the last good step is shown, as training does)."""
     c._stop_motion()
+    c.w.statusBar().clearMessage()
     tl = c.timeline
     trainer = tl.trainer
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

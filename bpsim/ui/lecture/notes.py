@@ -33,6 +33,8 @@ class SpeakerNotes(QWidget):
         self._apply_fonts()
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QGridLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setVerticalSpacing(8)
         if strip:  # where and what, and what comes next, over the note
             layout.addWidget(self.counter, 0, 0)
             layout.addWidget(self.title, 0, 1)
@@ -63,8 +65,10 @@ class SpeakerNotes(QWidget):
             font.setBold(bold)
             label.setFont(font)
         if self._strip:  # a title line and three lines of note
-            lines = self.title.fontMetrics().height() + 3 * self.note.fontMetrics().lineSpacing()
-            self.setMinimumHeight(lines + 24)
+            note = self.note.fontMetrics()
+            lines = self.title.fontMetrics().height() + 3 * note.lineSpacing() + note.descent()
+            margins = self.contentsMargins()
+            self.setMinimumHeight(lines + 3 * 8 + margins.top() + margins.bottom())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
