@@ -197,9 +197,13 @@ def test_presenter_mode_and_back(qtbot, window: MainWindow) -> None:
     press(qtbot, window, Qt.Key.Key_PageDown)
     assert presenter.strip.title.full_text() == "The inputs"
     assert presenter.strip.coming.full_text() == "Next: Forward: the weighted sum"
-    presenter.laser.set_on(True)
-    assert presenter.laser.timer.isActive()
-    presenter.laser.set_on(False)
+    view = window.network_view
+    qtbot.keyPress(view, Qt.Key.Key_Control)  # held: the laser pointer
+    assert presenter.laser.on and presenter.laser.timer.isActive()
+    qtbot.keyRelease(view, Qt.Key.Key_Control)
+    assert not presenter.laser.on and not presenter.laser.timer.isActive()
+    a["add_bookmark"].trigger()  # while presenting: the panels in view are the bookmark's
+    assert lecture_of(window).list[1].view.panels == ("formula", "loss")
     press(qtbot, window, Qt.Key.Key_Escape)
     assert not presenter.presenting and not a["presenter"].isChecked()
     assert window.menuBar().isVisible() and window.toolbar.isVisible()
@@ -288,3 +292,23 @@ def test_speaker_notes_go_to_a_second_screen(tmp_path: Path) -> None:
         "strip": False,
     }
     assert after == {"after": True}
+
+
+def test_export_the_lecture_from_the_window(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from bpsim.ui.lecture import setup
+
+    tl = window.controller.timeline
+    window.actions_by_name["next"].trigger()
+    deck = tmp_path / "deck"  # the suffix is added
+    monkeypatch.setattr(setup.dialogs, "ask_save_file", lambda *_: str(deck))
+    window.actions_by_name["export_lecture_pdf"].trigger()
+    from tests.test_lecture_export import pdf_pages
+
+    assert pdf_pages(tmp_path / "deck.pdf") == 9
+    assert (tl.step, tl.cursor) == (0, 1)  # the window is where it was
+    monkeypatch.setattr(setup.QFileDialog, "getExistingDirectory", lambda *_: str(tmp_path / "p"))
+    window.actions_by_name["export_lecture_png"].trigger()
+    assert len(list((tmp_path / "p").glob("*.png"))) == 9
+    assert "9 pictures" in window.statusBar().currentMessage()

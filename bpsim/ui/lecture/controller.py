@@ -105,7 +105,12 @@ class LectureController(QObject):
         """Bookmark the moment shown, with the edge mode shown."""
         tl = self.c.timeline
         title = f"Step {tl.step:,}: {tl.frame.label}"
-        view = ViewSetting(edge_mode=self.c.edge_mode())
+        panels = None
+        if self.presenting:  # the panels in view now are this moment's
+            w = self.c.w
+            docks = {"formula": w.formula_dock, "loss": w.loss_dock, "data": w.data_dock}
+            panels = tuple(name for name, dock in docks.items() if dock.isVisible())
+        view = ViewSetting(edge_mode=self.c.edge_mode(), panels=panels)
         k = self.list.add(tl.step, tl.cursor, title, view=view)
         self._store()
         self._show_dock()

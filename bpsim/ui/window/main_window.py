@@ -229,9 +229,9 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.lecture.shutdown()  # out of presenter mode first: its layout is not saved
         self.save_settings()
         self.right_column.stop()
-        self.lecture.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)
 
