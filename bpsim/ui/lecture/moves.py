@@ -32,6 +32,9 @@ def show_moment(c: Controller, step: int, frame: int = 0) -> bool:
     trainer = tl.trainer
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
+        known = min(step, c.plotted_until)  # steps trained before: replayed from checkpoints
+        if trainer.step < known:
+            tl.go_to_step(known)
         if trainer.step < step:  # the state the trainer stands at, after the shown step
             c.record_progress(tl.session, (trainer.step, trainer.net))
         while trainer.step < step:  # new ground: train, plotting as training does
