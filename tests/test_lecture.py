@@ -155,6 +155,8 @@ def test_add_rename_reorder_delete() -> None:
     lst.rename(1, "Cee")
     lst.set_note(1, "note")
     assert lst[1] == Bookmark(3, 1, "Cee", "note")
+    lst.set_moment(1, 4, 2, ViewSetting("gradients"))
+    assert lst[1] == Bookmark(4, 2, "Cee", "note", ViewSetting("gradients"))
     assert lst.move(2, 0) == 0  # B to the front; C stays current
     assert [b.title for b in lst.bookmarks] == ["B", "A", "Cee"] and lst.current == 2
     lst.delete(2)

@@ -57,6 +57,10 @@ def test_add_rename_reorder_and_delete_bookmarks(qtbot, window: MainWindow) -> N
     assert titles(window)[1] == "The first sum" and panel.selected() == 0
     panel.note.setPlainText("Say this.")
     assert lecture_of(window).list[0].note == "Say this."
+    window.actions_by_name["next"].trigger()
+    panel.sigUpdate.emit(0)  # the context menu's "Move Here"
+    moved = lecture_of(window).list[0]
+    assert (moved.step, moved.frame, moved.note) == (0, 6, "Say this.")
     panel.buttons["delete"].click()
     assert titles(window) == ["The first sum"]
     # the session holds the lecture: saving saves it

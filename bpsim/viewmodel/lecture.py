@@ -76,6 +76,10 @@ class LectureList:
     def set_view(self, index: int, view: ViewSetting) -> None:
         self._replace(index, view=view)
 
+    def set_moment(self, index: int, step: int, frame: int, view: ViewSetting) -> None:
+        """Bookmark ``index`` now points at this moment, shown this way."""
+        self._replace(index, step=step, frame=frame, view=view)
+
     def _replace(self, index: int, **changes: object) -> None:
         old = self._marks[index]
         new = dataclasses.replace(old, **changes)  # type: ignore[arg-type]

@@ -35,7 +35,10 @@ class ClickerKeys(QObject):
     def _ours(self, obj: QObject) -> bool:
         if not isinstance(obj, QWidget):
             return False
-        return obj.window() in self.p.windows()
+        window = obj.window()
+        while window.parentWidget() is not None:  # a floating dock's window: the main one's
+            window = window.parentWidget().window()
+        return window in self.p.windows()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()

@@ -55,6 +55,7 @@ class LectureController(QObject):
         p.sigNoteChanged.connect(self._on_note_changed)
         p.sigMove.connect(self._on_move)
         p.sigDelete.connect(self._on_delete)
+        p.sigUpdate.connect(self.update_to_current)
         self.seek.sigStepClicked.connect(self._on_plot_clicked)
         p.add_toggle(a["lecture_mode"])
         p.add_toggle(a["presenter"])
@@ -101,22 +102,32 @@ class LectureController(QObject):
 
     # -- editing -----------------------------------------------------------------
 
-    def add_current(self) -> None:
-        """Bookmark the moment shown, with the edge mode shown."""
+    def _moment(self) -> tuple[int, int, ViewSetting]:
+        """The step, frame and view shown now; the panels in view while presenting."""
         tl = self.c.timeline
-        title = f"Step {tl.step:,}: {tl.frame.label}"
         panels = None
         if self.presenting:  # the panels in view now are this moment's
             w = self.c.w
             docks = {"formula": w.formula_dock, "loss": w.loss_dock, "data": w.data_dock}
             panels = tuple(name for name, dock in docks.items() if dock.isVisible())
-        view = ViewSetting(edge_mode=self.c.edge_mode(), panels=panels)
-        k = self.list.add(tl.step, tl.cursor, title, view=view)
+        return tl.step, tl.cursor, ViewSetting(edge_mode=self.c.edge_mode(), panels=panels)
+
+    def add_current(self) -> None:
+        """Bookmark the moment shown, with the edge mode shown."""
+        step, frame, view = self._moment()
+        title = f"Step {step:,}: {self.c.timeline.frame.label}"
+        k = self.list.add(step, frame, title, view=view)
         self._store()
         self._show_dock()
         self.c.w.statusBar().showMessage(
             f"Bookmark {k + 1} added; double-click it in the Lecture panel to rename it", 5000
         )
+
+    def update_to_current(self, k: int) -> None:
+        """Bookmark ``k`` keeps its title and note and points at the moment shown."""
+        self.list.set_moment(k, *self._moment())
+        self.list.current = k
+        self._store()
 
     def _on_note_changed(self, k: int, note: str) -> None:
         self.list.set_note(k, note)

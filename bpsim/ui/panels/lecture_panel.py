@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QSizePolicy,
     QStyledItemDelegate,
@@ -55,6 +64,7 @@ class LecturePanel(QWidget):
     sigMove = Signal(int, int)  # bookmark k to position j
     sigDelete = Signal(int)
     sigNoteChanged = Signal(int, str)
+    sigUpdate = Signal(int)  # bookmark k: to the moment shown now
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +75,7 @@ class LecturePanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.list.setWordWrap(True)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setWordWrap(True)
         self.where = QLabel()  # step and frame of the selected bookmark
@@ -108,6 +119,7 @@ class LecturePanel(QWidget):
         self.list.itemClicked.connect(self._on_item_clicked)
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.currentRowChanged.connect(self._on_row_changed)
+        self.list.customContextMenuRequested.connect(self._on_context_menu)
         self.note.textChanged.connect(self._on_note_changed)
 
     def add_toggle(self, action: QAction) -> None:
@@ -181,6 +193,19 @@ class LecturePanel(QWidget):
             return
         if title != self._marks[k].title:
             self.sigRename.emit(k, title)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        item = self.list.itemAt(pos)
+        if item is None:
+            return
+        k = self.list.row(item)
+        menu = QMenu(self)
+        menu.addAction("Go to It", lambda: self.sigGo.emit(k))
+        menu.addAction("Rename", lambda: self.list.editItem(item))
+        menu.addAction("Move Here: the Moment Shown Now", lambda: self.sigUpdate.emit(k))
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: self.sigDelete.emit(k))
+        menu.popup(self.list.viewport().mapToGlobal(pos))
 
     def _on_row_changed(self, _row: int) -> None:
         self._show_selected()
