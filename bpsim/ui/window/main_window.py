@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
     def set_chrome_font(self, font: QFont) -> None:
         """Menus, toolbar, status bar, dock titles and controls in ``font``
         (the type the window's chrome is capped at)."""
-        for widget in (self.menuBar(), self.toolbar, self.statusBar(), self.formula_dock):
+        chrome = (self.menuBar(), self.toolbar, self.statusBar(), self.formula_dock)
+        for widget in (*chrome, self.lecture_dock):
             widget.setFont(font)
         self.right_column.set_chrome_font(font)
 
