@@ -126,6 +126,15 @@ def test_clicker_keys_never_land_in_a_text_field(qtbot, window: MainWindow) -> N
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key.Key_PageUp)
     assert lecture_of(window).list.current == 0 and spin.value() == 0.5
+    blank = window.lecture.presenter.blank
+    qtbot.keyClick(spin, Qt.Key.Key_Period)  # a clicker's blank key from a spin box
+    assert blank.isVisible()
+    qtbot.keyClick(spin, Qt.Key.Key_Period)
+    assert not blank.isVisible() and spin.value() == 0.5
+    note.setFocus()
+    typed = note.toPlainText()
+    qtbot.keyClick(note, Qt.Key.Key_B)  # typing a note: a letter
+    assert not blank.isVisible() and len(note.toPlainText()) == len(typed) + 1
 
 
 def test_blank_and_unblank(qtbot, window: MainWindow) -> None:

@@ -3,8 +3,10 @@
 A presentation remote sends Page Down, Page Up, B or "." (blank) and Esc.
 This application-wide event filter takes them before any widget or
 shortcut does: in lecture mode Page Down and Page Up walk the bookmarks
-even while a text field (the speaker note, a spin box) has the focus, and
-while presenting B, "." and W blank the screen whatever has the focus.
+even while a text field (the speaker note, a spin box) has the focus; B, "."
+and W blank the screen whatever has the focus while presenting, and in
+lecture mode unless a note or a title is being typed (elsewhere the window's
+B, "." and W shortcuts blank it).
 While the screen is blank, any key or click only brings the picture back.
 Holding Ctrl while presenting shows the laser pointer.
 """
@@ -16,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from bpsim.ui.lecture.presenter import Presenter
@@ -59,7 +67,7 @@ class ClickerKeys(QObject):
                 self.p.unblank()  # any key only brings the picture back
             event.accept()
             return True
-        act = self._route(key, event.modifiers())
+        act = self._route(key, event.modifiers(), _typing(obj))
         if act is None:
             return False
         if kind == QEvent.Type.KeyPress:
@@ -67,21 +75,32 @@ class ClickerKeys(QObject):
         event.accept()  # a ShortcutOverride accepted: no shortcut, the key press comes here
         return True
 
-    def _route(self, key: int, modifiers: Qt.KeyboardModifier) -> Callable[[], object] | None:
+    def _route(
+        self, key: int, modifiers: Qt.KeyboardModifier, typing: bool
+    ) -> Callable[[], object] | None:
         if modifiers & ~Qt.KeyboardModifier.KeypadModifier:
             return None
         p, lecture = self.p, self.p.lecture
-        walking = p.c.a["lecture_mode"].isChecked() and len(lecture.list) > 0
+        lecturing = p.c.a["lecture_mode"].isChecked()
+        walking = lecturing and len(lecture.list) > 0
         if walking and key == Qt.Key.Key_PageDown:
             return lecture.next
         if walking and key == Qt.Key.Key_PageUp:
             return lecture.previous
-        if not p.presenting:
-            return None
+        if not p.presenting and (typing or not lecturing):
+            return None  # letters typed into a note or a title stay letters
         if key in (Qt.Key.Key_B, Qt.Key.Key_Period):
             return lambda: p.blank_screen("black")
         if key == Qt.Key.Key_W:
             return lambda: p.blank_screen("white")
-        if key == Qt.Key.Key_Escape:
+        if key == Qt.Key.Key_Escape and p.presenting:
             return lambda: p.c.a["presenter"].setChecked(False)
         return None
+
+
+def _typing(obj: QObject) -> bool:
+    """Whether ``obj`` is a field that text is typed into (a note, a title),
+    not a spin box's."""
+    if isinstance(obj, QPlainTextEdit | QTextEdit):
+        return True
+    return isinstance(obj, QLineEdit) and not isinstance(obj.parentWidget(), QAbstractSpinBox)
