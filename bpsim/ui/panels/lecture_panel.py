@@ -79,6 +79,7 @@ class LecturePanel(QWidget):
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setWordWrap(True)
         self.where = QLabel()  # step and frame of the selected bookmark
+        self.where.setWordWrap(True)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Speaker note: what to say at this moment")
         self.note.setTabChangesFocus(True)
@@ -86,10 +87,10 @@ class LecturePanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for name, text, tip in (
-            ("add", "Add", "Bookmark the moment shown now (Ctrl+B)"),
+            ("add", "+", "Add: bookmark the moment shown now (Ctrl+B)"),
             ("up", "▲", "Move the selected bookmark earlier"),
             ("down", "▼", "Move the selected bookmark later"),
-            ("delete", "Delete", "Delete the selected bookmark"),
+            ("delete", "✕", "Delete the selected bookmark"),
         ):
             button = QToolButton()
             button.setText(text)
@@ -98,7 +99,7 @@ class LecturePanel(QWidget):
             row.addWidget(button)
             self.buttons[name] = button
         row.addStretch(1)
-        self.modes = QHBoxLayout()  # the window's lecture mode and presenter toggles
+        self.modes = QVBoxLayout()  # the window's lecture mode and presenter toggles
         self.modes.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
         layout.addLayout(self.modes)
