@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from bpsim.model.sessions.lecture import MAX_NOTE, MAX_TITLE, Bookmark
 
+MIN_WIDTH = 120  # px, at any type
 EMPTY_TEXT = (
     "No bookmarks yet. Go to a moment worth showing and press Ctrl+B "
     "(Lecture → Bookmark This Moment)."
@@ -129,11 +130,16 @@ class LecturePanel(QWidget):
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.modes.addWidget(button)
 
     def sizeHint(self) -> QSize:
         return QSize(240, 400)
+
+    def minimumSizeHint(self) -> QSize:
+        # narrow at any type: the window keeps its size (the toggles' text
+        # may be cut in a very narrow dock; the Lecture menu has them whole)
+        return QSize(MIN_WIDTH, super().minimumSizeHint().height())
 
     # -- showing ---------------------------------------------------------------
 

@@ -69,8 +69,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.data_dock, self.controls_dock)
         self.lecture_panel = LecturePanel()
         left = Qt.DockWidgetArea.LeftDockWidgetArea
-        lecture = scrolling(self.lecture_panel)  # narrow at any type: it scrolls
-        self.lecture_dock = self._dock("Lecture", "lecture", lecture, left)
+        self.lecture_dock = self._dock("Lecture", "lecture", self.lecture_panel, left)
         self.lecture_dock.hide()  # shown by a lecture, a bookmark, or the View menu
         self.data_dock.raise_()
         # no dock asks for more than a small window has: the window keeps its
