@@ -131,6 +131,10 @@ def test_clicker_keys_never_land_in_a_text_field(qtbot, window: MainWindow) -> N
     assert blank.isVisible()
     qtbot.keyClick(spin, Qt.Key.Key_Period)
     assert not blank.isVisible() and spin.value() == 0.5
+    window.lecture_dock.setFloating(True)  # a floating panel is still the window's
+    qtbot.keyClick(window.lecture_panel.list, Qt.Key.Key_PageDown)
+    assert lecture_of(window).list.current == 1
+    window.lecture_dock.setFloating(False)
     note.setFocus()
     typed = note.toPlainText()
     qtbot.keyClick(note, Qt.Key.Key_B)  # typing a note: a letter
@@ -155,6 +159,23 @@ def test_blank_and_unblank(qtbot, window: MainWindow) -> None:
     assert image.pixelColor(10, 10).name() == "#ffffff"
     press(qtbot, window, Qt.Key.Key_Escape)
     assert not blank.isVisible()
+
+
+def test_a_dialogs_keys_are_its_own(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDialog, QSpinBox, QVBoxLayout
+
+    window.actions_by_name["lecture_mode"].trigger()
+    dialog = QDialog(window)
+    spin = QSpinBox(dialog)
+    spin.setRange(0, 100)
+    QVBoxLayout(dialog).addWidget(spin)
+    dialog.show()
+    dialog.windowHandle().requestActivate()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_PageUp)
+    assert spin.value() == 10 and lecture_of(window).list.current is None
+    dialog.close()
 
 
 def test_go_to_step(window: MainWindow, monkeypatch) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QDockWidget,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -44,9 +45,10 @@ class ClickerKeys(QObject):
         if not isinstance(obj, QWidget):
             return False
         window = obj.window()
-        while window.parentWidget() is not None:  # a floating dock's window: the main one's
-            window = window.parentWidget().window()
-        return window in self.p.windows()
+        parent = window.parentWidget()
+        if isinstance(window, QDockWidget) and parent is not None:  # a floating panel
+            window = parent.window()
+        return window in self.p.windows()  # not a dialog's
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
