@@ -189,6 +189,9 @@ class LectureController(QObject):
             docks = {"formula": w.formula_dock, "loss": w.loss_dock, "data": w.data_dock}
             for name, dock in docks.items():
                 dock.setVisible(name in b.view.panels)
+            for name in reversed(b.view.panels):  # tabbed together: the first named in front
+                if name in docks:
+                    docks[name].raise_()
 
     # -- go to ---------------------------------------------------------------------
 
