@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from bpsim.ui.window.controller import Controller
 
 MAX_JUMP = 10_000_000  # steps a dialog accepts
-RUN_CHOICES = (10, 100, 1000, 10_000)
+SAY_TRAINING = 1000  # steps of new ground from which the status bar says it trains
 
 
 def show_moment(c: Controller, step: int, frame: int = 0) -> bool:
@@ -35,6 +35,10 @@ def show_moment(c: Controller, step: int, frame: int = 0) -> bool:
         known = min(step, c.plotted_until)  # steps trained before: replayed from checkpoints
         if trainer.step < known:
             tl.go_to_step(known)
+        if step - trainer.step > SAY_TRAINING:  # a wait worth a word
+            bar = c.w.statusBar()
+            bar.showMessage(f"Training to step {step:,}…")
+            bar.repaint()
         if trainer.step < step:  # the state the trainer stands at, after the shown step
             c.record_progress(tl.session, (trainer.step, trainer.net))
         while trainer.step < step:  # new ground: train, plotting as training does
@@ -50,6 +54,7 @@ def show_moment(c: Controller, step: int, frame: int = 0) -> bool:
         return False
     finally:
         QApplication.restoreOverrideCursor()
+    c.w.statusBar().clearMessage()
     c.refresh()
     return True
 
