@@ -41,7 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="frames A to B-1 (counted from 0; the app shows frame k+1 of N), e.g. 0:10 or 5",
     )
     out.add_argument("--animation", metavar="FILE.gif", help="write an animated GIF of the step")
-    export.add_argument("--out", metavar="DIR", help="folder for the PNG frames (with --frames)")
+    out.add_argument(
+        "--lecture",
+        action="store_true",
+        help="the session's lecture: one PNG per bookmark (--out DIR) and/or a PDF deck (--pdf)",
+    )
+    export.add_argument(
+        "--out", metavar="DIR", help="folder for the PNG frames (with --frames or --lecture)"
+    )
+    export.add_argument(
+        "--pdf", metavar="FILE.pdf", help="with --lecture: a PDF deck, one page per bookmark"
+    )
     export.add_argument(
         "--size", metavar="WxH", default="1280x720", help="image size in pixels (default 1280x720)"
     )

@@ -56,6 +56,10 @@ def run_export(args: argparse.Namespace) -> int:
             if args.out:
                 raise ExportError("--out goes with --frames; --animation takes the GIF's path")
             check_gif_path(Path(args.animation))
+        if args.lecture:
+            return _export_lecture(args, size)
+        if args.pdf:
+            raise ExportError("--pdf goes with --lecture")
         session = open_session(args.preset, args.session)
         timeline = Timeline(session)
         trace, names = timeline.trace, session.trainer.net.activation_names
@@ -69,4 +73,25 @@ def run_export(args: argparse.Namespace) -> int:
     except (BpsimError, ValueError) as exc:
         print(f"bpsim export: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _export_lecture(args: argparse.Namespace, size: tuple[int, int]) -> int:
+    """``--lecture``: the bookmarks as PNG files and/or a PDF deck."""
+    from bpsim.ui.export.lecture_deck import write_lecture_pdf, write_lecture_pngs
+
+    if not args.out and not args.pdf:
+        raise ExportError("--lecture needs --out DIR (PNG files) or --pdf FILE.pdf, or both")
+    session = open_session(args.preset, args.session)
+    lecture = session.lecture
+    if lecture is None or not lecture.bookmarks:
+        what = f"preset {args.preset!r}" if args.session is None else args.session
+        raise ExportError(f"{what} has no lecture to export")
+    timeline = Timeline(session)
+    if args.out:
+        written = write_lecture_pngs(timeline, lecture, args.out, size, args.edges)
+        print(f"wrote {len(written)} bookmark pictures to {args.out}")
+    if args.pdf:
+        pages = write_lecture_pdf(timeline, lecture, args.pdf, size, args.edges)
+        print(f"wrote {args.pdf} ({pages} pages)")
     return 0

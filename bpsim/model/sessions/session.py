@@ -15,6 +15,8 @@ from bpsim.model.data.presets import Preset, build_preset, get_preset
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import make_optimizer
 from bpsim.model.engine.training import Trainer, evaluate
+from bpsim.model.sessions.builtin_lectures import builtin_lecture
+from bpsim.model.sessions.lecture import Lecture
 
 SettingValue = str | int | float | bool | None
 
@@ -30,6 +32,7 @@ class Session:
     test: Dataset | None = None
     # The loss curve so far: series name -> (steps, values), e.g. "train".
     history: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    lecture: Lecture | None = None  # the prepared moments, in order
 
     @property
     def net(self) -> Network:
@@ -115,4 +118,4 @@ def new_session(preset: Preset | str) -> Session:
     trainer = Trainer(
         net, data.X, data.Y, optimizer, batch_size=batch, shuffle=shuffle, seed=p.seed
     )
-    return Session(trainer, data, {"preset": p.name}, test)
+    return Session(trainer, data, {"preset": p.name}, test, lecture=builtin_lecture(p.name))

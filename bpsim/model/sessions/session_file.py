@@ -28,11 +28,12 @@ from bpsim.model.engine.optimizers import make_optimizer
 from bpsim.model.engine.training import Trainer
 from bpsim.model.errors import BpsimError, SessionError
 from bpsim.model.sessions.files import atomic_write
+from bpsim.model.sessions.lecture import lecture_from_dict, lecture_to_dict
 from bpsim.model.sessions.session import Session, new_session
 
 FORMAT = "bpsim-session"
 MAX_FILE_PARAMETERS = 10_000_000  # checked before building: a file asking for more is no lesson
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a lecture (bookmarks); files of version 1 still open
 
 
 # -- writing --------------------------------------------------------------------
@@ -78,6 +79,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             name: {"step": list(steps), "value": list(values)}
             for name, (steps, values) in session.history.items()
         },
+        "lecture": None if session.lecture is None else lecture_to_dict(session.lecture),
     }
 
 
@@ -298,7 +300,8 @@ def _build(doc: Any) -> Session:
         if value is not None and not isinstance(value, str | int | float | bool):
             raise _InvalidError(f"settings.{key} must be a plain value")
     history = _history_from_dict(doc.get("loss_history", {}))
-    return Session(trainer, dataset, dict(settings), test, history)
+    lecture = lecture_from_dict(doc.get("lecture"))
+    return Session(trainer, dataset, dict(settings), test, history, lecture)
 
 
 def _history_from_dict(doc: Any) -> dict[str, tuple[list[float], list[float]]]:

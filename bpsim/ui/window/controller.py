@@ -39,6 +39,7 @@ class Controller(QObject):
     """Drives ``window`` over a :class:`Timeline` of ``session``."""
 
     sigRefreshed = Signal()  # the current frame is shown everywhere (see_inside follows)
+    sigSessionLoaded = Signal()  # a new session is shown (its lecture, too)
 
     def __init__(self, window: MainWindow, session: Session, session_path: str | None) -> None:
         super().__init__(window)
@@ -130,6 +131,7 @@ class Controller(QObject):
         self._apply_saved_settings(session.settings)
         self.view_settings.apply_x_unit()
         self.refresh()
+        self.sigSessionLoaded.emit()
         return True
 
     def _apply_saved_settings(self, settings: dict[str, str | int | float | bool | None]) -> None:

@@ -15,6 +15,7 @@ from bpsim.model.sessions.session import Session
 from bpsim.ui.network.view import NetworkView
 from bpsim.ui.panels.data_view import DataView
 from bpsim.ui.panels.formula_card import FormulaCard
+from bpsim.ui.panels.lecture_panel import LecturePanel
 from bpsim.ui.panels.loss_plot import LossPlot
 from bpsim.ui.panels.plot_fit import line_per_point
 from bpsim.ui.window.actions import app_icon, create_actions, paint_glyphs
@@ -26,7 +27,7 @@ __all__ = ["ControlsPanel", "MainWindow"]
 
 # Menu contents by action name; None is a separator.
 FILE_MENU = ("open", "open_csv", None, "save", "save_as", None, "export_png", "export_gif")
-FILE_MENU += (None, "quit")
+FILE_MENU += ("export_lecture_pdf", "export_lecture_png", None, "quit")
 VIEW_MENU = ("fullscreen", None, "zoom_in", "zoom_out", "zoom_reset", None)
 VIEW_MENU += ("more_digits", "fewer_digits", "decimal_places", None)
 VIEW_MENU += ("gradient_mode", "log_loss", "loss_epochs")
@@ -34,7 +35,7 @@ MAX_CARD_SHARE = 0.4  # of the window's height, at most, for the formula card
 
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
 SIMULATION_MENU += ("faster", "slower", None, "train", "train_faster", "train_slower", "reset")
-SIMULATION_MENU += (None, "network_settings")
+SIMULATION_MENU += (None, "go_to_step", "run_steps", None, "network_settings")
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +67,10 @@ class MainWindow(QMainWindow):
         self.controls_scroll = scrolling(self.controls)
         self.controls_dock = self._dock("Controls", "controls", self.controls_scroll, right)
         self.tabifyDockWidget(self.data_dock, self.controls_dock)
+        self.lecture_panel = LecturePanel()
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.lecture_dock = self._dock("Lecture", "lecture", self.lecture_panel, left)
+        self.lecture_dock.hide()  # shown by a lecture, a bookmark, or the View menu
         self.data_dock.raise_()
         # no dock asks for more than a small window has: the window keeps its
         # size at every type size (each panel fits its text to its room)
@@ -80,10 +85,13 @@ class MainWindow(QMainWindow):
         from bpsim.ui.window.controller import Controller
 
         self.controller = Controller(self, session, session_path)
+        from bpsim.ui.lecture.setup import LectureParts
         from bpsim.ui.window.see_inside import SeeInside
 
         self.see_inside = SeeInside(self)  # chain-rule dock, sample pictures, gradient check
+        self.lecture = LectureParts(self)
         self._restore_settings()
+        self.lecture.offer()
         self.network_view.setFocus()
 
     # -- layout ----------------------------------------------------------------------
@@ -108,9 +116,13 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         self._fill(view, VIEW_MENU)
         view.addSeparator()
-        for dock in (self.formula_dock, self.loss_dock, self.data_dock, self.controls_dock):
+        docks = (self.formula_dock, self.loss_dock, self.data_dock, self.controls_dock)
+        for dock in (*docks, self.lecture_dock):
             view.addAction(dock.toggleViewAction())
         self._fill(self.menuBar().addMenu("&Simulation"), SIMULATION_MENU)
+        from bpsim.ui.lecture.setup import LECTURE_MENU
+
+        self._fill(self.menuBar().addMenu("&Lecture"), LECTURE_MENU)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
         help_menu.addAction(a["about"])
@@ -171,7 +183,8 @@ class MainWindow(QMainWindow):
     def set_chrome_font(self, font: QFont) -> None:
         """Menus, toolbar, status bar, dock titles and controls in ``font``
         (the type the window's chrome is capped at)."""
-        for widget in (self.menuBar(), self.toolbar, self.statusBar(), self.formula_dock):
+        chrome = (self.menuBar(), self.toolbar, self.statusBar(), self.formula_dock)
+        for widget in (*chrome, self.lecture_dock):
             widget.setFont(font)
         self.right_column.set_chrome_font(font)
 
@@ -219,6 +232,7 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.lecture.shutdown()  # out of presenter mode first: its layout is not saved
         self.save_settings()
         self.right_column.stop()
         self.controller.shutdown()

@@ -1,0 +1,1 @@
+"""Giving a lecture: bookmarks and their walk, go to, presenter mode."""
