@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from bpsim.model.sessions.lecture import Bookmark, ViewSetting
 from bpsim.ui.lecture import moves
-from bpsim.ui.panels.lecture_panel import LecturePanel
+from bpsim.ui.lecture.panel import LecturePanel
 from bpsim.ui.panels.plot_seek import PlotSeek
 from bpsim.viewmodel.lecture import LectureList
 
