@@ -14,9 +14,11 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-# The system libraries Qt's plugins need, by shared object name, with the
-# Debian/Ubuntu package that ships each. packaging/system-deps.sh installs the
-# same packages (a test keeps the two lists together).
+# The system libraries without which Qt's plugins cannot load (the libraries
+# they link, read with objdump from PySide6 6.11's), by shared object name,
+# with the Debian/Ubuntu package that ships each. packaging/system-deps.sh
+# installs these and a few that only some features use (libdbus-1-3,
+# libxcb-xinerama0, libwayland-egl1, fonts); a test keeps the two together.
 COMMON_LIBRARIES = {
     "libEGL.so.1": "libegl1",
     "libGL.so.1": "libgl1",
@@ -25,7 +27,6 @@ COMMON_LIBRARIES = {
     "libfreetype.so.6": "libfreetype6",
     "libglib-2.0.so.0": "libglib2.0-0",
     "libX11.so.6": "libx11-6",
-    "libdbus-1.so.3": "libdbus-1-3",
 }
 XCB_LIBRARIES = {
     "libxcb.so.1": "libxcb1",
@@ -38,7 +39,6 @@ XCB_LIBRARIES = {
     "libxcb-render-util.so.0": "libxcb-render-util0",
     "libxcb-shm.so.0": "libxcb-shm0",
     "libxcb-shape.so.0": "libxcb-shape0",
-    "libxcb-xinerama.so.0": "libxcb-xinerama0",
     "libxcb-randr.so.0": "libxcb-randr0",
     "libxcb-xfixes.so.0": "libxcb-xfixes0",
     "libxcb-sync.so.1": "libxcb-sync1",
@@ -49,7 +49,6 @@ XCB_LIBRARIES = {
 WAYLAND_LIBRARIES = {
     "libwayland-client.so.0": "libwayland-client0",
     "libwayland-cursor.so.0": "libwayland-cursor0",
-    "libwayland-egl.so.1": "libwayland-egl1",
 }
 PLATFORM_LIBRARIES: dict[str, dict[str, str]] = {
     "xcb": XCB_LIBRARIES,
