@@ -4,6 +4,7 @@ tools where they are installed) and --install-desktop into a scratch XDG home.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -210,7 +211,7 @@ def test_install_and_uninstall_in_the_users_xdg_folder(tmp_path: Path) -> None:
 
 
 def test_the_command_installs_into_xdg_data_home(tmp_path: Path) -> None:
-    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-m", "bpsim", "--install-desktop"], env=env,
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert out.returncode == 0, out.stderr
@@ -249,3 +250,11 @@ def test_the_launcher_is_the_running_program(tmp_path: Path) -> None:
         "/v/bin/python", "-m", "bpsim"
     ]  # fmt: skip
     assert integration.launcher_command("bpsim", "/opt/bpsim/bpsim", True) == ["/opt/bpsim/bpsim"]
+
+
+def test_a_missing_file_of_bpsim_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    broken = [*files.placements(), files.Placement(tmp_path / "gone.png", Path("icons/x.png"))]
+    monkeypatch.setattr(integration, "placements", lambda: broken)
+    with pytest.raises(FileNotFoundError):
+        integration.install(tmp_path / "share", ["bpsim"])
+    assert not (tmp_path / "share").exists()

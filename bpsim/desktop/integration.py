@@ -86,17 +86,14 @@ def install(data: Path | None = None, command: Sequence[str] | None = None) -> l
     paths written. Raises OSError."""
     data = data_home() if data is None else data
     command = launcher_command() if command is None else list(command)
-    written = []
-    for placement in placements():
-        target = data / placement.target
+    # every file read before any is written: a broken installation changes nothing
+    contents = {data / p.target: p.source.read_bytes() for p in placements()}
+    entry = entry_text(desktop_entry().read_text("utf-8"), command)
+    contents[data / DESKTOP_TARGET] = entry.encode("utf-8")
+    for target, content in contents.items():
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(placement.source.read_bytes())
-        written.append(target)
-    entry = data / DESKTOP_TARGET
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(entry_text(desktop_entry().read_text("utf-8"), command), "utf-8")
-    written.append(entry)
-    return written
+        target.write_bytes(content)
+    return list(contents)
 
 
 def uninstall(data: Path | None = None) -> list[Path]:
@@ -122,8 +119,11 @@ def run_install(remove: bool = False) -> int:
             command = launcher_command()
             done = install(data, command)
     except OSError as exc:
-        where = exc.filename or data
-        print(f"bpsim: cannot change the desktop files in {where}: {exc.strerror}", file=sys.stderr)
+        where = Path(exc.filename or data)
+        if where.is_relative_to(data):
+            print(f"bpsim: cannot change {where}: {exc.strerror}", file=sys.stderr)
+        else:  # one of bpsim's own files
+            print(f"bpsim: cannot read {where} ({exc.strerror}): reinstall bpsim", file=sys.stderr)
         return 1
     updated = update_caches(data)
     caches = f"; updated the desktop's caches ({', '.join(updated)})" if updated else ""
