@@ -116,6 +116,12 @@ def test_the_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
     said = subprocess.run([str(program), "--version"], env=clean, capture_output=True, text=True,
                           timeout=120)  # fmt: skip
     assert said.stdout.strip() == f"bpsim {__version__}"
+    xdg = {**clean, "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    installed = subprocess.run([str(program), "--install-desktop"], env=xdg, capture_output=True,
+                               text=True, timeout=120)  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    entry = (tmp_path / "xdg" / "applications" / f"{files.APP_ID}.desktop").read_text()
+    assert f"\nExec={program} %f\n" in entry
     if sys.platform.startswith("linux"):
         nothing = subprocess.run([str(program)], env=clean, capture_output=True, text=True,
                                  timeout=120)  # fmt: skip

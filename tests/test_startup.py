@@ -4,6 +4,7 @@ given as the only argument, the save dialog's extension, the self-test."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,46 @@ def test_an_unknown_platform_plugin_is_one_line_not_an_abort() -> None:
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "no platform plugin 'nosuchplugin'" in out.stderr
     assert "offscreen" in out.stderr and "Reinstalling" not in out.stderr
+
+
+def library_file(soname: str) -> Path | None:
+    """Where the dynamic linker finds ``soname``, following links."""
+    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    for line in listing.splitlines():
+        if line.strip().startswith(soname + " ") and "=>" in line:
+            return Path(line.split("=>")[1].strip()).resolve()
+    return None
+
+
+def can_hide_files() -> bool:
+    """Root, in a sandbox that lets it make a private mount namespace."""
+    if shutil.which("unshare") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return False
+    try:
+        probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not can_hide_files(), reason="needs root and unshare -m")
+def test_missing_x11_libraries_are_named_not_an_abort() -> None:
+    """A fresh machine, for real: the X11 libraries of issue 11 hidden (in a
+    private mount namespace, /dev/null bound over each file)."""
+    sonames = ["libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxkbcommon-x11.so.0"]
+    found = {name: library_file(name) for name in sonames}
+    if not all(found.values()):
+        pytest.skip(f"not installed here: {[n for n, p in found.items() if p is None]}")
+    binds = " && ".join(f"mount --bind /dev/null {path}" for path in found.values())
+    clean = {k: v for k, v in os.environ.items() if k not in DISPLAY_VARS}
+    out = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"{binds} && exec {sys.executable} -m bpsim"],
+        env={**clean, "DISPLAY": ":99"}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.count("\n") == 1 and "Qt platform plugin" not in out.stderr
+    assert "missing: libxcb-icccm.so.4, libxkbcommon-x11.so.0, libxcb-cursor.so.0." in out.stderr
+    assert "apt-get install libxcb-icccm4 libxkbcommon-x11-0 libxcb-cursor0" in out.stderr
 
 
 def test_what_qt_said_becomes_one_line() -> None:
