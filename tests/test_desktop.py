@@ -258,3 +258,9 @@ def test_a_missing_file_of_bpsim_writes_nothing(tmp_path: Path, monkeypatch) -> 
     with pytest.raises(FileNotFoundError):
         integration.install(tmp_path / "share", ["bpsim"])
     assert not (tmp_path / "share").exists()
+
+
+def test_install_desktop_is_for_xdg_desktops_only(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(integration, "applies", lambda: False)
+    assert integration.run_install() == 2
+    assert capsys.readouterr().err == integration.NOT_HERE + "\n"

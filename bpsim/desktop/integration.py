@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bpsim.desktop.files import DESKTOP_TARGET, data_home, desktop_entry, placements
+from bpsim.desktop.platform_check import applies
 
 # Characters that make an Exec argument need quotes (Desktop Entry spec, "The Exec key").
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
@@ -23,6 +24,10 @@ CACHE_TOOLS: tuple[tuple[str, Sequence[str], str], ...] = (
 )
 
 Which = Callable[[str], str | None]
+NOT_HERE = (
+    "bpsim: --install-desktop is for Linux and BSD desktops (XDG); on Windows and macOS, "
+    "start bpsim from its bundle (packaging/build-bundle.sh)"
+)
 
 
 def launcher_command(
@@ -111,6 +116,9 @@ def run_install(remove: bool = False) -> int:
     """The command line's ``--install-desktop`` (or, with ``remove``,
     ``--uninstall-desktop``): one report on stdout, status 0; a file that
     cannot be written is one line on stderr, status 1."""
+    if not applies():
+        print(NOT_HERE, file=sys.stderr)
+        return 2
     data = data_home()
     try:
         if remove:
