@@ -39,7 +39,7 @@ def with_session_suffix(path: str) -> str:
     return path if not path or Path(path).suffix else f"{path}.{SESSION_SUFFIX}"
 
 
-def session_save_dialog(parent: QWidget, current: str | None) -> QFileDialog:
+def session_save_dialog(parent: QWidget | None, current: str | None) -> QFileDialog:
     """The Save Session dialog: it adds ``.bpsim`` to a name typed without
     an extension (before it asks about overwriting)."""
     start = current or f"session.{SESSION_SUFFIX}"
