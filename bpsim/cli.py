@@ -7,6 +7,7 @@ and ``bpsim --version`` answer at once and need no display.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from bpsim import __version__
@@ -16,13 +17,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bpsim",
         description="See backpropagation: a network's forward and backward pass, frame by frame.",
-        epilog="With no command, bpsim opens the app on the classic worked example.",
+        usage="%(prog)s [options] [FILE.bpsim | COMMAND ...]",
+        epilog="With no command, bpsim opens the app on the classic worked example; "
+        "'bpsim FILE' opens a saved session (.bpsim, or an older .json).",
     )
     parser.add_argument("--version", action="version", version=f"bpsim {__version__}")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--preset", metavar="NAME", help="open this preset (see 'bpsim presets')")
     source.add_argument("--session", metavar="FILE", help="open a saved session file")
     parser.add_argument("--fullscreen", action="store_true", help="start in full screen")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add bpsim to your desktop's menu, with its icon and .bpsim files (no root needed)",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove what --install-desktop added"
+    )
+    desktop.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window offscreen, step, train and export; print what was checked",
+    )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("presets", help="list the presets and exit")
@@ -67,9 +84,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("presets", "export")
+_TAKES_VALUE = ("--preset", "--session")
+
+
+def session_file_argument(argv: Sequence[str]) -> list[str]:
+    """``bpsim FILE`` (as a file manager or the menu entry calls it) is
+    ``bpsim --session FILE``; commands and their arguments pass unchanged."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in COMMANDS:
+            return out + list(argv[i:])
+        if arg == "--":  # what follows is a file, even one named like an option
+            return [*out, "--session", *argv[i + 1 : i + 2]]
+        if arg in _TAKES_VALUE:
+            out += argv[i : i + 2]
+            i += 2
+            continue
+        out += ["--session", arg] if not arg.startswith("-") else [arg]
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(session_file_argument(sys.argv[1:] if argv is None else argv))
+    if args.install_desktop or args.uninstall_desktop:
+        from bpsim.desktop.integration import run_install
+
+        return run_install(remove=args.uninstall_desktop)
+    if args.self_test:
+        from bpsim.desktop.self_test import run_self_test
+
+        return run_self_test()
     if args.command == "presets":
         from bpsim.model.data.presets import PRESETS
 
@@ -80,6 +129,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bpsim.export import run_export
 
         return run_export(args)
+    from bpsim.desktop.platform_check import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    from bpsim.desktop.qt_start import start_application
+
+    start_application()  # one clear line, not Qt's abort, when Qt cannot start
     from bpsim.app import run_app
 
     return run_app(preset=args.preset, session=args.session, fullscreen=args.fullscreen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,7 +21,8 @@ from PySide6.QtWidgets import (
 from bpsim import __version__
 from bpsim.ui.window.actions import shortcut_rows
 
-SESSION_FILTER = "bpsim sessions (*.bpsim.json *.json);;All files (*)"
+SESSION_SUFFIX = "bpsim"  # new sessions are FILE.bpsim; older FILE.json ones still open
+SESSION_FILTER = "bpsim sessions (*.bpsim *.json);;All files (*)"
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 
 
@@ -32,9 +34,28 @@ def ask_open_csv(parent: QWidget) -> str:
     return QFileDialog.getOpenFileName(parent, "Open CSV Data", "", CSV_FILTER)[0]
 
 
+def with_session_suffix(path: str) -> str:
+    """``path``, with ``.bpsim`` added when the name has no extension."""
+    return path if not path or Path(path).suffix else f"{path}.{SESSION_SUFFIX}"
+
+
+def session_save_dialog(parent: QWidget | None, current: str | None) -> QFileDialog:
+    """The Save Session dialog: it adds ``.bpsim`` to a name typed without
+    an extension (before it asks about overwriting)."""
+    start = current or f"session.{SESSION_SUFFIX}"
+    dialog = QFileDialog(parent, "Save Session", start, SESSION_FILTER)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setDefaultSuffix(SESSION_SUFFIX)
+    dialog.selectFile(start)
+    return dialog
+
+
 def ask_save_session(parent: QWidget, current: str | None) -> str:
-    start = current or "session.bpsim.json"
-    return QFileDialog.getSaveFileName(parent, "Save Session", start, SESSION_FILTER)[0]
+    dialog = session_save_dialog(parent, current)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return ""
+    return with_session_suffix(dialog.selectedFiles()[0])
 
 
 def ask_save_file(parent: QWidget, title: str, start: str, filters: str) -> str:
