@@ -88,6 +88,14 @@ def _export_lecture(args: argparse.Namespace, size: tuple[int, int]) -> int:
         what = f"preset {args.preset!r}" if args.session is None else args.session
         raise ExportError(f"{what} has no lecture to export")
     timeline = Timeline(session)
+    early = [k + 1 for k, b in enumerate(lecture.bookmarks) if b.step < timeline.first_step]
+    if early:
+        numbers = ", ".join(map(str, early))
+        print(
+            f"note: bookmark(s) {numbers} come before step {timeline.first_step:,}, where this"
+            " session was saved; their pages show that step",
+            file=sys.stderr,
+        )
     if args.out:
         written = write_lecture_pngs(timeline, lecture, args.out, size, args.edges)
         print(f"wrote {len(written)} bookmark pictures to {args.out}")

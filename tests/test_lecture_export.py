@@ -70,3 +70,26 @@ def test_lecture_export_errors_are_one_line(
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_bookmarks_before_a_saved_sessions_step_say_what_they_show(tmp_path: Path, capsys) -> None:
+    from bpsim.model.sessions.session_file import load_session
+    from bpsim.ui.export.lecture_deck import lecture_images
+    from bpsim.viewmodel.timeline import Timeline
+
+    session = new_session("circle")
+    session.lecture = Lecture("Late", (Bookmark(1, 2, "Too early"), Bookmark(6, 3, "Later")))
+    timeline = Timeline(session)
+    timeline.go_to_step(4)
+    path = tmp_path / "s.bpsim"
+    timeline.save(str(path), {})
+    reopened = load_session(path)
+    assert reopened.lecture is not None
+    shown = [
+        (b.step, b.frame)
+        for _, b, _ in lecture_images(Timeline(reopened), reopened.lecture, (320, 180))
+    ]
+    assert shown == [(4, 2), (6, 3)]  # the saved step, at the frame asked for
+    assert main(["export", "--session", str(path), "--lecture", "--out", str(tmp_path / "d")]) == 0
+    err = capsys.readouterr().err
+    assert "bookmark(s) 1 come before step 4" in err

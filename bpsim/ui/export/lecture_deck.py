@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,8 @@ def lecture_images(
         for k, b in enumerate(lecture.bookmarks):
             timeline.go_to_step(b.step)
             timeline.seek(b.frame)
+            if timeline.step != b.step:  # saved after that step: the page says what it shows
+                b = replace(b, step=timeline.step, frame=timeline.cursor)
             slide.show_frame(timeline.trace, timeline.cursor, names, b.view.edge_mode or mode)
             if data is not None:
                 data.update_network(timeline.net_before_step())
