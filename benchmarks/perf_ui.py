@@ -46,9 +46,7 @@ def _app() -> object:
         # preferences of the benchmark's own, in a throwaway folder
         QCoreApplication.setOrganizationName("bpsim-perf")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp()
-        )
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
         from bpsim.app import limit_blas_threads
 
         limit_blas_threads()
@@ -126,8 +124,10 @@ def _right_row(name: str, make: Callable[[], object]) -> Row:
     app = _app()
     try:
         window = _window(make())
-    except Exception as exc:  # noqa: BLE001 -- a step too big to open (the eager trace)
-        return Row(figure, f"n/a: {type(exc).__name__}: {exc}"[:90], "one repaint", "<= 1.5x", False)
+    except Exception as exc:
+        return Row(
+            figure, f"n/a: {type(exc).__name__}: {exc}"[:90], "one repaint", "<= 1.5x", False
+        )
     _settle(app)
     ctrl = window.controller  # type: ignore[attr-defined]
     view = window.network_view  # type: ignore[attr-defined]

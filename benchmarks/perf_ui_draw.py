@@ -120,7 +120,7 @@ def compare_edges(sizes: tuple[int, ...], size: tuple[int, int], rounds: int) ->
     scenes = _scenes(sizes, 2)
     view = _view(size, scenes[0])
     view.legend_info()  # lay out and quantize
-    painter = view._painter  # noqa: SLF001 -- the view's own edge drawing
+    painter = view._painter
     values = scenes[0].edge_values()
     assert painter is not None
     image = _image(size)

@@ -9,7 +9,9 @@ import pytest
 from bpsim.viewmodel.training_pace import (
     DEFAULT_SPEED,
     MAX_CATCH_UP,
+    MIN_SLICE,
     SPEEDS,
+    FrameBudget,
     Pace,
     record_every,
     speed_index,
@@ -70,3 +72,19 @@ def test_training_plots_every_early_step_then_ninety_points_a_decade() -> None:
     ]
     points = [s for s in range(1, 100_000) if s % record_every(s) == 0]
     assert len(points) == 99 + 3 * 90
+
+
+def test_frame_budget_gives_training_what_the_refresh_leaves() -> None:
+    budget = FrameBudget(frame=0.03)
+    assert budget.slice(10.0) == 0.03  # nothing known yet: the whole frame
+    budget.trained(0.03)
+    # the refresh after it took 10 ms: the next frame trains for 20 ms
+    assert budget.slice(10.04) == pytest.approx(0.02)
+    budget.trained(0.02)
+    # a refresh slower than a frame still leaves training its minimum
+    for k in range(20):
+        budget.slice(11.0 + k)
+        budget.trained(MIN_SLICE)
+    assert budget.slice(31.0) == MIN_SLICE
+    budget.restart()
+    assert budget.slice(40.0) == 0.03

@@ -67,3 +67,35 @@ class Pace:
 
     def record(self, steps: int) -> None:
         self.done += steps
+
+
+FRAME_SECONDS = 1 / 32  # continuous training refreshes the view at least 30 times a second
+MIN_SLICE = 0.004  # seconds of training a frame gets however slow its refresh
+
+
+class FrameBudget:
+    """How long continuous training may run before the next refresh: what
+    is left of a frame (:data:`FRAME_SECONDS`) after the refresh of the
+    last frame (painting, the panels), so the view refreshes at a steady
+    rate and the engine has the rest. Times are ``perf_counter`` seconds."""
+
+    def __init__(self, frame: float = FRAME_SECONDS) -> None:
+        self.frame = frame
+        self.overhead = 0.0  # seconds a refresh takes, smoothed
+        self._tick: float | None = None
+        self._trained = 0.0
+
+    def restart(self) -> None:
+        self._tick, self._trained, self.overhead = None, 0.0, 0.0
+
+    def slice(self, now: float) -> float:
+        """The seconds of training the frame starting ``now`` may run."""
+        if self._tick is not None:
+            spent = max(now - self._tick - self._trained, 0.0)
+            self.overhead = spent if self.overhead == 0.0 else 0.7 * self.overhead + 0.3 * spent
+        self._tick, self._trained = now, 0.0
+        return min(max(self.frame - self.overhead, MIN_SLICE), self.frame)
+
+    def trained(self, seconds: float) -> None:
+        """The frame's training took ``seconds``."""
+        self._trained = seconds
