@@ -325,14 +325,14 @@ def gif_export() -> Row:
             result = _run("export", kind)
             for key in into:
                 into[key].append(result[key])
-    t = statistics.median(gif["seconds"]) / statistics.median(png["seconds"])
-    m = statistics.median(gif["peak_mb"]) / statistics.median(png["peak_mb"])
+    g_s, g_mb = statistics.median(gif["seconds"]), statistics.median(gif["peak_mb"])
+    p_s, p_mb = statistics.median(png["seconds"]), statistics.median(png["peak_mb"])
+    t, m = g_s / p_s, g_mb / p_mb
     frames = int(_run("export", "count")["frames"])
     return Row(
         f"GIF export of a step (2-8-8-1 batch 4, {frames} frames, 1280x720)",
         f"{t:.2f}x time, {m:.2f}x memory "
-        f"({statistics.median(gif['seconds']):.2f} s, {statistics.median(gif['peak_mb']):.0f} MB"
-        f" vs {statistics.median(png['seconds']):.2f} s, {statistics.median(png['peak_mb']):.0f} MB)",
+        f"({g_s:.2f} s, {g_mb:.0f} MB vs {p_s:.2f} s, {p_mb:.0f} MB)",
         "the same frames as PNGs",
         "<= 1.2x time, <= 1.5x memory",
         t <= 1.2 and m <= 1.5,

@@ -7,8 +7,8 @@ is left of a frame after the last refresh, a
 :class:`~bpsim.viewmodel.training_pace.FrameBudget`, so the view refreshes
 30 times a second or more and the engine has the rest), then shows the
 network as it stands; the loss plot and the data panel, which change
-slowly, repaint at a fixed rate, every :data:`PANEL_SECONDS`. At a few steps a second every step is shown. Pressing
-T again pauses on the next step, opened frame by frame.
+slowly, repaint at a fixed rate, every :data:`PANEL_SECONDS`. At a few
+steps a second every step is shown. Pressing T again pauses on the next step, opened frame by frame.
 
 The clock is injectable (``clock``), so a test can drive the speed exactly.
 """
