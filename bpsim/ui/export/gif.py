@@ -99,10 +99,10 @@ def packed_pixels(image: QImage) -> NDArray[np.uint32]:
     32-bit image this is a view of its pixels, valid while ``image`` lives."""
     from PySide6.QtGui import QImage
 
-    Format = QImage.Format
-    copy = image.format() not in (Format.Format_RGB32, Format.Format_ARGB32_Premultiplied)
+    fmt = QImage.Format
+    copy = image.format() not in (fmt.Format_RGB32, fmt.Format_ARGB32_Premultiplied)
     if copy:
-        image = image.convertToFormat(Format.Format_RGB32)
+        image = image.convertToFormat(fmt.Format_RGB32)
     w, h, stride = image.width(), image.height(), image.bytesPerLine() // 4
     data = np.frombuffer(image.constBits(), dtype=np.uint32, count=stride * h)
     pixels = data.reshape(h, stride)[:, :w]
