@@ -123,7 +123,7 @@ class TrainingRun(QObject):
             c.record_progress(c.timeline.session, (trainer.step, trainer.net))
             c.card.set_frame(None)
             c.card.set_idle_text("Training… press T to pause and open the next step")
-            c.w.data_view.set_highlight(None)
+            c.panels.show_highlight(None)
             c.view.set_draft(True)  # cheaper edges while they change every refresh
             self.timer.start()
             return
@@ -197,6 +197,6 @@ class TrainingRun(QObject):
             c.record_progress(c.timeline.session)
             c.plot.set_moment(Moment(trainer.step, training=True, values=c.plot_values()))
             c.plot.refresh()
-            c.w.data_view.update_network(trainer.net)
+            c.panels.show_network(trainer.net)
         rate = self._steps / max(now - self._started, 1e-9)
         c.update_status(training_rate=rate)
