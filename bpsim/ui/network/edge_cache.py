@@ -33,9 +33,19 @@ class EdgeCache:
         draw: Callable[[QPainter], None],
         *,
         antialias: bool,
+        direct: bool = False,
     ) -> None:
         """Draw the cached edges with ``painter`` at ``opacity`` (redrawn first
-        with ``draw`` when stale or of another ``size`` or ``dpr``)."""
+        with ``draw`` when stale or of another ``size`` or ``dpr``). ``direct``
+        (edges that change on every paint, as while training): a stale cache
+        is not redrawn, the edges are drawn straight onto ``painter``."""
+        if direct and self.stale and opacity == 1.0:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+            draw(painter)
+            painter.restore()
+            self.renders += 1
+            return
         pixels = QSize(round(size.width() * dpr), round(size.height() * dpr))
         cache = self.pixmap
         if cache is None or cache.size() != pixels or cache.devicePixelRatio() != dpr:

@@ -52,7 +52,7 @@ from bpsim.viewmodel.network.scene import MODES, Scene
 from bpsim.viewmodel.network.scene_text import Numbers, gradient_note
 from bpsim.viewmodel.network.view_text import ToRaw, ViewText
 
-LEVELS = 24  # pen widths per sign
+LEVELS, DRAFT_LEVELS = 24, 8  # pen widths per sign (in draft quality: fewer)
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
 FAINT = 0.35  # the weights drawn in gradient mode before there are gradients
 DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
@@ -357,7 +357,8 @@ class NetworkView(PointerView):
         w_max = min(max(0.3 * r, 1.2), 0.5 * fp)
         # aliased lines thinner than 1 px take Qt's slow cosmetic path: 1.01 px
         w_min = 1.01 if self._draft else min(0.7, w_max / 2)
-        self._pens = PenBank(self._pal, w_min, max(w_max, w_min), LEVELS, fade=scene.n_edges > 40)
+        levels = DRAFT_LEVELS if self._draft else LEVELS  # fewer pens: fewer groups to draw
+        self._pens = PenBank(self._pal, w_min, max(w_max, w_min), levels, fade=scene.n_edges > 40)
         self._fills = []
         self._labels = None
         self._geometry_dirty = False
@@ -380,10 +381,9 @@ class NetworkView(PointerView):
         """Every edge in its base state: the cached pixmap (redrawn when stale)."""
         assert self._painter is not None and self._edges is not None
         draw, values = self._painter.paint_edges, self._edges.values  # weights while no gradients
-        size, dpr = self.size(), self.devicePixelRatioF()
-        self._edge_cache.paint(
-            painter, size, dpr, opacity, lambda p: draw(p, values), antialias=not self._draft
-        )
+        aa = not self._draft  # draft: aliased, drawn straight (they change on every paint)
+        size, dpr, edges = self.size(), self.devicePixelRatioF(), lambda p: draw(p, values)
+        self._edge_cache.paint(painter, size, dpr, opacity, edges, antialias=aa, direct=not aa)
 
 
 def _geometry_inputs(scene: Scene, number: Numbers) -> tuple[object, ...]:

@@ -198,5 +198,5 @@ class TrainingRun(QObject):
             c.plot.set_moment(Moment(trainer.step, training=True, values=c.plot_values()))
             c.plot.refresh()
             c.panels.show_network(trainer.net)
-        rate = self._steps / max(now - self._started, 1e-9)
-        c.update_status(training_rate=rate)
+            rate = self._steps / max(now - self._started, 1e-9)
+            c.update_status(training_rate=rate)  # the status bar too: text changes slowly
