@@ -9,8 +9,8 @@ import pytest
 from bpsim.viewmodel.training_pace import (
     DEFAULT_SPEED,
     MAX_CATCH_UP,
-    MIN_SLICE,
     SPEEDS,
+    TRAIN_SHARE,
     FrameBudget,
     Pace,
     record_every,
@@ -78,13 +78,16 @@ def test_frame_budget_gives_training_what_the_refresh_leaves() -> None:
     budget = FrameBudget(frame=0.03)
     assert budget.slice(10.0) == 0.03  # nothing known yet: the whole frame
     budget.trained(0.03)
-    # the refresh after it took 10 ms: the next frame trains for 20 ms
-    assert budget.slice(10.04) == pytest.approx(0.02)
-    budget.trained(0.02)
-    # a refresh slower than a frame still leaves training its minimum
-    for k in range(20):
-        budget.slice(11.0 + k)
-        budget.trained(MIN_SLICE)
-    assert budget.slice(31.0) == MIN_SLICE
+    # the refresh after it took 2 ms: the next frame trains for 28 ms
+    assert budget.slice(10.032) == pytest.approx(0.028)
+    budget.trained(0.028)
+    # a slow refresh (50 ms) lowers the frame rate, not training's share of the time
+    now = 11.0
+    for _ in range(40):
+        slice_ = budget.slice(now)
+        budget.trained(slice_)
+        now += slice_ + 0.05
+    assert budget.overhead == pytest.approx(0.05, rel=1e-3)
+    assert slice_ / (slice_ + 0.05) == pytest.approx(TRAIN_SHARE, rel=1e-3)
     budget.restart()
-    assert budget.slice(40.0) == 0.03
+    assert budget.slice(50.0) == 0.03

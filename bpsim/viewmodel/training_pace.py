@@ -69,15 +69,18 @@ class Pace:
         self.done += steps
 
 
-FRAME_SECONDS = 1 / 32  # continuous training refreshes the view at least 30 times a second
-MIN_SLICE = 0.004  # seconds of training a frame gets however slow its refresh
+FRAME_SECONDS = 1 / 32  # continuous training refreshes the view about 30 times a second
+TRAIN_SHARE = 0.8  # of the time, at least, goes to training however slow a refresh is
+MAX_SLICE = 0.1  # seconds of training between two refreshes, at most (10 refreshes a second)
 
 
 class FrameBudget:
     """How long continuous training may run before the next refresh: what
     is left of a frame (:data:`FRAME_SECONDS`) after the refresh of the
     last frame (painting, the panels), so the view refreshes at a steady
-    rate and the engine has the rest. Times are ``perf_counter`` seconds."""
+    rate and the engine has the rest; but at least :data:`TRAIN_SHARE` of
+    the time, so a slow refresh lowers the frame rate, not the training
+    speed. Times are ``perf_counter`` seconds."""
 
     def __init__(self, frame: float = FRAME_SECONDS) -> None:
         self.frame = frame
@@ -94,7 +97,8 @@ class FrameBudget:
             spent = max(now - self._tick - self._trained, 0.0)
             self.overhead = spent if self.overhead == 0.0 else 0.7 * self.overhead + 0.3 * spent
         self._tick, self._trained = now, 0.0
-        return min(max(self.frame - self.overhead, MIN_SLICE), self.frame)
+        share = self.overhead * TRAIN_SHARE / (1.0 - TRAIN_SHARE)
+        return min(max(self.frame - self.overhead, share), MAX_SLICE)
 
     def trained(self, seconds: float) -> None:
         """The frame's training took ``seconds``."""

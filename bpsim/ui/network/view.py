@@ -103,7 +103,11 @@ class NetworkView(PointerView):
         old = self._scene
         scene = self._scene = self._text.named(scene)
         numbers = self._text.numbers
-        if old is None or _geometry_inputs(old, numbers) != _geometry_inputs(scene, numbers):
+        fit = 3 if self._draft else None  # draft: numbers' lengths keep the layout (no jumps)
+        if (
+            old is None
+            or _geometry_inputs(old, numbers)[:fit] != _geometry_inputs(scene, numbers)[:fit]
+        ):
             self._geometry_dirty = True
         elif (
             old.mode != scene.mode
