@@ -9,6 +9,7 @@ import pytest
 from bpsim.viewmodel.training_pace import (
     DEFAULT_SPEED,
     MAX_CATCH_UP,
+    MAX_SLICE,
     SPEEDS,
     TRAIN_SHARE,
     FrameBudget,
@@ -81,13 +82,19 @@ def test_frame_budget_gives_training_what_the_refresh_leaves() -> None:
     # the refresh after it took 2 ms: the next frame trains for 28 ms
     assert budget.slice(10.032) == pytest.approx(0.028)
     budget.trained(0.028)
-    # a slow refresh (50 ms) lowers the frame rate, not training's share of the time
+    # a slow refresh (20 ms) lowers the frame rate, not training's share of the time
     now = 11.0
     for _ in range(40):
         slice_ = budget.slice(now)
         budget.trained(slice_)
-        now += slice_ + 0.05
-    assert budget.overhead == pytest.approx(0.05, rel=1e-3)
-    assert slice_ / (slice_ + 0.05) == pytest.approx(TRAIN_SHARE, rel=1e-3)
+        now += slice_ + 0.02
+    assert budget.overhead == pytest.approx(0.02, rel=1e-3)
+    assert slice_ / (slice_ + 0.02) == pytest.approx(TRAIN_SHARE, rel=1e-3)
+    # a very slow one (1 s): training still yields to a refresh every MAX_SLICE
+    for _ in range(40):
+        slice_ = budget.slice(now)
+        budget.trained(slice_)
+        now += slice_ + 1.0
+    assert slice_ == MAX_SLICE
     budget.restart()
     assert budget.slice(50.0) == 0.03
