@@ -5,25 +5,23 @@ Edges (the expensive part: pixels, not Python) are drawn once into a cached
 pixmap, grouped by quantized pen, and redrawn only when the numbers they show
 change or the widget is resized; each paint then draws the cache, the
 highlighted frame, the units and their labels on top. Where the labels go is
-worked out once per scene and size, so that none covers a unit or another
-label or leaves the widget (:meth:`NetworkView.label_rects`). Layers with
-more edges than ``max_edges`` show only the strongest ones (the legend says
-so). The view owns no timer: a controller animates the pulse along the
-highlighted edges with :meth:`NetworkView.set_transition`.
+worked out once per scene and size (in draft quality, while training, at most
+every :data:`DRAFT_LABELS_SECONDS`), so that none covers a unit or another
+label or leaves the widget (:meth:`NetworkView.label_rects`). Layers with more
+edges than ``max_edges`` show only the strongest ones (the legend says so).
+The view owns no timer: a controller animates the pulse (:meth:`set_transition`).
 
-The parts: :mod:`bpsim.viewmodel.network.fit` (the type size, the units' layout and
-the slots reserved for names and biases) and :mod:`bpsim.viewmodel.network.labels`
-(where every label goes), both without Qt and given Qt's font metrics here;
-:mod:`bpsim.viewmodel.network.highlight` and :mod:`bpsim.viewmodel.network.scene_text` (what a
-frame highlights and says); :mod:`bpsim.ui.network.edge_levels` (pens, level
-of detail), :mod:`bpsim.ui.network.style` (fonts, text setting),
-:mod:`bpsim.ui.network.paint` and :mod:`bpsim.ui.network.units` (the drawing).
-In gradient mode before the backward pass has computed any gradient, the
-weights are drawn faintly and the legend says so.
+The parts: ``viewmodel.network.fit`` (type size, layout, slots for names and
+biases), ``.labels`` (where every label goes; both measured by Qt's fonts here),
+``.highlight`` and ``.scene_text`` (what a frame highlights and says);
+``ui.network.edge_levels`` (pens, level of detail), ``.style`` (fonts, text),
+``.paint`` and ``.units`` (the drawing). In gradient mode before the backward
+pass has computed any gradient, the weights are drawn faintly (legend says so).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -53,6 +51,7 @@ from bpsim.viewmodel.network.scene_text import Numbers, gradient_note
 from bpsim.viewmodel.network.view_text import ToRaw, ViewText
 
 LEVELS, DRAFT_LEVELS = 24, 8  # pen widths per sign (in draft quality: fewer)
+DRAFT_LABELS_SECONDS = 0.2  # in draft quality the labels follow the numbers 5 times a second
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
 FAINT = 0.35  # the weights drawn in gradient mode before there are gradients
 DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
@@ -92,6 +91,7 @@ class NetworkView(PointerView):
         self._edges_dirty = True
         self._highlight: Highlight | None = None
         self._labels: PlacedLabels | None = None  # where the text goes, per scene and size
+        self._placed_at = 0.0  # when the labels were placed (time.monotonic)
         self._draft = False
         self._mode = "weights"  # until a scene says otherwise
         self._text = ViewText()  # digits and the units' names
@@ -117,8 +117,8 @@ class NetworkView(PointerView):
         ):
             self._edges_dirty = True
         self._fills = []
-        self._highlight = None
-        self._labels = None
+        if not self._draft or time.monotonic() - self._placed_at >= DRAFT_LABELS_SECONDS:
+            self._highlight, self._labels = None, None  # (training: the labels kept a while)
         self.update()
 
     def scene(self) -> Scene | None:
@@ -340,6 +340,7 @@ class NetworkView(PointerView):
             hl = self._highlight = highlight_of(scene, self._text.numbers)
             accent = self._pal.accent(hl.phase) if hl is not None else QColor()
             self._labels = self._painter.place_labels(scene, hl, accent)
+            self._placed_at = time.monotonic()
 
     def _layout_scene(self, scene: Scene) -> None:
         self._pal = palette_for(self._is_dark())
