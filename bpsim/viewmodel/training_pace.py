@@ -93,9 +93,9 @@ class FrameBudget:
 
     def slice(self, now: float) -> float:
         """The seconds of training the frame starting ``now`` may run."""
-        if self._tick is not None:
-            spent = max(now - self._tick - self._trained, 0.0)
-            self.overhead = spent if self.overhead == 0.0 else 0.7 * self.overhead + 0.3 * spent
+        if self._tick is not None:  # smoothed; one stall (a dialog, a first paint) soon forgotten
+            spent = min(max(now - self._tick - self._trained, 0.0), MAX_SLICE)
+            self.overhead = 0.5 * self.overhead + 0.5 * spent
         self._tick, self._trained = now, 0.0
         share = self.overhead * TRAIN_SHARE / (1.0 - TRAIN_SHARE)
         return min(max(self.frame - self.overhead, share), MAX_SLICE)

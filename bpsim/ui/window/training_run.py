@@ -39,7 +39,7 @@ from bpsim.viewmodel.training_pace import (
 if TYPE_CHECKING:
     from bpsim.ui.window.controller import Controller
 
-PANEL_SECONDS = 0.25  # the loss plot, the data panel and the status bar: 4 times a second
+PANEL_SECONDS = 0.5  # the loss plot, the data panel and the status bar: twice a second
 PACED_INTERVAL_MS = 10  # how often a paced run looks whether a step is due
 
 
