@@ -80,6 +80,7 @@ class FormulaCard(QFrame):
         self._fitter = CardFitter()
         self._plans: dict[tuple[int, int | None], Plan] = {}
         self._last_hint = 0
+        self._last_geometry: tuple[int, QSize] | None = None
         self._tallest: dict[int, int] = {}  # the tallest content seen, by card width
         self._digits = Digits()
         self._frame: Frame | None = None
@@ -257,8 +258,10 @@ class FormulaCard(QFrame):
         for width in {self.width(), self._hint_width()}:
             self._tallest[width] = max(self._tallest.get(width, 0), self._plan(width).height)
         self._fit()
-        self.updateGeometry()
         hint = self.heightForWidth(self._hint_width())
+        if (hint, self.minimumSizeHint()) != self._last_geometry:  # else no relayout
+            self._last_geometry = (hint, self.minimumSizeHint())
+            self.updateGeometry()
         if hint != self._last_hint:
             self._last_hint = hint
             self.sigHeightHintChanged.emit(hint)
