@@ -184,3 +184,30 @@ def test_export_can_show_gradients(tmp_path: Path) -> None:
     a = QImage(str(tmp_path / "weights" / "frame_0020.png"))
     b = QImage(str(tmp_path / "gradients" / "frame_0020.png"))
     assert a.size() == b.size() and a != b
+
+
+def test_gif_stream_writes_each_frame_where_it_changed(tmp_path: Path) -> None:
+    """Frames go to the file one by one, each cropped to what changed; read
+    back, every frame is whole and exact, and a frame equal to the one before
+    is still a frame of its own."""
+    from bpsim.ui.export.gif_stream import GifStream
+
+    rng = np.random.default_rng(1)
+    colours = rng.integers(0, 256, 3 * 16, dtype=np.uint8).tobytes()
+    first = rng.integers(0, 16, (30, 40), dtype=np.uint8)
+    second = first.copy()
+    second[10:12, 25:30] = 3  # a small change, away from the left edge
+    frames = [first, second, second, rng.integers(0, 16, (30, 40), dtype=np.uint8)]
+    path = tmp_path / "x.gif"
+    with path.open("wb") as fp:
+        gif = GifStream(fp, (40, 30), colours, 120)
+        for frame in frames:
+            gif.add(frame)
+        gif.close()
+        with pytest.raises(ValueError):
+            gif.add(first[:, :20])
+    with Image.open(path) as image:
+        assert image.n_frames == 4 and image.info["duration"] == 120 and image.info["loop"] == 0
+        palette = np.frombuffer(colours, dtype=np.uint8).reshape(-1, 3)
+        for frame, read in zip(frames, ImageSequence.Iterator(image), strict=True):
+            assert np.array_equal(np.asarray(read.convert("RGB")), palette[frame])

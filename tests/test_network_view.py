@@ -420,3 +420,36 @@ def test_a_long_number_stays_inside_its_unit(qtbot, width: int, height: int) -> 
         if text:  # else not even "−2e−4" fits: the tooltip has the number
             assert float(text.replace("−", "-")) == pytest.approx(x, rel=0.5)
     assert value_text(st, 0.5)[0] == "0.5"
+
+
+def test_draft_quality_places_labels_at_a_readable_rate(view: NetworkView, monkeypatch) -> None:
+    """While training (draft quality) new weights come every frame: the edges
+    follow each one, the labels at most every DRAFT_LABELS_SECONDS."""
+    import bpsim.ui.network.view as view_module
+
+    clock = [100.0]
+    monkeypatch.setattr(view_module.time, "monotonic", lambda: clock[0])
+    placed = []
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], "mse", seed=0)
+    x, y = np.array([[0.5, -0.2]]), np.array([[1.0]])
+    view.set_draft(True)
+
+    def show_next() -> None:
+        net.step(x, y, 0.5)
+        view.set_scene(scene_from_network(net, x[0]))
+        view.grab()
+        placed.append(view._labels)
+
+    show_next()
+    renders = view.base_render_count()
+    show_next()
+    clock[0] += view_module.DRAFT_LABELS_SECONDS / 2
+    show_next()
+    assert placed[1] is placed[0] and placed[2] is placed[0]  # kept
+    assert view.base_render_count() == renders + 2  # the edges followed every step
+    clock[0] += view_module.DRAFT_LABELS_SECONDS
+    show_next()
+    assert placed[3] is not placed[0]  # placed anew
+    view.set_draft(False)
+    view.grab()
+    assert view._labels is not placed[3]

@@ -9,7 +9,10 @@ import pytest
 from bpsim.viewmodel.training_pace import (
     DEFAULT_SPEED,
     MAX_CATCH_UP,
+    MAX_SLICE,
     SPEEDS,
+    TRAIN_SHARE,
+    FrameBudget,
     Pace,
     record_every,
     speed_index,
@@ -70,3 +73,34 @@ def test_training_plots_every_early_step_then_ninety_points_a_decade() -> None:
     ]
     points = [s for s in range(1, 100_000) if s % record_every(s) == 0]
     assert len(points) == 99 + 3 * 90
+
+
+def test_frame_budget_gives_training_what_the_refresh_leaves() -> None:
+    budget = FrameBudget(frame=0.03)
+    assert budget.slice(10.0) == 0.03  # nothing known yet: the whole frame
+    budget.trained(0.03)
+    # the refresh after it took 2 ms: the next frame trains for nearly all of it
+    assert 0.027 < budget.slice(10.032) < 0.03
+    budget.trained(0.028)
+    # one long stall is soon forgotten
+    budget.slice(10.06 + 5.0)
+    for k in range(10):
+        budget.trained(0.0)
+        slice_ = budget.slice(15.06 + 0.002 * (k + 1))
+    assert slice_ == pytest.approx(0.03 - 0.002, abs=2e-4)  # back to the frame minus 2 ms
+    # a slow refresh (20 ms) lowers the frame rate, not training's share of the time
+    now = 11.0
+    for _ in range(40):
+        slice_ = budget.slice(now)
+        budget.trained(slice_)
+        now += slice_ + 0.02
+    assert budget.overhead == pytest.approx(0.02, rel=1e-3)
+    assert slice_ / (slice_ + 0.02) == pytest.approx(TRAIN_SHARE, rel=1e-3)
+    # a very slow one (1 s): training still yields to a refresh every MAX_SLICE
+    for _ in range(40):
+        slice_ = budget.slice(now)
+        budget.trained(slice_)
+        now += slice_ + 1.0
+    assert slice_ == MAX_SLICE
+    budget.restart()
+    assert budget.slice(50.0) == 0.03

@@ -67,3 +67,39 @@ class Pace:
 
     def record(self, steps: int) -> None:
         self.done += steps
+
+
+FRAME_SECONDS = 1 / 32  # continuous training refreshes the view about 30 times a second
+TRAIN_SHARE = 0.8  # of the time, at least, goes to training however slow a refresh is
+MAX_SLICE = 0.1  # seconds of training between two refreshes, at most (10 refreshes a second)
+
+
+class FrameBudget:
+    """How long continuous training may run before the next refresh: what
+    is left of a frame (:data:`FRAME_SECONDS`) after the refresh of the
+    last frame (painting, the panels), so the view refreshes at a steady
+    rate and the engine has the rest; but at least :data:`TRAIN_SHARE` of
+    the time, so a slow refresh lowers the frame rate, not the training
+    speed. Times are ``perf_counter`` seconds."""
+
+    def __init__(self, frame: float = FRAME_SECONDS) -> None:
+        self.frame = frame
+        self.overhead = 0.0  # seconds a refresh takes, smoothed
+        self._tick: float | None = None
+        self._trained = 0.0
+
+    def restart(self) -> None:
+        self._tick, self._trained, self.overhead = None, 0.0, 0.0
+
+    def slice(self, now: float) -> float:
+        """The seconds of training the frame starting ``now`` may run."""
+        if self._tick is not None:  # smoothed; one stall (a dialog, a first paint) soon forgotten
+            spent = min(max(now - self._tick - self._trained, 0.0), MAX_SLICE)
+            self.overhead = 0.5 * self.overhead + 0.5 * spent
+        self._tick, self._trained = now, 0.0
+        share = self.overhead * TRAIN_SHARE / (1.0 - TRAIN_SHARE)
+        return min(max(self.frame - self.overhead, share), MAX_SLICE)
+
+    def trained(self, seconds: float) -> None:
+        """The frame's training took ``seconds``."""
+        self._trained = seconds

@@ -16,13 +16,16 @@ from numpy.typing import NDArray
 
 from bpsim.model.sessions.files import atomic_write
 from bpsim.model.trace.frames import Trace
-from bpsim.ui.export.images import ExportError, render, to_rgb
+from bpsim.ui.export.gif_stream import GifStream
+from bpsim.ui.export.images import ExportError, render
 from bpsim.viewmodel.timeline import Granularity, group_ends
 
 if TYPE_CHECKING:
     from PIL import Image
+    from PySide6.QtGui import QImage
 
 MAX_GIF_FRAMES = 240  # longer steps are shown one unit, layer or pass at a time
+CACHE_BITS = 16  # recent colours kept hashed: 2**16 of them
 MAX_GIF_FPS = 50  # GIF delays are in 1/100 s; browsers slow down shorter ones
 
 
@@ -82,10 +85,35 @@ def check_gif_path(target: Path) -> None:
         raise ExportError(f"cannot write {target}: there is no folder {target.parent}")
 
 
-def _pack(rgb: NDArray[np.uint8]) -> NDArray[np.int32]:
+def _pack(rgb: NDArray[np.uint8] | NDArray[np.int64] | NDArray[np.int32]) -> NDArray[np.uint32]:
     """Each RGB colour as one number, 0xRRGGBB."""
-    r, g, b = (rgb[..., c].astype(np.int32) for c in range(3))
-    return (r << 16) | (g << 8) | b
+    packed = rgb[..., 0].astype(np.uint32) << 16
+    packed |= rgb[..., 1].astype(np.uint32) << 8
+    packed |= rgb[..., 2].astype(np.uint32)
+    return packed
+
+
+def packed_pixels(image: QImage) -> NDArray[np.uint32]:
+    """A rendered, opaque image's pixels as 32-bit numbers 0xAARRGGBB (the
+    alpha byte is ignored: :class:`GifPalette` reads them in rows). For a
+    32-bit image this is a view of its pixels, valid while ``image`` lives."""
+    from PySide6.QtGui import QImage
+
+    fmt = QImage.Format
+    copy = image.format() not in (fmt.Format_RGB32, fmt.Format_ARGB32_Premultiplied)
+    if copy:
+        image = image.convertToFormat(fmt.Format_RGB32)
+    w, h, stride = image.width(), image.height(), image.bytesPerLine() // 4
+    data = np.frombuffer(image.constBits(), dtype=np.uint32, count=stride * h)
+    pixels = data.reshape(h, stride)[:, :w]
+    return pixels.copy() if copy else pixels
+
+
+def _pixels(images: Iterator[QImage], n: int) -> Iterator[NDArray[np.uint32]]:
+    """The pixels of the next ``n`` images, each valid until the next is asked for."""
+    for _ in range(n):
+        image = next(images)
+        yield packed_pixels(image)
 
 
 class GifPalette:
@@ -94,51 +122,114 @@ class GifPalette:
 
     The palette holds the most common colours of a few sample frames exactly
     (background, edges, text, accents) and a max-coverage quantisation of
-    them for the rest (antialiasing, shades of units). Each colour goes to
-    its nearest palette entry, worked out once and kept in a table of all
-    2**24 colours: Pillow's ``quantize(palette=...)`` looks colours up at
-    reduced precision and shifts even those the palette holds.
+    the other colours they hold (antialiasing, shades of units). Each colour
+    goes to its nearest palette entry, worked out once and kept (a sorted
+    table of the colours met so far): Pillow's ``quantize(palette=...)``
+    looks colours up at reduced precision and shifts even those the palette
+    holds. Samples and frames are RGB arrays ``(h, w, 3)`` or 0xRRGGBB
+    numbers ``(h, w)`` (:func:`packed_pixels`); only one is held at a time.
     """
 
     EXACT = 128  # palette entries kept for the samples' most common colours
+    ROWS = 48  # rows of a frame looked up at a time (bounds the memory it takes)
 
-    def __init__(self, samples: Iterable[NDArray[np.uint8]]) -> None:
+    def __init__(self, samples: Iterable[NDArray[np.uint8] | NDArray[np.uint32]]) -> None:
         from PIL import Image
 
-        montage = np.concatenate(list(samples))  # one above the other
-        colours, counts = np.unique(_pack(montage), return_counts=True)
-        common = colours[np.argsort(counts, kind="stable")[::-1][: self.EXACT]]
+        colours, counts = [], []
+        for sample in samples:
+            for top in range(0, sample.shape[0], self.ROWS):
+                found, n = np.unique(_packed(sample[top : top + self.ROWS]), return_counts=True)
+                colours.append(found)
+                counts.append(n)
+        every, where = np.unique(np.concatenate(colours), return_inverse=True)
+        total = np.bincount(where.ravel(), weights=np.concatenate(counts))
+        common = every[np.argsort(total, kind="stable")[::-1][: self.EXACT]]
         n_rest = 256 - len(common)
-        quantised = Image.fromarray(montage).quantize(n_rest, method=Image.Quantize.MAXCOVERAGE)
-        del montage
+        seen = _unpack(every).astype(np.uint8).reshape(1, -1, 3)  # each colour once
+        quantised = Image.fromarray(seen).quantize(n_rest, method=Image.Quantize.MAXCOVERAGE)
         rest = np.array(quantised.getpalette() or [], dtype=np.int32)[: 3 * n_rest]
-        exact = np.stack([common >> 16, (common >> 8) & 255, common & 255], axis=1)
-        rgb = np.concatenate([exact, rest.reshape(-1, 3)])
+        rgb = np.concatenate([_unpack(common), rest.reshape(-1, 3)])
         _, first = np.unique(_pack(rgb), return_index=True)  # no colour twice
         self.rgb: NDArray[np.int32] = rgb[np.sort(first)].astype(np.int32)
         self.colours = self.rgb.astype(np.uint8).tobytes()  # for Image.putpalette
-        self._nearest = np.full(1 << 24, -1, dtype=np.int16)  # -1: not worked out yet
+        self._known = np.empty(0, dtype=np.uint32)  # colours met so far, sorted
+        self._entry = np.empty(0, dtype=np.uint8)  # and their palette entries
+        self._cache_colour = np.full(1 << CACHE_BITS, 0xFFFFFFFF, dtype=np.uint32)  # none
+        self._cache_entry = np.zeros(1 << CACHE_BITS, dtype=np.uint8)
 
-    def image(self, rgb: NDArray[np.uint8]) -> Image.Image:
-        """``rgb`` as a palette image, 1 byte per pixel."""
+    def indices(self, pixels: NDArray[np.uint8] | NDArray[np.uint32]) -> NDArray[np.uint8]:
+        """The palette entry of each pixel, ``(h, w)``."""
+        out = np.empty(pixels.shape[:2], dtype=np.uint8)
+        for top in range(0, pixels.shape[0], self.ROWS):
+            out[top : top + self.ROWS] = self._entries(_packed(pixels[top : top + self.ROWS]))
+        return out
+
+    def _entries(self, packed: NDArray[np.uint32]) -> NDArray[np.uint8]:
+        """Entries of 0xRRGGBB colours: from a small cache of recent colours
+        (hashed), else from the table of every colour met so far."""
+        slot = (packed * np.uint32(0x9E3779B1)) >> np.uint32(32 - CACHE_BITS)
+        entries = self._cache_entry[slot]
+        miss = self._cache_colour[slot] != packed
+        if miss.any():
+            colours, where = np.unique(packed[miss], return_inverse=True)
+            found = self._lookup(colours)[where.ravel()]
+            entries[miss] = found
+            self._cache_colour[slot[miss]] = packed[miss]
+            self._cache_entry[slot[miss]] = found
+        return entries
+
+    def _lookup(self, colours: NDArray[np.uint32]) -> NDArray[np.uint8]:
+        """Entries of sorted, unique colours, learning the new ones."""
+        at = self._find(colours)
+        if at is None:
+            self._learn(colours)
+            at = self._find(colours)
+            assert at is not None
+        return self._entry[at]
+
+    def image(self, pixels: NDArray[np.uint8] | NDArray[np.uint32]) -> Image.Image:
+        """``pixels`` as a palette image, 1 byte per pixel."""
         from PIL import Image
 
-        packed = _pack(rgb)
-        index = self._nearest[packed]
-        new = index < 0
-        if new.any():
-            self._learn(np.unique(packed[new]))
-            index = self._nearest[packed]
-        image = Image.frombytes("P", (rgb.shape[1], rgb.shape[0]), index.astype(np.uint8).tobytes())
+        index = self.indices(pixels)
+        image = Image.frombytes("P", (index.shape[1], index.shape[0]), index.tobytes())
         image.putpalette(self.colours)
         return image
 
-    def _learn(self, packed: NDArray[np.int32]) -> None:
-        for start in range(0, len(packed), 4096):  # 4096 x 256 distances at a time
-            chunk = packed[start : start + 4096]
-            rgb = np.stack([chunk >> 16, (chunk >> 8) & 255, chunk & 255], axis=1)
+    def _find(self, packed: NDArray[np.uint32]) -> NDArray[np.intp] | None:
+        """Where each colour is in the table (None: some are not there yet)."""
+        known = self._known
+        if not known.size:
+            return None
+        at = np.searchsorted(known, packed)
+        np.minimum(at, known.size - 1, out=at)
+        return at if np.array_equal(known[at], packed) else None
+
+    def _learn(self, packed: NDArray[np.uint32]) -> None:
+        """Add the colours ``packed`` (unique) to the table, with their nearest entries."""
+        new = np.setdiff1d(packed, self._known, assume_unique=True)
+        entries = np.empty(new.size, dtype=np.uint8)
+        for start in range(0, new.size, 128):  # 128 x 256 distances at a time
+            rgb = _unpack(new[start : start + 128])
             distance = ((rgb[:, None, :] - self.rgb[None, :, :]) ** 2).sum(axis=2)
-            self._nearest[chunk] = distance.argmin(axis=1)
+            entries[start : start + 128] = distance.argmin(axis=1)
+        known = np.concatenate([self._known, new])
+        order = np.argsort(known, kind="stable")
+        self._known, self._entry = known[order], np.concatenate([self._entry, entries])[order]
+
+
+def _packed(pixels: NDArray[np.uint8] | NDArray[np.uint32]) -> NDArray[np.uint32]:
+    """RGB rows, or 32-bit pixels (any alpha), as 0xRRGGBB numbers."""
+    if pixels.ndim == 3:
+        return _pack(pixels)
+    return pixels & np.uint32(0xFFFFFF)  # type: ignore[no-any-return]
+
+
+def _unpack(packed: NDArray[np.uint32]) -> NDArray[np.int32]:
+    """0xRRGGBB numbers as (n, 3) RGB rows."""
+    p = packed.astype(np.int32)
+    return np.stack([p >> 16, (p >> 8) & 255, p & 255], axis=1)
 
 
 def _palette_samples(trace: Trace, frames: Sequence[int]) -> list[int]:
@@ -161,7 +252,9 @@ def write_gif(
 
     Frames become 1-byte palette images as they are rendered, all with one
     palette made from a few of them (so colours stay true from frame to
-    frame), and Pillow stores only what changed from the frame before."""
+    frame), and go to the file one by one, each only where it differs from
+    the frame before (:class:`GifStream`): memory stays that of a frame or
+    two, however long the animation."""
     target = Path(path)
     check_gif_path(target)
     check_fps(fps)
@@ -169,18 +262,17 @@ def write_gif(
     if not chosen.frames:
         raise ExportError("this step has no frames to show")
     samples = _palette_samples(trace, chosen.frames)
-    palette = GifPalette(to_rgb(im) for im in render(trace, activation_names, samples, size, mode))
     duration = min(round(1000 / fps), 655_350)  # ms; GIF delays end at 655.35 s
-
-    def quantised(frames: Sequence[int]) -> Iterator[Image.Image]:
-        for image in render(trace, activation_names, frames, size, mode):
-            yield palette.image(to_rgb(image))
+    # one slide renders the palette's samples, then the frames
+    images = render(trace, activation_names, [*samples, *chosen.frames], size, mode)
+    palette = GifPalette(_pixels(images, len(samples)))
 
     def save(tmp: str) -> None:
-        images = quantised(chosen.frames)
-        first = next(images)
-        first.save(tmp, format="GIF", save_all=True, append_images=images, loop=0,
-                   duration=duration, palette=palette.colours, optimize=True)  # fmt: skip
+        with open(tmp, "wb") as fp:
+            gif = GifStream(fp, size, palette.colours, duration)
+            for image in images:
+                gif.add(palette.indices(packed_pixels(image)))
+            gif.close()
 
     try:
         atomic_write(target, save)

@@ -26,13 +26,24 @@ FADED = 0.3  # how much of a unit's colour a whole-batch frame keeps
 SHRINK = 0.7  # a long value's font shrinks at most this much, then the value is shortened
 
 
+FILLS_KEPT = 64  # sets of fills kept: the frames of a step share a few
+_fills: dict[tuple[object, ...], list[list[QBrush]]] = {}
+
+
 def unit_fills(scene: Scene, pal: Palette) -> list[list[QBrush]]:
-    """Each unit's fill by its activation, faded on a whole-batch frame."""
+    """Each unit's fill by its activation, faded on a whole-batch frame (the
+    same activations as a recent frame's: the same brushes, not made anew)."""
     fade = scene.whole_batch
+    key = (pal, fade, *(out.tobytes() for out in scene.out))
+    if (fills := _fills.get(key)) is not None:
+        return fills
     fills = []
     for out in scene.out:
         colors = [QColor(*map(int, rgb)) for rgb in diverging_rgb(out, pal)]
         fills.append([QBrush(blend(pal.background, c, FADED) if fade else c) for c in colors])
+    if len(_fills) >= FILLS_KEPT:
+        _fills.clear()
+    _fills[key] = fills
     return fills
 
 

@@ -5,25 +5,23 @@ Edges (the expensive part: pixels, not Python) are drawn once into a cached
 pixmap, grouped by quantized pen, and redrawn only when the numbers they show
 change or the widget is resized; each paint then draws the cache, the
 highlighted frame, the units and their labels on top. Where the labels go is
-worked out once per scene and size, so that none covers a unit or another
-label or leaves the widget (:meth:`NetworkView.label_rects`). Layers with
-more edges than ``max_edges`` show only the strongest ones (the legend says
-so). The view owns no timer: a controller animates the pulse along the
-highlighted edges with :meth:`NetworkView.set_transition`.
+worked out once per scene and size (in draft quality, while training, at most
+every :data:`DRAFT_LABELS_SECONDS`), so that none covers a unit or another
+label or leaves the widget (:meth:`NetworkView.label_rects`). Layers with more
+edges than ``max_edges`` show only the strongest ones (the legend says so).
+The view owns no timer: a controller animates the pulse (:meth:`set_transition`).
 
-The parts: :mod:`bpsim.viewmodel.network.fit` (the type size, the units' layout and
-the slots reserved for names and biases) and :mod:`bpsim.viewmodel.network.labels`
-(where every label goes), both without Qt and given Qt's font metrics here;
-:mod:`bpsim.viewmodel.network.highlight` and :mod:`bpsim.viewmodel.network.scene_text` (what a
-frame highlights and says); :mod:`bpsim.ui.network.edge_levels` (pens, level
-of detail), :mod:`bpsim.ui.network.style` (fonts, text setting),
-:mod:`bpsim.ui.network.paint` and :mod:`bpsim.ui.network.units` (the drawing).
-In gradient mode before the backward pass has computed any gradient, the
-weights are drawn faintly and the legend says so.
+The parts: ``viewmodel.network.fit`` (type size, layout, slots for names and
+biases), ``.labels`` (where every label goes; both measured by Qt's fonts here),
+``.highlight`` and ``.scene_text`` (what a frame highlights and says);
+``ui.network.edge_levels`` (pens, level of detail), ``.style`` (fonts, text),
+``.paint`` and ``.units`` (the drawing). In gradient mode before the backward
+pass has computed any gradient, the weights are drawn faintly (legend says so).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -52,7 +50,8 @@ from bpsim.viewmodel.network.scene import MODES, Scene
 from bpsim.viewmodel.network.scene_text import Numbers, gradient_note
 from bpsim.viewmodel.network.view_text import ToRaw, ViewText
 
-LEVELS = 24  # pen widths per sign
+LEVELS, DRAFT_LEVELS = 24, 8  # pen widths per sign (in draft quality: fewer)
+DRAFT_LABELS_SECONDS = 0.2  # in draft quality the labels follow the numbers 5 times a second
 DIM_OPACITY = 0.38  # the cached edges behind a highlighted frame
 FAINT = 0.35  # the weights drawn in gradient mode before there are gradients
 DEFAULT_MAX_EDGES = 800  # per weight layer, beyond which only the strongest are drawn
@@ -92,6 +91,7 @@ class NetworkView(PointerView):
         self._edges_dirty = True
         self._highlight: Highlight | None = None
         self._labels: PlacedLabels | None = None  # where the text goes, per scene and size
+        self._placed_at = 0.0  # when the labels were placed (time.monotonic)
         self._draft = False
         self._mode = "weights"  # until a scene says otherwise
         self._text = ViewText()  # digits and the units' names
@@ -103,7 +103,11 @@ class NetworkView(PointerView):
         old = self._scene
         scene = self._scene = self._text.named(scene)
         numbers = self._text.numbers
-        if old is None or _geometry_inputs(old, numbers) != _geometry_inputs(scene, numbers):
+        fit = 3 if self._draft else None  # draft: numbers' lengths keep the layout (no jumps)
+        if (
+            old is None
+            or _geometry_inputs(old, numbers)[:fit] != _geometry_inputs(scene, numbers)[:fit]
+        ):
             self._geometry_dirty = True
         elif (
             old.mode != scene.mode
@@ -113,8 +117,8 @@ class NetworkView(PointerView):
         ):
             self._edges_dirty = True
         self._fills = []
-        self._highlight = None
-        self._labels = None
+        if not self._draft or time.monotonic() - self._placed_at >= DRAFT_LABELS_SECONDS:
+            self._highlight, self._labels = None, None  # (training: the labels kept a while)
         self.update()
 
     def scene(self) -> Scene | None:
@@ -336,6 +340,7 @@ class NetworkView(PointerView):
             hl = self._highlight = highlight_of(scene, self._text.numbers)
             accent = self._pal.accent(hl.phase) if hl is not None else QColor()
             self._labels = self._painter.place_labels(scene, hl, accent)
+            self._placed_at = time.monotonic()
 
     def _layout_scene(self, scene: Scene) -> None:
         self._pal = palette_for(self._is_dark())
@@ -357,7 +362,8 @@ class NetworkView(PointerView):
         w_max = min(max(0.3 * r, 1.2), 0.5 * fp)
         # aliased lines thinner than 1 px take Qt's slow cosmetic path: 1.01 px
         w_min = 1.01 if self._draft else min(0.7, w_max / 2)
-        self._pens = PenBank(self._pal, w_min, max(w_max, w_min), LEVELS, fade=scene.n_edges > 40)
+        levels = DRAFT_LEVELS if self._draft else LEVELS  # fewer pens: fewer groups to draw
+        self._pens = PenBank(self._pal, w_min, max(w_max, w_min), levels, fade=scene.n_edges > 40)
         self._fills = []
         self._labels = None
         self._geometry_dirty = False
@@ -380,10 +386,9 @@ class NetworkView(PointerView):
         """Every edge in its base state: the cached pixmap (redrawn when stale)."""
         assert self._painter is not None and self._edges is not None
         draw, values = self._painter.paint_edges, self._edges.values  # weights while no gradients
-        size, dpr = self.size(), self.devicePixelRatioF()
-        self._edge_cache.paint(
-            painter, size, dpr, opacity, lambda p: draw(p, values), antialias=not self._draft
-        )
+        aa = not self._draft  # draft: aliased, drawn straight (they change on every paint)
+        size, dpr, edges = self.size(), self.devicePixelRatioF(), lambda p: draw(p, values)
+        self._edge_cache.paint(painter, size, dpr, opacity, edges, antialias=aa, direct=not aa)
 
 
 def _geometry_inputs(scene: Scene, number: Numbers) -> tuple[object, ...]:

@@ -80,6 +80,7 @@ class FormulaCard(QFrame):
         self._fitter = CardFitter()
         self._plans: dict[tuple[int, int | None], Plan] = {}
         self._last_hint = 0
+        self._last_geometry: tuple[int, QSize] | None = None
         self._tallest: dict[int, int] = {}  # the tallest content seen, by card width
         self._digits = Digits()
         self._frame: Frame | None = None
@@ -87,6 +88,7 @@ class FormulaCard(QFrame):
         self._total: int | None = None
         self._n_samples: int | None = None
         self._data: Dataset | None = None
+        self._notes_of: tuple[tuple[Frame, Dataset, Digits] | None, dict[str, str]] = (None, {})
         self._idle_text = IDLE_TEXT
         self._scale = 1.0
         self._fonts: dict[QLabel, QFont] = {}
@@ -148,7 +150,11 @@ class FormulaCard(QFrame):
         frame, data = self._frame, self._data
         if frame is None or data is None or not frame.inputs:
             return {}
-        return value_notes(data, frame.inputs, self._digits.fmt)
+        key, notes = self._notes_of  # asked for several times per frame: made once
+        if key is None or key[0] is not frame or key[1] is not data or key[2] != self._digits:
+            notes = value_notes(data, frame.inputs, self._digits.fmt)
+            self._notes_of = ((frame, data, self._digits), notes)
+        return notes
 
     def set_idle_text(self, text: str) -> None:
         """What the card says without a frame (e.g. "Training…")."""
@@ -252,8 +258,10 @@ class FormulaCard(QFrame):
         for width in {self.width(), self._hint_width()}:
             self._tallest[width] = max(self._tallest.get(width, 0), self._plan(width).height)
         self._fit()
-        self.updateGeometry()
         hint = self.heightForWidth(self._hint_width())
+        if (hint, self.minimumSizeHint()) != self._last_geometry:  # else no relayout
+            self._last_geometry = (hint, self.minimumSizeHint())
+            self.updateGeometry()
         if hint != self._last_hint:
             self._last_hint = hint
             self.sigHeightHintChanged.emit(hint)

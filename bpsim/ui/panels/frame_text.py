@@ -46,6 +46,7 @@ BATCH_KIND_TITLES = {
 }
 
 MAX_INPUTS_SHOWN = 12  # more are summarised ("and 13 more"), all in the tooltip
+MAX_TOOLTIP_INPUTS = 64  # the tooltip lists so many (a layer of 784 would not fit a screen)
 
 
 @dataclass(frozen=True)
@@ -142,16 +143,19 @@ def inputs_html(
 
 
 def inputs_tooltip(frame: Frame, notes: Mapping[str, str] | None = None) -> str:
-    """Every input at full precision, with what it is in the data's terms."""
+    """Every input at full precision, with what it is in the data's terms (the
+    first :data:`MAX_TOOLTIP_INPUTS` of a wide layer: a tooltip is one screen)."""
     if not frame.inputs:
         return ""
     notes = notes or {}
     rows = "".join(
         f"<tr><td>{formula_html(name)}</td><td>&nbsp;=&nbsp;</td><td>{value!r}</td>"
         f"<td>&nbsp;{html.escape(notes.get(name, ''))}</td></tr>"
-        for name, value in frame.inputs
+        for name, value in frame.inputs[:MAX_TOOLTIP_INPUTS]
     )
-    return f"<table>{rows}</table>"
+    rest = len(frame.inputs) - MAX_TOOLTIP_INPUTS
+    more = f"<tr><td colspan=4>and {rest} more</td></tr>" if rest > 0 else ""
+    return f"<table>{rows}{more}</table>"
 
 
 @dataclass(frozen=True)

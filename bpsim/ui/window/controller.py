@@ -21,6 +21,7 @@ from bpsim.model.sessions.session import Session, evaluate_session, new_session
 from bpsim.ui.window import dialogs
 from bpsim.ui.window.actions import paint_glyphs
 from bpsim.ui.window.file_controller import FileController
+from bpsim.ui.window.shown_panels import ShownPanels
 from bpsim.ui.window.training_run import TrainingRun
 from bpsim.ui.window.view_settings import ViewSettings
 from bpsim.viewmodel.history import SERIES
@@ -48,6 +49,7 @@ class Controller(QObject):
         self.card = window.formula_card
         self.plot = window.loss_plot
         self.controls = window.controls
+        self.panels = ShownPanels(window.data_view)
         self.a = window.actions_by_name
         self._play_timer = QTimer(self)
         self._transition = QVariantAnimation(self)
@@ -109,7 +111,7 @@ class Controller(QObject):
             dialogs.warn(self.w, "Cannot open this session", f"Its first step diverges: {exc}.")
             return False
         self.timeline = timeline
-        self.w.data_view.set_data(session.dataset, session.test)
+        self.panels.set_data(session.dataset, session.test)
         self.card.set_data(session.dataset)
         inputs, outputs = view_unit_names(session.dataset)
         self.view.set_unit_names(inputs, outputs, to_raw=session.dataset.to_raw)
@@ -317,9 +319,9 @@ class Controller(QObject):
         moment = Moment(tl.step, tl.cursor + 1, len(tl.trace), values, after_loss)
         self.plot.set_moment(moment)
         self.plot.refresh()
-        self.w.data_view.update_network(shown[1])
+        self.panels.show_network(shown[1])
         sample = tl.frame.sample if len(tl.batch_indices) > 1 else 0
-        self.w.data_view.set_highlight(None if sample is None else int(tl.batch_indices[sample]))
+        self.panels.show_highlight(None if sample is None else int(tl.batch_indices[sample]))
         self.update_status()
         self.sigRefreshed.emit()
 

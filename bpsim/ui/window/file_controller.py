@@ -12,8 +12,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 from bpsim.model.errors import BpsimError
-from bpsim.ui.export.gif import write_gif
-from bpsim.ui.export.images import ExportError, render, write_png
 from bpsim.ui.window import dialogs
 
 if TYPE_CHECKING:
@@ -116,6 +114,9 @@ class FileController(QObject):
 
     def _export(self, path: str, *, gif: bool) -> None:
         """The current frame, or the whole step, as a slide: network and formula."""
+        from bpsim.ui.export.gif import write_gif  # here: not needed before the first export
+        from bpsim.ui.export.images import render, write_png
+
         tl = self.c.timeline
         names = tl.trainer.net.activation_names
         mode = self.c.edge_mode()  # the slide shows what the view shows
@@ -128,7 +129,7 @@ class FileController(QObject):
             else:
                 (image,) = render(tl.trace, names, [tl.cursor], SLIDE_SIZE, mode)
                 write_png(image, path)
-        except ExportError as exc:
+        except BpsimError as exc:  # an ExportError
             dialogs.warn(self.c.w, "Cannot export", str(exc))
             return
         finally:

@@ -2,11 +2,13 @@
 the training speed set in the controls.
 
 Each tick of the timer trains the steps the speed allows by now (a
-:class:`~bpsim.viewmodel.training_pace.Pace`; as fast as possible: for
-:data:`TRAIN_SLICE` seconds), then shows the network as it stands; the loss
-plot and the data panel, which change slowly, repaint at most every
-:data:`PANEL_SECONDS`. At a few steps a second every step is shown. Pressing
-T again pauses on the next step, opened frame by frame.
+:class:`~bpsim.viewmodel.training_pace.Pace`; as fast as possible: for what
+is left of a frame after the last refresh, a
+:class:`~bpsim.viewmodel.training_pace.FrameBudget`, so the view refreshes
+30 times a second or more and the engine has the rest), then shows the
+network as it stands; the loss plot and the data panel, which change
+slowly, repaint at a fixed rate, every :data:`PANEL_SECONDS`. At a few
+steps a second every step is shown. Pressing T again pauses on the next step, opened frame by frame.
 
 The clock is injectable (``clock``), so a test can drive the speed exactly.
 """
@@ -27,6 +29,7 @@ from bpsim.viewmodel.network.scene import scene_from_network
 from bpsim.viewmodel.training_pace import (
     DEFAULT_SPEED,
     SPEEDS,
+    FrameBudget,
     Pace,
     record_every,
     speed_index,
@@ -36,8 +39,7 @@ from bpsim.viewmodel.training_pace import (
 if TYPE_CHECKING:
     from bpsim.ui.window.controller import Controller
 
-TRAIN_SLICE = 0.035  # seconds of training between two repaints of the network (~20 fps)
-PANEL_SECONDS = 0.1  # the loss plot and the data panel repaint at most ~10 times a second
+PANEL_SECONDS = 0.5  # the loss plot, the data panel and the status bar: twice a second
 PACED_INTERVAL_MS = 10  # how often a paced run looks whether a step is due
 
 
@@ -53,6 +55,7 @@ class TrainingRun(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(0)
         self.pace = Pace(DEFAULT_SPEED, clock())
+        self.budget = FrameBudget()
         self._started = 0.0
         self._steps = 0
         self._panels_at = -np.inf
@@ -115,11 +118,12 @@ class TrainingRun(QObject):
             self._panels_at = -np.inf
             self._losses.clear()
             self.pace.restart(self.pace.rate, self._started)
+            self.budget.restart()
             trainer = c.timeline.trainer  # training goes on from after the shown step
             c.record_progress(c.timeline.session, (trainer.step, trainer.net))
             c.card.set_frame(None)
             c.card.set_idle_text("Training… press T to pause and open the next step")
-            c.w.data_view.set_highlight(None)
+            c.panels.show_highlight(None)
             c.view.set_draft(True)  # cheaper edges while they change every refresh
             self.timer.start()
             return
@@ -133,13 +137,14 @@ class TrainingRun(QObject):
         c.refresh()
 
     def _train_slice(self, allowed: int | None, losses: list[float]) -> int:
-        """Train for up to :data:`TRAIN_SLICE` seconds and ``allowed`` steps
+        """Train for up to the frame's budget of seconds and ``allowed`` steps
         (None: no limit); returns the steps run. The loss curve gets a point
         at every multiple of :func:`record_every` of the step, so the first
         steps' descent is drawn in detail however fast training runs."""
         c, tl = self.c, self.c.timeline
         trainer = tl.trainer
-        deadline = time.perf_counter() + TRAIN_SLICE
+        start = time.perf_counter()
+        deadline = start + self.budget.slice(start)
         done = 0
         while allowed is None or done < allowed:
             every = record_every(trainer.step)
@@ -152,6 +157,7 @@ class TrainingRun(QObject):
                 c.record_progress(tl.session, (trainer.step, trainer.net))
             if time.perf_counter() >= deadline:
                 break
+        self.budget.trained(time.perf_counter() - start)
         return done
 
     def _on_tick(self) -> None:
@@ -191,6 +197,6 @@ class TrainingRun(QObject):
             c.record_progress(c.timeline.session)
             c.plot.set_moment(Moment(trainer.step, training=True, values=c.plot_values()))
             c.plot.refresh()
-            c.w.data_view.update_network(trainer.net)
-        rate = self._steps / max(now - self._started, 1e-9)
-        c.update_status(training_rate=rate)
+            c.panels.show_network(trainer.net)
+            rate = self._steps / max(now - self._started, 1e-9)
+            c.update_status(training_rate=rate)  # the status bar too: text changes slowly
