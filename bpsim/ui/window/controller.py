@@ -25,8 +25,9 @@ from bpsim.ui.window.shown_panels import ShownPanels
 from bpsim.ui.window.training_run import TrainingRun
 from bpsim.ui.window.view_settings import ViewSettings
 from bpsim.viewmodel.history import SERIES
-from bpsim.viewmodel.loss_view import LOSS_TIPS, Moment
+from bpsim.viewmodel.loss_view import Moment
 from bpsim.viewmodel.network.scene import scene_from_trace
+from bpsim.viewmodel.status_text import status_texts
 from bpsim.viewmodel.timeline import Granularity, Point, Timeline
 from bpsim.viewmodel.units import view_unit_names
 
@@ -326,19 +327,14 @@ class Controller(QObject):
         self.sigRefreshed.emit()
 
     def update_status(self, training_rate: float | None = None) -> None:
-        tl = self.timeline
-        w = self.w
+        w, tl = self.w, self.timeline
+        texts = status_texts(tl, self.last_point[0], training_rate)
+        w.step_label.setText(texts.step)
+        w.frame_label.setText(texts.frame)
+        w.loss_label.setText(texts.loss)
+        w.loss_label.setToolTip(texts.loss_tip)
         if training_rate is not None:
-            step = tl.trainer.step
-            w.step_label.setText(f"Step {step} · Epoch {step // tl.steps_per_epoch}")
-            w.frame_label.setText(f"Training: {training_rate:,.0f} steps/s")
-            w.loss_label.setText(f"Training loss {self.last_point[0]:.4g}")
-            w.loss_label.setToolTip(LOSS_TIPS["train"])
             return
-        w.step_label.setText(f"Step {tl.step} · Epoch {tl.epoch}")
-        w.frame_label.setText(f"Frame {tl.cursor + 1} of {len(tl.trace)} · {tl.frame.label}")
-        w.loss_label.setText(f"Batch loss {tl.trace.loss:.4g}")
-        w.loss_label.setToolTip(LOSS_TIPS["batch"])
         lr = self.controls.learning_rate
         if lr.value() != tl.trainer.optimizer.lr:  # stepping back may restore another rate
             lr.blockSignals(True)

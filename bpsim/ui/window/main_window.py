@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar,
 
 from bpsim.model.data.presets import PRESETS
 from bpsim.model.sessions.session import Session
+from bpsim.ui.lecture.panel import LecturePanel
 from bpsim.ui.network.view import NetworkView
 from bpsim.ui.panels.data_view import DataView
 from bpsim.ui.panels.formula_card import FormulaCard
-from bpsim.ui.lecture.panel import LecturePanel
 from bpsim.ui.panels.loss_plot import LossPlot
 from bpsim.ui.panels.plot_fit import line_per_point
 from bpsim.ui.window.actions import app_icon, create_actions, paint_glyphs
