@@ -6,6 +6,7 @@ so are the current frame's numbers."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -173,9 +174,8 @@ def check(
 
 
 # The digits' 64 inputs and 16 hidden units do not fit a name and a bias slot
-# for every unit at these sizes (ViewGeometry.fits is False, and the input
-# names overlap): a level of detail for such layers is the network view's to
-# add (see the performance issue). Until then, the other presets must fit.
+# for every unit at these sizes (ViewGeometry.fits is False): such layers name
+# every few units instead (test_dense_layers_name_every_few_units).
 LARGE = {"digits"}
 
 
@@ -275,3 +275,30 @@ def test_the_data_names_its_units() -> None:
                 )
                 assert lab.rect[2] < geo.layout.xs[0] - geo.layout.radius
             assert "p(pass)" in shown and shown["p(pass)"].rect[0] > geo.layout.xs[-1]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("scale", [STEPS[0], 1.0, STEPS[-1]])
+def test_dense_layers_name_every_few_units(scale: float) -> None:
+    """64 inputs, 16 hidden units, 10 classes in a view too short to name
+    each: the names that are shown (the first and the last of each layer
+    always) and the outputs' captions keep clear of each other."""
+    scenes = scenes_of("digits")
+    for w, h in view_sizes(STEPS.index(scale)):
+        geo = fit_geometry(scenes[0], w, h, scale, estimate_measure)
+        for scene in scenes[:: max(1, len(scenes) // 5)]:
+            labels = place_labels(scene, highlight_of(scene), geo, estimate_measure)
+            names = [lab for lab in labels if lab.role == "name"]
+            for layer, n in enumerate(scene.sizes):
+                if not geo.name_side[layer]:
+                    continue
+                named = sorted(lab.owner[1] for lab in names if lab.owner[0] == layer)
+                assert named[0] == 0 and named[-1] == n - 1, (layer, named)
+            outputs = [lab for lab in labels if lab.role == "output"]
+            for group in (names, outputs):
+                for a, b in itertools.combinations(group, 2):
+                    if a.owner != b.owner:
+                        assert not _overlap(a.rect, b.rect), (a.text, b.text, w, h)

@@ -32,6 +32,7 @@ from bpsim.model.notation import weight_name
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.network.board import Board, PlacedLabel, make_label
 from bpsim.viewmodel.network.callouts import Callouts, around_spots, edge_points
+from bpsim.viewmodel.network.dense import spaced
 from bpsim.viewmodel.network.fit import (
     ABOVE,
     BELOW,
@@ -145,11 +146,12 @@ class _Placer:
         hit = _names_cache.get(key)
         if hit is None or hit[0] is not geo:
             start = len(self.board.labels)
-            for layer, n in enumerate(scene.sizes):
+            for layer in range(len(scene.sizes)):
                 if geo.name_side[layer]:
-                    for j in range(n):
-                        x, y = float(lay.xs[layer]), float(lay.ys[layer][j])
-                        self.names[(layer, j)] = self.board.add(self._name(layer, j, x, y))
+                    x = float(lay.xs[layer])
+                    names = [self._name(layer, j, x, float(y)) for j, y in enumerate(lay.ys[layer])]
+                    for j, name in spaced(names):
+                        self.names[(layer, j)] = self.board.add(name)
             self._input_captions()
             hit = (geo, self.board.labels[start:], dict(self.names))
             _names_cache[key] = hit

@@ -14,6 +14,7 @@ import numpy as np
 
 from bpsim.model.trace.frames import FrameKind
 from bpsim.viewmodel.network.board import Board, PlacedLabel, make_label
+from bpsim.viewmodel.network.dense import clear_of_each_other
 from bpsim.viewmodel.network.fit import BELOW, Measure, ViewGeometry
 from bpsim.viewmodel.network.scene import Scene
 from bpsim.viewmodel.network.scene_text import number_variants
@@ -40,6 +41,7 @@ class OutputLabels:
         under = self.r + geo.bias_gap + geo.bias_h + 0.4 * fp  # under the bias
         current = self._current_output()
         n_out = scene.sizes[-1]
+        groups: list[tuple[int, list[PlacedLabel]]] = []
         for j in range(n_out):
             y = float(lay.ys[-1][j])
             lines = self._output_lines(j)
@@ -80,8 +82,13 @@ class OutputLabels:
                 ]
                 if x + bias_w / 2 > left:
                     top = min(top, y + self.r + geo.bias_gap - 2.0 - step * len(labels))
-            for k, lab in enumerate(labels):
-                self.board.add(lab.moved_to(lab.rect[0], top + k * step))
+            groups.append(
+                (j, [lab.moved_to(lab.rect[0], top + k * step) for k, lab in enumerate(labels)])
+            )
+        first = None if current is None else current[0]
+        for _, labels in clear_of_each_other(groups, first):
+            for lab in labels:
+                self.board.add(lab)
 
     def _current_output(self) -> tuple[int, str] | None:
         f = self.scene.frame
