@@ -15,7 +15,8 @@ from bpsim.model.data.presets import Preset, build_preset, get_preset
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import make_optimizer
 from bpsim.model.engine.training import Trainer, evaluate
-from bpsim.model.trace.frames import MAX_FRAMES, frames_per_step
+from bpsim.model.errors import DataError
+from bpsim.model.trace.frames import step_is_short_enough
 
 SettingValue = str | int | float | bool | None
 
@@ -97,8 +98,12 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     data, test = _split_and_scale(data, seed, standardize=True)
     optimizer = make_optimizer("adam", lr=0.01)
     batch = min(16, data.n_samples)
-    while batch > 1 and frames_per_step(net.sizes, batch, True, loss) > MAX_FRAMES:
+    while batch > 1 and not step_is_short_enough(net.sizes, batch, True, loss):
         batch //= 2  # wide data: smaller batches keep a step short enough to step through
+    if not step_is_short_enough(net.sizes, batch, True, loss):
+        raise DataError(
+            f"{data.name} has {data.n_features:,} feature columns: too many to step through"
+        )
     trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, seed=seed)
     return Session(trainer, data, {"source": data.name}, test)
 

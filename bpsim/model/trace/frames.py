@@ -181,6 +181,9 @@ class Trace:
 
 
 MAX_FRAMES = 20_000  # frames of one step: more makes opening a step slow (~1 s)
+# One sample's step of a wide data set may have more: the widest CSV bpsim reads
+# (10,000 columns) with 8 hidden units has about 160,000 frames.
+MAX_SAMPLE_FRAMES = 200_000
 
 
 def frames_per_step(sizes: Sequence[int], batch: int, train_biases: bool, loss: str) -> int:
@@ -194,3 +197,12 @@ def frames_per_step(sizes: Sequence[int], batch: int, train_biases: bool, loss: 
         return per_sample + 2 * (weights + per_bias)  # gradients and updates
     # each sample's share of every gradient, then the means and the updates
     return batch * (per_sample + weights + per_bias) + 1 + 2 * (weights + per_bias)
+
+
+def step_is_short_enough(sizes: Sequence[int], batch: int, train_biases: bool, loss: str) -> bool:
+    """Whether bpsim shows a step of this size: at most :data:`MAX_FRAMES`
+    frames, or a one-sample step of at most :data:`MAX_SAMPLE_FRAMES` (the
+    batch cannot shrink further). One rule for building a session from data,
+    saving it and opening it, so that whatever is saved opens again."""
+    frames = frames_per_step(sizes, batch, train_biases, loss)
+    return frames <= MAX_FRAMES or (batch == 1 and frames <= MAX_SAMPLE_FRAMES)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.engine.divergence import NO_LIMITS, DivergenceLimits
 from bpsim.model.engine.optimizers import Optimizer
-from bpsim.model.errors import DivergedError, quiet_fp
+from bpsim.model.errors import quiet_fp
 from bpsim.model.trace.backward import TraceBuilder
 from bpsim.model.trace.frames import Trace
 
@@ -30,24 +31,28 @@ def _rows(arrays: list[Array], s: int) -> list[Array]:
     return [a[s] for a in arrays]
 
 
-def trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
+def trace_step(
+    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits = NO_LIMITS
+) -> Trace:
     """Trace one step of ``net`` with ``opt`` on the batch ``X, Y`` and apply it.
 
     Raises :class:`~bpsim.model.errors.DivergedError` (and changes nothing,
-    the optimizer's state included) if the step would diverge.
+    the optimizer's state included) if the step would diverge (beyond ``limits``).
     """
     with quiet_fp():
-        return _trace_step(net, X, Y, opt)
+        return _trace_step(net, X, Y, opt, limits)
 
 
-def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
+def _trace_step(
+    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits
+) -> Trace:
     n = len(X)
     zs, acts = net.forward_cache(X)
     loss = net._loss.value(zs[-1], acts[-1], Y)
     if net.l1 or net.l2:
         loss += net._regularization()
-    if not np.isfinite(loss):
-        raise DivergedError(f"the loss became {loss}")
+    if not loss <= limits.loss:  # refused before the frames are built
+        limits.check(loss, net.params, {})
     deltas, grad = net.backward(zs, acts, Y)
     grad_w = [g.copy() for g in net._weight_views(grad)]
     grad_b = [g.copy() for g in net._bias_views(grad)]
@@ -92,7 +97,7 @@ def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
 
     before = net.copy()
     proposal = opt.propose(grad)
-    net.apply_update(proposal.update, loss)
+    net.apply_update(proposal.update, loss, limits, proposal.new_state)
     proposal.commit()
     builder.updates(opt, before, proposal)
 
