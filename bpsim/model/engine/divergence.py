@@ -17,7 +17,12 @@ and nothing changed, as soon as any of these holds:
 - the loss, a parameter, or any piece of the optimizer's state after the step
   (momentum's velocity, Adam's moments m and v) is not a finite number.
 
-Presets train at their own rates orders of magnitude below these limits.
+The loss a step computes is that of the parameters it starts from, so a
+loss beyond the limit means the step *before* made them:
+``DivergedError.step_back`` is then 1, and a caller keeping snapshots (the
+app's timeline) goes back to the parameters before that step, whose loss
+was within the limit. Presets train at their own rates orders of magnitude
+below these limits.
 """
 
 from __future__ import annotations
@@ -52,17 +57,19 @@ class DivergenceLimits:
         optimizer's new ``state`` are out of bounds; all of them are checked
         in one pass each, NaN included (it compares false)."""
         if not loss <= self.loss:
-            what = f"the loss became {loss}" if not math.isfinite(loss) else None
-            raise DivergedError(what or f"the loss reached {loss:.3g}, {_beyond(self.loss)}")
+            # The loss is that of the current parameters: the step before made them.
+            if not math.isfinite(loss):
+                raise DivergedError(f"the loss became {loss}", step_back=1)
+            raise DivergedError(f"the loss reached {loss:.3g}, {_beyond(self.loss)}", step_back=1)
+        for name, values in state.items():
+            if not np.isfinite(values).all():
+                raise DivergedError(f"the optimizer's {name} would become infinite")
         with quiet_fp():
             largest = float(np.max(np.abs(params), initial=0.0))
         if not largest <= self.parameter:
             if not math.isfinite(largest):
                 raise DivergedError("an update would make a parameter infinite")
             raise DivergedError(f"a parameter would reach {largest:.3g}, {_beyond(self.parameter)}")
-        for name, values in state.items():
-            if not np.isfinite(values).all():
-                raise DivergedError(f"the optimizer's {name} would become infinite")
 
 
 def _beyond(limit: float) -> str:
