@@ -90,7 +90,7 @@ def _text(doc: Any, huge_digits: int) -> str:
 
 @st.composite
 def mutated_files(draw: st.DrawFn) -> bytes:
-    name, text = draw(st.sampled_from(base_sessions()))
+    _name, text = draw(st.sampled_from(base_sessions()))
     doc = json.loads(text)
     for _ in range(draw(st.integers(1, 3))):
         places = _paths(doc)

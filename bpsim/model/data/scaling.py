@@ -65,8 +65,12 @@ class Scaling:
 
     def to_raw(self, X: ArrayLike) -> Array:
         """The network's values (one row per sample, or a single row) in raw units."""
+        X = self._check(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            values: Array = self._check(X) * self.scale + self.mean
+            values: Array = X * self.scale + self.mean
+            if not np.isfinite(values).all():  # near ±1.8e308: halve, add, then double
+                halves = X * (self.scale / 2) + self.mean / 2
+                values = np.where(np.isfinite(values), values, 2 * halves)
         return values
 
     def then(self, after: Scaling) -> Scaling:
