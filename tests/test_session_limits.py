@@ -190,7 +190,7 @@ def test_5_a_session_that_cannot_be_opened_is_not_saved(tmp_path: Path) -> None:
     target = tmp_path / "s.json"
     for bad in (float("nan"), float("inf"), 10**19, [1, 2]):
         session.settings = {"granularity": "step", "speed": bad}  # type: ignore[dict-item]
-        with pytest.raises(SessionError, match="settings.speed") as info:
+        with pytest.raises(SessionError, match=r"settings\.speed") as info:
             save_session(target, session)
         check_message(str(info.value))
         assert not target.exists() and list(tmp_path.iterdir()) == []
@@ -325,3 +325,29 @@ def test_11_the_folder_is_synced_after_the_rename(tmp_path: Path, monkeypatch) -
 
 def test_11_cleaning_a_missing_folder_does_nothing(tmp_path: Path) -> None:
     assert files.clean_stale_temp_files(tmp_path / "nowhere") == []
+
+
+# -- the command line: one line on stderr, exit status 2 -------------------------------
+
+
+@pytest.mark.parametrize("command", [["--session"], ["export", "--frames", "0", "--session"]])
+def test_the_command_line_gives_one_line_and_status_2(
+    tmp_path: Path, adam_doc, command: list[str]
+) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "deep.json"
+    bad.write_text(json.dumps(adam_doc)[:-1] + ', "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    if command[0] == "export":
+        command = [*command[:-1], "--out", str(tmp_path), "--session"]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-m", "bpsim", *command, str(bad)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "nest 5,001 deep" in out.stderr
