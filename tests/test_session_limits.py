@@ -157,6 +157,12 @@ def test_5_nan_and_infinity_are_refused_by_field(
     refused(tmp_path, changed(adam_doc, put).replace('"__VALUE__"', literal), f"{section}.{key}")
 
 
+def _alternate(layer: list[list[float]], size: float) -> None:
+    """Weights of ±``size``: within the parameter limit, their loss is not."""
+    for row in layer:
+        row[:] = [size * (-1) ** j for j in range(len(row))]
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -166,7 +172,10 @@ def test_5_nan_and_infinity_are_refused_by_field(
         (lambda d: d["network"].update(seed=10**40), "network.seed"),
         (lambda d: d["network"].update(seed=-1), "network.seed"),
         (lambda d: d["optimizer"]["settings"].update(beta1=1.0), "Adam needs"),
-        (lambda d: d["optimizer"]["settings"].update(lr=0), "learning rate"),
+        (lambda d: d["optimizer"]["settings"].update(lr=0), "optimizer.settings.lr"),
+        (lambda d: d["optimizer"]["settings"].update(lr=1e300), "optimizer.settings.lr"),
+        (lambda d: d["network"]["weights"][0][0].__setitem__(0, 1e100), "beyond what training"),
+        (lambda d: _alternate(d["network"]["weights"][-1], 9e5), "next training step diverges"),
         (lambda d: d["settings"].update(frame=-5), "settings.frame"),
         (lambda d: d["settings"].update(frame=2**40), "settings.frame"),
         (lambda d: d["settings"].update(edge_mode=3), "settings.edge_mode"),

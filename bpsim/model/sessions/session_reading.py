@@ -23,7 +23,7 @@ from bpsim.model.engine.losses import LOSS_NAMES
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from bpsim.model.engine.training import Trainer
-from bpsim.model.errors import BpsimError, SessionError
+from bpsim.model.errors import BpsimError, DivergedError, SessionError
 from bpsim.model.reading import bounded, shorten
 from bpsim.model.sessions import session_checks as check
 from bpsim.model.sessions.session import Session
@@ -32,6 +32,7 @@ from bpsim.model.trace.frames import MAX_FRAMES, MAX_SAMPLE_FRAMES, step_is_shor
 FORMAT = "bpsim-session"
 SCHEMA_VERSION = 1
 MAX_FILE_PARAMETERS = 10_000_000  # checked before building: a file asking for more is no lesson
+MAX_LEARNING_RATE = 1e6  # the app offers up to 100
 MAX_FILE_LAYERS = 32  # the network dialog builds at most 12 (10 hidden layers)
 
 InvalidError = check.InvalidError
@@ -161,6 +162,11 @@ def _optimizer(od: dict[str, Any], n_params: int) -> Optimizer:
         values[key] = check.finite(value, f"optimizer.settings.{key}")
     if "lr" not in values:
         raise InvalidError("optimizer.settings has no 'lr' (the learning rate)")
+    if not 0 < values["lr"] <= MAX_LEARNING_RATE:
+        raise InvalidError(
+            f"optimizer.settings.lr is {values['lr']:g}; it must be above 0 "
+            f"and at most {MAX_LEARNING_RATE:g}"
+        )
     try:
         optimizer = make_optimizer(name, **values)
     except ValueError as exc:  # its own ranges, in words (e.g. "momentum must be in [0, 1)")
@@ -242,7 +248,26 @@ def _trainer(td: dict[str, Any], net: Network, optimizer: Optimizer, data: Datas
     except (ValueError, TypeError, OverflowError, KeyError):
         raise InvalidError("training.rng_state is not a usable random generator state") from None
     trainer.order, trainer.position, trainer.step, trainer.epoch = order, position, step, epoch
+    _check_trainable(trainer)
     return trainer
+
+
+def _check_trainable(trainer: Trainer) -> None:
+    """The parameters are within the limits training keeps them in, and the
+    next step can be taken (it is taken, then undone exactly)."""
+    largest = float(np.abs(trainer.net.params).max())
+    if largest > trainer.limits.parameter:
+        raise InvalidError(
+            f"network's parameters reach {largest:.3g}, beyond what training allows "
+            f"for these data ({trainer.limits.parameter:.3g})"
+        )
+    before = trainer.snapshot()
+    try:
+        trainer.train_step()
+    except DivergedError as exc:
+        raise InvalidError(f"its next training step diverges ({exc.reason})") from None
+    finally:
+        trainer.restore(before)
 
 
 def _history(doc: Any) -> dict[str, tuple[list[float], list[float]]]:
