@@ -160,3 +160,21 @@ def test_10_too_many_columns_or_values_are_refused(tmp_path: Path) -> None:
     rows = MAX_CSV_VALUES // 4 + 1
     with pytest.raises(DataError, match="more than 2,000,000 values"):
         parse_csv("a,b,c,y\n" + "1,2,3,0\n" * rows)
+
+
+def test_8_a_target_too_large_to_learn_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = _write(tmp_path, "x,y\n0,0.5\n1,1.5\n2,2.5\n3,1e308\n")
+    with pytest.raises(DataError, match="rescale it") as info:
+        session_for_dataset(load_csv(path))
+    check_message(str(info.value))
+
+
+def test_5_a_session_whose_next_step_diverges_is_not_saved(tmp_path: Path) -> None:
+    from bpsim.model.errors import SessionError
+    from bpsim.model.sessions.session import new_session
+
+    session = new_session("sine")
+    session.net.weights[1][...] = 9e5  # within the parameter limit; the loss is not
+    with pytest.raises(SessionError, match="next training step diverges"):
+        save_session(tmp_path / "s.json", session)
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.data.presets import Preset, build_preset, get_preset
 from bpsim.model.engine.network import Network
@@ -52,6 +54,7 @@ def evaluate_session(
 
 
 TEST_FRACTION = 0.25
+MAX_TARGET = 1e150  # a larger regression target's squared error overflows
 MIN_SAMPLES_FOR_TEST = 40
 CLASSIFIER_L2 = 0.01  # weight decay of a suggested classifier
 
@@ -92,6 +95,12 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     of the few samples it gets wrong explodes (exam_results: 0.27 at step 60,
     1.63 at step 5,000)."""
     out, loss = suggested_output(data)
+    largest = float(np.max(np.abs(data.Y)))
+    if data.task == "regression" and largest > MAX_TARGET:
+        raise DataError(
+            f"The target column reaches {largest:.3g}; bpsim learns targets up to "
+            f"{MAX_TARGET:.0e} in size (their squared errors must fit a number): rescale it."
+        )
     l2 = CLASSIFIER_L2 if data.task == "classification" else 0.0
     sizes = [data.n_features, hidden, data.n_outputs]
     net = Network(sizes, ["tanh", out], loss, seed, l2=l2)

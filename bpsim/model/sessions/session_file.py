@@ -29,6 +29,7 @@ from bpsim.model.sessions.session_reading import (
     SCHEMA_VERSION,
     session_from_dict,
     structure_problem,
+    trainable_problem,
 )
 
 __all__ = [
@@ -118,14 +119,15 @@ def save_session(path: str | os.PathLike[str], session: Session) -> None:
     folder are removed first.
 
     Only what :func:`load_session` opens is written: the same rules on the
-    network's size, the settings and the file's size are checked first, and
-    a session that breaks one raises SessionError and writes nothing.
+    network's size, the settings, the next step (it must not diverge) and the
+    file's size are checked first, and a session that breaks one raises
+    SessionError and writes nothing.
     """
     target = Path(path)
     shown = shown_path(target)
     tr = session.trainer
     problem = structure_problem(tr.net.sizes, tr.batch_size, tr.net.train_biases, tr.net.loss_name)
-    problem = problem or settings_problem(session.settings)
+    problem = problem or settings_problem(session.settings) or trainable_problem(tr)
     if problem is not None:
         raise SessionError(bounded(f"cannot save {shown}: {problem}"))
     try:

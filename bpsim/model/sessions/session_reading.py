@@ -248,26 +248,31 @@ def _trainer(td: dict[str, Any], net: Network, optimizer: Optimizer, data: Datas
     except (ValueError, TypeError, OverflowError, KeyError):
         raise InvalidError("training.rng_state is not a usable random generator state") from None
     trainer.order, trainer.position, trainer.step, trainer.epoch = order, position, step, epoch
-    _check_trainable(trainer)
+    problem = trainable_problem(trainer)
+    if problem is not None:
+        raise InvalidError(problem)
     return trainer
 
 
-def _check_trainable(trainer: Trainer) -> None:
-    """The parameters are within the limits training keeps them in, and the
-    next step can be taken (it is taken, then undone exactly)."""
+def trainable_problem(trainer: Trainer) -> str | None:
+    """Why ``trainer`` cannot go on training, or None: its parameters must be
+    within the limits training keeps them in, and its next step must not
+    diverge (the step is taken, then undone exactly). Saving checks this
+    too, so that whatever is saved opens and trains."""
     largest = float(np.abs(trainer.net.params).max())
     if largest > trainer.limits.parameter:
-        raise InvalidError(
-            f"network's parameters reach {largest:.3g}, beyond what training allows "
+        return (
+            f"the network's parameters reach {largest:.3g}, beyond what training allows "
             f"for these data ({trainer.limits.parameter:.3g})"
         )
     before = trainer.snapshot()
     try:
         trainer.train_step()
     except DivergedError as exc:
-        raise InvalidError(f"its next training step diverges ({exc.reason})") from None
+        return f"its next training step diverges ({exc.reason})"
     finally:
         trainer.restore(before)
+    return None
 
 
 def _history(doc: Any) -> dict[str, tuple[list[float], list[float]]]:
