@@ -63,6 +63,21 @@ nasty_values = st.one_of(
 )
 
 
+def _like(value: Any) -> st.SearchStrategy[Any]:
+    """Values of the same kind as ``value``."""
+    if isinstance(value, bool):
+        return st.booleans()
+    if isinstance(value, int):
+        return st.one_of(st.integers(0, 5), st.integers(-(2**64), 2**64), st.just(value + 1))
+    if isinstance(value, float):
+        return st.one_of(st.floats(-3, 3), st.floats(0, 1e-3), st.just(value * 1.5))
+    if isinstance(value, str):
+        return st.sampled_from(["step", "frame", "weights", "gradients", "tanh", "adam", "x"])
+    if isinstance(value, list):
+        return st.just(value[::-1])
+    return st.just(value)
+
+
 def _set(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
     if not path:
         return value
@@ -95,8 +110,10 @@ def mutated_files(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(1, 3))):
         places = _paths(doc)
         path = draw(st.sampled_from(places))
-        kind = draw(st.sampled_from(["set", "set", "set", "delete", "wrap"]))
-        if kind == "delete" and path:
+        kind = draw(st.sampled_from(["gentle", "gentle", "set", "set", "delete", "wrap"]))
+        if kind == "gentle":  # a value of the same kind: often still a usable file
+            doc = _set(doc, path, draw(_like(_get(doc, path))))
+        elif kind == "delete" and path:
             doc = _delete(doc, path)
         elif kind == "wrap":
             doc = _set(doc, path, [_get(doc, path)])
