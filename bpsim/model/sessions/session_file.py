@@ -174,9 +174,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
     """
     shown = shown_path(path)
     try:
-        raw = read_bounded(path, MAX_SESSION_BYTES)
-        doc = parse_json(raw)
-        del raw
+        doc = parse_json(read_bounded(path, MAX_SESSION_BYTES))
         return session_from_dict(doc)
     except UnreadableFileError as exc:
         message = _UNREADABLE.get(exc.kind, "cannot read it") + f" ({exc.detail})"

@@ -22,7 +22,7 @@ MAX_DEPTH = 64  # brackets inside brackets; a session nests about 5 deep
 MAX_INT_DIGITS = 40  # the random generator's 128-bit state has 39
 
 _STRING = re.compile(rb'"[^"]*"')
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
 
 
 class JsonLimitError(Exception):
@@ -38,7 +38,8 @@ def nesting_depth(raw: bytes) -> int:
     text = raw
     if b"\\" in text:  # drop escapes, so that every quote left opens or closes a string
         text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _STRING.sub(b"", text).translate(None, _NOT_BRACKETS)
+    # Keep brackets and quotes only (a small copy), then drop the strings.
+    brackets = _STRING.sub(b"", text.translate(None, _NOT_STRUCTURE))
     codes = np.frombuffer(brackets, dtype=np.uint8)
     depth = deepest = 0
     step = 1 << 22  # 4 M brackets at a time: 32 MB of running sums at most
@@ -65,6 +66,7 @@ def parse_json(raw: bytes) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise JsonLimitError(f"not a text file (not UTF-8 at line {line:,})") from None
     depth = nesting_depth(raw)
+    del raw  # the caller passes the only reference: the bytes go before parsing
     if depth > MAX_DEPTH:
         raise JsonLimitError(
             f"its brackets nest {depth:,} deep; a session file nests at most {MAX_DEPTH}"
