@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bpsim.model.errors import SessionError
 from bpsim.model.reading import MAX_MESSAGE
@@ -360,3 +362,31 @@ def test_the_command_line_gives_one_line_and_status_2(
     )
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "nest 5,001 deep" in out.stderr
+
+
+# -- the depth scan agrees with the parser ---------------------------------------------
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(alphabet='[]{}"\\ab\n', max_size=6)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_depth_scan_counts_brackets_outside_strings_only(value: object) -> None:
+    from bpsim.model.sessions.session_json import nesting_depth
+
+    assert nesting_depth(json.dumps(value).encode()) == _depth(value)
+    assert nesting_depth(json.dumps(value, ensure_ascii=False).encode()) == _depth(value)
