@@ -20,7 +20,7 @@ from bpsim.model.engine.divergence import (
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import Adam, Momentum, make_optimizer
 from bpsim.model.engine.training import Trainer
-from bpsim.model.errors import DivergedError
+from bpsim.model.errors import DivergedError, SessionError
 from bpsim.model.sessions.session import Session, new_session
 from bpsim.model.sessions.session_file import load_session, save_session, session_to_dict
 
@@ -28,23 +28,31 @@ from bpsim.model.sessions.session_file import load_session, save_session, sessio
 def _overflowing_adam() -> Trainer:
     """A step whose loss and update are finite but whose Adam state is not:
     a sigmoid unit with cross-entropy has bounded output deltas, so an input
-    of 1e160 gives a gradient of ~1e160, whose square (Adam's v) overflows."""
+    of 1e160 gives a gradient of ~1e160, whose square (Adam's v) overflows.
+    The first sample is an ordinary one; the second is that input."""
     net = Network([1, 1], "sigmoid", "bce", params=[0.0, 0.0])
-    X, Y = np.array([[1e160], [1.0]]), np.array([[1.0], [0.0]])
-    return Trainer(net, X, Y, Adam(0.01), batch_size=2, shuffle=False)
+    X, Y = np.array([[0.0], [1e160]]), np.array([[0.0], [1.0]])  # x = 0: w stays 0
+    return Trainer(net, X, Y, Adam(0.01), batch_size=1, shuffle=False)
 
 
 def test_4_adam_refuses_a_step_whose_second_moment_overflows(tmp_path: Path) -> None:
     trainer = _overflowing_adam()
+    start = trainer.snapshot()
+    trainer.train_step()  # the ordinary sample
     before = trainer.snapshot()
     for step in (trainer.train_step, trainer.trace_step):
         with pytest.raises(DivergedError, match="optimizer's v would become infinite"):
             step()
-    assert trainer.optimizer.state() == {} and trainer.step == 0
+    assert trainer.step == 1 and trainer.optimizer.state()["t"] == 1
     np.testing.assert_array_equal(trainer.net.params, before.params)
-    # stepping back and saving still work: nothing absurd was kept
-    trainer.restore(before)
+    assert all(np.isfinite(v).all() for v in trainer.optimizer.state().values())
+    # Saving here is refused in words (the next step cannot be taken), not
+    # with "Out of range float values are not JSON compliant" ...
     session = Session(trainer, _dataset(trainer), {})
+    with pytest.raises(SessionError, match="next training step diverges"):
+        save_session(tmp_path / "s.json", session)
+    # ... and a step back, the session saves and opens again.
+    trainer.restore(start)
     save_session(tmp_path / "s.json", session)
     assert session_to_dict(load_session(tmp_path / "s.json")) == session_to_dict(session)
 
