@@ -2,7 +2,9 @@
 checks every outcome must pass, and the counts the closing notes quote.
 
 Set ``BPSIM_FUZZ_REPORT=path`` to have the counts (inputs fuzzed, rejected
-cleanly, accepted, escapes) appended to ``path`` as JSON lines.
+cleanly, accepted, escapes) appended to ``path`` as JSON lines, and
+``BPSIM_FUZZ_SCALE`` to scale the number of examples (the Qt-blocked rerun
+of the model's tests in test_layers.py runs a twentieth of them).
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ INTERNALS = (
     "tuple index",
     "list index",
 )
+
+
+def examples(n: int) -> int:
+    """``n`` examples, scaled by ``BPSIM_FUZZ_SCALE`` (at least 10)."""
+    return max(10, int(n * float(os.environ.get("BPSIM_FUZZ_SCALE") or 1)))
 
 
 def _report() -> None:

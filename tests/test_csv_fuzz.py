@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bpsim.model.data.csvdata import load_csv
 from bpsim.model.errors import DataError, DivergedError
 from bpsim.model.sessions.session import session_for_dataset
-from tests.fuzzing import COUNTS, check_message, exercise
+from tests.fuzzing import COUNTS, check_message, examples, exercise
 
 well_formed = st.one_of(
     st.integers(-1000, 1000).map(str),
@@ -70,7 +70,7 @@ def csv_files(draw: st.DrawFn) -> tuple[bytes, str | int | None]:
 
 
 @settings(
-    max_examples=1500,
+    max_examples=examples(1500),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bpsim.model.errors import SessionError
 from bpsim.model.sessions.session import new_session
 from bpsim.model.sessions.session_file import load_session
-from tests.fuzzing import COUNTS, base_sessions, check_message, exercise, snapshot_of
+from tests.fuzzing import COUNTS, base_sessions, check_message, examples, exercise, snapshot_of
 
 HUGE = "__HUGE_NUMBER__"
 
@@ -152,7 +152,7 @@ def current():
 
 
 @settings(
-    max_examples=2500,
+    max_examples=examples(2500),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
