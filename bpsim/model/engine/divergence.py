@@ -64,9 +64,9 @@ class DivergenceLimits:
         for name, values in state.items():
             if not np.isfinite(values).all():
                 raise DivergedError(f"the optimizer's {name} would become infinite")
-        with quiet_fp():
-            largest = float(np.max(np.abs(params), initial=0.0))
+        largest = np.abs(params).max()  # NaN if any is NaN: compares false below
         if not largest <= self.parameter:
+            largest = float(largest)
             if not math.isfinite(largest):
                 raise DivergedError("an update would make a parameter infinite")
             raise DivergedError(f"a parameter would reach {largest:.3g}, {_beyond(self.parameter)}")

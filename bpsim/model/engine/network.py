@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bpsim.model.trace.frames import Trace
 
 Array = NDArray[np.float64]
+_NO_STATE: Mapping[str, Array] = {}
 
 
 class ParameterList(list[Array]):
@@ -303,7 +304,7 @@ class Network:
         if not self.train_biases:
             update = update * self._bias_mask
         new = self.params - update
-        limits.check(loss, new, state or {})
+        limits.check(loss, new, state or _NO_STATE)
         self.params[...] = new
 
     def step(self, X: ArrayLike, Y: ArrayLike, lr: float) -> float:

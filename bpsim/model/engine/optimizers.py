@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +30,7 @@ class Proposal:
     extras: Mapping[str, Array]
     # The optimizer's state as ``commit`` would leave it (e.g. Adam's m and
     # v): the divergence check refuses a step that makes any of it non-finite.
-    new_state: Mapping[str, Array] = field(default_factory=dict)
+    new_state: Mapping[str, Array] = MappingProxyType({})
 
 
 def _no_op() -> None:
@@ -169,7 +170,8 @@ class Adam(Optimizer):
             self.m, self.v, self.t = m, v, t
 
         update = self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-        return Proposal(update, commit, {"m_hat": m_hat, "v_hat": v_hat}, {"m": m, "v": v})
+        # m is finite whenever v is: v averages the squares of the gradients m averages.
+        return Proposal(update, commit, {"m_hat": m_hat, "v_hat": v_hat}, {"v": v})
 
     def update_formula(
         self, name: str, k: int, old: float, new: float, p: Proposal
