@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,7 +29,7 @@ class Proposal:
     extras: Mapping[str, Array]
     # The optimizer's state as ``commit`` would leave it (e.g. Adam's m and
     # v): the divergence check refuses a step that makes any of it non-finite.
-    new_state: Mapping[str, Array] = MappingProxyType({})
+    new_state: Mapping[str, Array] = field(default_factory=dict)
 
 
 def _no_op() -> None:
