@@ -14,11 +14,15 @@ class DivergedError(BpsimError, FloatingPointError):
 
     The step was refused: the network keeps its last finite parameters.
     ``reason`` says what went wrong in a few words ("the loss became inf").
+    ``step_back`` is how many steps back the last good parameters are: 0
+    when the refused step's own update went wrong, 1 when the loss at the
+    current parameters is already beyond the limit (the step before made it).
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, step_back: int = 0) -> None:
         super().__init__(f"{reason}: training diverged; the parameters were kept")
         self.reason = reason
+        self.step_back = step_back
 
 
 class DataError(BpsimError, ValueError):

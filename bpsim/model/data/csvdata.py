@@ -15,9 +15,17 @@ The rules, in the order they apply:
   data set (classes in sorted order; two classes give one 0/1 column, more
   give one-hot columns). Any other numeric target makes a regression data set.
 
+Limits, checked before parsing where they can be: the file must be a regular
+file (a folder, a pipe or a device such as ``/dev/zero`` is refused at once,
+without blocking) of at most :data:`MAX_CSV_BYTES` (64 MB), with at most
+:data:`MAX_CSV_COLUMNS` columns (10,000) and :data:`MAX_CSV_VALUES` values
+(2 million). A session built from any file within them can be saved and
+opened again.
+
 Every problem raises :class:`~bpsim.model.errors.DataError` with one sentence
 that names the file and, where it helps, the row (as numbered in a text
-editor) and the column.
+editor) and the column; a value from the file is shown shortened, and the
+whole sentence stays within 200 characters.
 """
 
 from __future__ import annotations
@@ -33,9 +41,13 @@ from numpy.typing import NDArray
 
 from bpsim.model.data.dataset import Dataset, Task
 from bpsim.model.errors import DataError
+from bpsim.model.reading import MAX_MESSAGE, UnreadableFileError, read_bounded, shorten
 
 MAX_INTEGER_CLASSES = 10  # a numeric target with more distinct values is regression
 MAX_CLASSES = 50  # more distinct text labels than this is almost surely a mistake
+MAX_CSV_BYTES = 64 << 20  # 64 MB
+MAX_CSV_COLUMNS = 10_000  # a one-sample step of the widest has ~160,000 frames
+MAX_CSV_VALUES = 2_000_000  # rows times columns
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -50,15 +62,11 @@ def is_number(cell: str) -> bool:
 def load_csv(path: str | os.PathLike[str], target: str | int | None = None) -> Dataset:
     """Read a CSV file into a data set; see the module's description for the rules."""
     file = Path(path)
-    shown = file.name or str(file)
+    shown = shorten(file.name or str(file), 60).strip("'")
     try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"The file {shown} does not exist.") from None
-    except IsADirectoryError:
-        raise DataError(f"{shown} is a folder, not a CSV file.") from None
-    except OSError as exc:
-        raise DataError(f"The file {shown} cannot be read: {exc.strerror or exc}.") from None
+        raw = read_bounded(file, MAX_CSV_BYTES)
+    except UnreadableFileError as exc:
+        raise DataError(_unreadable(shown, exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -69,10 +77,35 @@ def load_csv(path: str | os.PathLike[str], target: str | int | None = None) -> D
     return parse_csv(text, target, source=shown, name=file.stem)
 
 
+def _unreadable(shown: str, exc: UnreadableFileError) -> str:
+    if exc.kind == "missing":
+        return f"The file {shown} does not exist."
+    if exc.kind == "folder":
+        return f"{shown} is a folder, not a CSV file."
+    if exc.kind == "special":
+        return f"{shown} cannot be opened: {exc.detail}."
+    if exc.kind == "too large":
+        return f"{shown} is too large to open: {exc.detail}."
+    return f"The file {shown} cannot be read: {exc.detail}."
+
+
+def _bounded(message: str) -> str:
+    """A sentence cut to :data:`MAX_MESSAGE` characters, still ending in a full stop."""
+    message = " ".join(message.split())
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 2] + "…."
+
+
 def parse_csv(
     text: str, target: str | int | None = None, *, source: str = "the CSV text", name: str = "csv"
 ) -> Dataset:
     """Read CSV text into a data set; ``source`` names the text in messages."""
+    try:
+        return _parse_csv(text, target, source, name)
+    except DataError as exc:
+        raise DataError(_bounded(str(exc))) from None
+
+
+def _parse_csv(text: str, target: str | int | None, source: str, name: str) -> Dataset:
     rows = _read_rows(text, source)
     if not rows:
         raise DataError(f"{source} is empty.")
@@ -131,18 +164,33 @@ def _read_rows(text: str, source: str) -> list[Row]:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
+    values = 0
     try:
         for cells in reader:
+            if len(cells) > MAX_CSV_COLUMNS:
+                raise DataError(
+                    f"Row {reader.line_num:,} of {source} has {len(cells):,} values; "
+                    f"bpsim reads at most {MAX_CSV_COLUMNS:,} columns."
+                )
+            values += len(cells)
+            if values > MAX_CSV_VALUES:
+                raise DataError(
+                    f"{source} holds more than {MAX_CSV_VALUES:,} values "
+                    f"(rows times columns), more than bpsim reads."
+                )
             stripped = [c.strip() for c in cells]
             if any(stripped):
                 rows.append((reader.line_num, stripped))
     except csv.Error as exc:
-        raise DataError(f"Row {reader.line_num} of {source} is not valid CSV ({exc}).") from None
+        reason = shorten(str(exc), 60).strip("'")
+        raise DataError(
+            f"Row {reader.line_num:,} of {source} is not valid CSV ({reason})."
+        ) from None
     return rows
 
 
 def _column(name: str, j: int) -> str:
-    return f"column {name!r}" if name != f"column_{j + 1}" else f"column {j + 1}"
+    return f"column {shorten(name, 30)}" if name != f"column_{j + 1}" else f"column {j + 1}"
 
 
 def _missing(source: str, line: int, name: str, j: int) -> DataError:
@@ -154,12 +202,14 @@ def _number(cell: str, source: str, line: int, name: str, j: int) -> float:
         raise _missing(source, line, name, j)
     if not is_number(cell):
         raise DataError(
-            f"Row {line} of {source}: {_column(name, j)} holds {cell!r}, which is not a number "
-            "(feature columns must be numeric)."
+            f"Row {line} of {source}: {_column(name, j)} holds {shorten(cell, 30)}, "
+            "which is not a number (feature columns must be numeric)."
         )
     value = float(cell)
     if not np.isfinite(value):
-        raise DataError(f"Row {line} of {source}: {_column(name, j)} holds {cell!r}, too large.")
+        raise DataError(
+            f"Row {line} of {source}: {_column(name, j)} holds {shorten(cell, 30)}, too large."
+        )
     return value
 
 
@@ -173,9 +223,8 @@ def _target_index(target: str | int | None, columns: list[str], source: str) -> 
         lowered = [c.lower() for c in columns]
         if target.strip().lower() in lowered:
             return lowered.index(target.strip().lower())
-        raise DataError(
-            f"{source} has no column {target!r}; its columns are: {', '.join(columns)}."
-        )
+        listed = shorten(", ".join(columns), 80).strip("'")
+        raise DataError(f"{source} has no column {shorten(target, 30)}; its columns are: {listed}.")
     if -width <= target < width:
         return target % width
     raise DataError(
@@ -205,8 +254,8 @@ def _target(
     if sum(numeric) > len(numeric) / 2:
         line, cell = next(lc for lc, ok in zip(labels, numeric, strict=True) if not ok)
         raise DataError(
-            f"Row {line} of {source}: the target {_column(name, j)} holds {cell!r}, which is "
-            "not a number, though most of its values are."
+            f"Row {line} of {source}: the target {_column(name, j)} holds {shorten(cell, 30)}, "
+            "which is not a number, though most of its values are."
         )
     names = sorted({cell for _, cell in labels})
     if len(names) < 2:

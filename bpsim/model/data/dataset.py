@@ -160,12 +160,19 @@ class Dataset:
         """Per-feature ``(mean, scale)`` of ``X`` that :meth:`standardized` uses.
 
         A constant feature gets its value as the mean (exactly) and scale 1,
-        so it becomes exactly 0 rather than NaN.
+        so it becomes exactly 0 rather than NaN. Each feature is first divided
+        by a power of two near its largest magnitude, so that features of any
+        size (up to 1.8e308) neither overflow (the square of 1e155 would) nor
+        lose a bit: dividing by a power of two is exact.
         """
-        mean = self.X.mean(axis=0)
-        constant = np.ptp(self.X, axis=0) == 0
-        mean = np.where(constant, self.X[0], mean)
-        std = self.X.std(axis=0)
+        X = self.X
+        _, exponent = np.frexp(np.max(np.abs(X), axis=0))
+        power = np.ldexp(1.0, np.maximum(exponent - 1, 0))  # |X / power| < 2
+        scaled = X / power
+        mean = scaled.mean(axis=0) * power
+        constant = X.max(axis=0) == X.min(axis=0)
+        mean = np.where(constant, X[0], mean)
+        std = scaled.std(axis=0) * power
         scale = np.where(~constant & (std > 1e-12 * np.maximum(np.abs(mean), 1.0)), std, 1.0)
         return mean, scale
 

@@ -54,12 +54,23 @@ class Scaling:
 
     def to_network(self, raw: ArrayLike) -> Array:
         """Raw values (one row per sample, or a single row) as the network sees them."""
-        values: Array = (self._check(raw) - self.mean) / self.scale
+        raw = self._check(raw)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values: Array = (raw - self.mean) / self.scale
+            if not np.isfinite(values).all():  # values near ±1.8e308: no overflow this way
+                values = np.where(
+                    np.isfinite(values), values, raw / self.scale - self.mean / self.scale
+                )
         return values
 
     def to_raw(self, X: ArrayLike) -> Array:
         """The network's values (one row per sample, or a single row) in raw units."""
-        values: Array = self._check(X) * self.scale + self.mean
+        X = self._check(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values: Array = X * self.scale + self.mean
+            if not np.isfinite(values).all():  # near ±1.8e308: halve, add, then double
+                halves = X * (self.scale / 2) + self.mean / 2
+                values = np.where(np.isfinite(values), values, 2 * halves)
         return values
 
     def then(self, after: Scaling) -> Scaling:

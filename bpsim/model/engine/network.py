@@ -8,24 +8,25 @@ vectorised operation and checks the result for divergence in one call.
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, SupportsIndex, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from bpsim.model.engine.activations import Activation, get_activation, ones
+from bpsim.model.engine.divergence import NO_LIMITS, DivergenceLimits
 from bpsim.model.engine.init import get_initialiser
 from bpsim.model.engine.losses import REQUIRED_OUTPUT, Loss, get_loss
 from bpsim.model.engine.optimizers import SGD, Optimizer
 from bpsim.model.engine.threads import blas_threads_for
-from bpsim.model.errors import DivergedError, quiet_fp
+from bpsim.model.errors import quiet_fp
 
 if TYPE_CHECKING:
     from bpsim.model.trace.frames import Trace
 
 Array = NDArray[np.float64]
+_NO_STATE: Mapping[str, Array] = {}
 
 
 class ParameterList(list[Array]):
@@ -288,24 +289,34 @@ class Network:
         grad = self.loss_and_gradient(x, self._check_target(Y, len(x)))[1]
         return self._weight_views(grad), self._bias_views(grad)
 
-    def apply_update(self, update: Array, loss: float) -> None:
+    def apply_update(
+        self,
+        update: Array,
+        loss: float,
+        limits: DivergenceLimits = NO_LIMITS,
+        state: Mapping[str, Array] | None = None,
+    ) -> None:
         """Subtract ``update`` from the parameters, unless that diverges.
 
         Bias entries of the update are ignored when ``train_biases`` is off.
-        Raises :class:`DivergedError` (and changes nothing) when the loss or
-        any updated parameter is not finite.
+        Raises :class:`DivergedError` (and changes nothing) when the loss,
+        any updated parameter or the optimizer's new ``state`` is not finite
+        or beyond ``limits`` (see :mod:`bpsim.model.engine.divergence`).
         """
         with quiet_fp():
-            self._apply_update(update, loss)
+            self._apply_update(update, loss, limits, state)
 
-    def _apply_update(self, update: Array, loss: float) -> None:
-        if not math.isfinite(loss):
-            raise DivergedError(f"the loss became {loss}")
+    def _apply_update(
+        self,
+        update: Array,
+        loss: float,
+        limits: DivergenceLimits = NO_LIMITS,
+        state: Mapping[str, Array] | None = None,
+    ) -> None:
         if not self.train_biases:
             update = update * self._bias_mask
         new = self.params - update
-        if not math.isfinite(np.dot(new, self._zeros)):  # one pass: NaN iff any is not finite
-            raise DivergedError("an update would make a parameter infinite")
+        limits.check(loss, new, state or _NO_STATE)
         self.params[...] = new
 
     def blas_threads(self, batch: int) -> blas_threads_for:
@@ -337,16 +348,23 @@ class Network:
         return self.trace_batch(xs, np.atleast_2d(y), lr, optimizer=optimizer)
 
     def trace_batch(
-        self, X: ArrayLike, Y: ArrayLike, lr: float = 0.0, *, optimizer: Optimizer | None = None
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        lr: float = 0.0,
+        *,
+        optimizer: Optimizer | None = None,
+        limits: DivergenceLimits = NO_LIMITS,
     ) -> Trace:
         """Trace one training step on a mini-batch (each sample's share of the
-        gradient, then their mean) and apply it."""
+        gradient, then their mean) and apply it, unless it diverges (beyond
+        ``limits``)."""
         from bpsim.model.trace.step import trace_step
 
         xs = self._check_input(X)
         ys = self._check_target(Y, len(xs))
         with self.blas_threads(len(xs)):
-            return trace_step(self, xs, ys, optimizer or SGD(lr))
+            return trace_step(self, xs, ys, optimizer or SGD(lr), limits)
 
     def __repr__(self) -> str:
         layers = "-".join(map(str, self.sizes))

@@ -7,7 +7,9 @@ optimizer's own state committed. So a refused step changes nothing at all.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
@@ -26,6 +28,9 @@ class Proposal(NamedTuple):
     commit: Callable[[], None]
     # Per-parameter values the formula card shows (e.g. Adam's m̂ and v̂).
     extras: Mapping[str, Array]
+    # The optimizer's state as ``commit`` would leave it (e.g. Adam's m and
+    # v): the divergence check refuses a step that makes any of it non-finite.
+    new_state: Mapping[str, Array] = MappingProxyType({})
 
 
 def _no_op() -> None:
@@ -43,6 +48,7 @@ class Optimizer:
     """
 
     name = "optimizer"
+    state_keys: tuple[str, ...] = ()  # what :meth:`state` may hold
 
     def __init__(self, lr: float) -> None:
         if not lr > 0 or not np.isfinite(lr):
@@ -99,6 +105,7 @@ class Momentum(Optimizer):
     """Gradient descent with momentum: v ← μ v + ∂E/∂θ, update = η v."""
 
     name = "momentum"
+    state_keys = ("velocity",)
 
     def __init__(self, lr: float, momentum: float = 0.9) -> None:
         super().__init__(lr)
@@ -113,7 +120,7 @@ class Momentum(Optimizer):
         def commit() -> None:
             self.velocity = v
 
-        return Proposal(self.lr * v, commit, {"v": v})
+        return Proposal(self.lr * v, commit, {"v": v}, {"velocity": v})
 
     def update_formula(
         self, name: str, k: int, old: float, new: float, p: Proposal
@@ -141,13 +148,14 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba): bias-corrected first and second moments."""
 
     name = "adam"
+    state_keys = ("m", "v", "t")
 
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
     ) -> None:
         super().__init__(lr)
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1 and eps > 0):
-            raise ValueError("Adam needs 0 ≤ β1, β2 < 1 and ε > 0")
+        if not (0 <= beta1 < 1 and 0 <= beta2 < 1 and eps > 0 and math.isfinite(eps)):
+            raise ValueError("Adam needs 0 ≤ β1, β2 < 1 and a finite ε > 0")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.m: Array | None = None
         self.v: Array | None = None
@@ -165,7 +173,8 @@ class Adam(Optimizer):
             self.m, self.v, self.t = m, v, t
 
         update = self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-        return Proposal(update, commit, {"m_hat": m_hat, "v_hat": v_hat})
+        # m is finite whenever v is: v averages the squares of the gradients m averages.
+        return Proposal(update, commit, {"m_hat": m_hat, "v_hat": v_hat}, {"v": v})
 
     def update_formula(
         self, name: str, k: int, old: float, new: float, p: Proposal

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.engine.divergence import limits_for
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import Optimizer
 from bpsim.model.engine.threads import blas_threads_for
@@ -75,6 +76,8 @@ class Trainer:
         if len(self.X) == 0:
             raise ValueError("the data set is empty")
         self.optimizer = optimizer
+        # Divergence is refused at limits set by the data's scale (see divergence.py).
+        self.limits = limits_for(self.X, self.Y, net.loss_name, net.activation_names[-1])
         self.batch_size = min(int(batch_size), len(self.X))
         self.shuffle = shuffle
         self.rng = np.random.default_rng(seed)
@@ -152,7 +155,7 @@ class Trainer:
         try:
             loss, grad = net._loss_and_gradient(X, Y, scratch=True)
             proposal = self.optimizer.propose(grad)
-            net._apply_update(proposal.update, loss)
+            net._apply_update(proposal.update, loss, self.limits, proposal.new_state)
         except FloatingPointError:
             if state is None:
                 self.position = position
@@ -168,7 +171,7 @@ class Trainer:
         state = self._position_state()
         X, Y = self._next_arrays()
         try:
-            trace = self.net.trace_batch(X, Y, optimizer=self.optimizer)
+            trace = self.net.trace_batch(X, Y, optimizer=self.optimizer, limits=self.limits)
         except FloatingPointError:
             self._restore_position(state)
             raise

@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.data.presets import Preset, build_preset, get_preset
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import make_optimizer
 from bpsim.model.engine.training import Trainer, evaluate
+from bpsim.model.errors import DataError
 from bpsim.model.sessions.builtin_lectures import builtin_lecture
 from bpsim.model.sessions.lecture import Lecture
 
@@ -53,6 +56,7 @@ def evaluate_session(
 
 
 TEST_FRACTION = 0.25
+MAX_TARGET = 1e150  # a larger regression target's squared error overflows
 MIN_SAMPLES_FOR_TEST = 40
 CLASSIFIER_L2 = 0.01  # weight decay of a suggested classifier
 
@@ -93,6 +97,12 @@ def session_for_dataset(data: Dataset, *, hidden: int = 8, seed: int = 0) -> Ses
     of the few samples it gets wrong explodes (exam_results: 0.27 at step 60,
     1.63 at step 5,000)."""
     out, loss = suggested_output(data)
+    largest = float(np.max(np.abs(data.Y)))
+    if data.task == "regression" and largest > MAX_TARGET:
+        raise DataError(
+            f"The target column reaches {largest:.3g}; bpsim learns targets up to "
+            f"{MAX_TARGET:.0e} in size (their squared errors must fit a number): rescale it."
+        )
     l2 = CLASSIFIER_L2 if data.task == "classification" else 0.0
     sizes = [data.n_features, hidden, data.n_outputs]
     net = Network(sizes, ["tanh", out], loss, seed, l2=l2)

@@ -10,30 +10,40 @@ reported as one :class:`SessionError` whose message names the problem.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.data.presets import DEFAULT_PRESET, PRESETS
-from bpsim.model.data.scaling import Scaling
-from bpsim.model.engine.network import Network
-from bpsim.model.engine.optimizers import make_optimizer
-from bpsim.model.engine.training import Trainer
-from bpsim.model.errors import BpsimError, SessionError
-from bpsim.model.sessions.files import atomic_write
-from bpsim.model.sessions.lecture import lecture_from_dict, lecture_to_dict
+from bpsim.model.errors import SessionError
+from bpsim.model.reading import UnreadableFileError, bounded, read_bounded, shown_path
+from bpsim.model.sessions.files import atomic_write, clean_stale_temp_files
+from bpsim.model.sessions.lecture import lecture_to_dict
 from bpsim.model.sessions.session import Session, new_session
+from bpsim.model.sessions.session_checks import settings_problem
+from bpsim.model.sessions.session_json import MAX_SESSION_BYTES, JsonLimitError, parse_json
+from bpsim.model.sessions.session_reading import (
+    FORMAT,
+    MAX_FILE_PARAMETERS,
+    SCHEMA_VERSION,
+    session_from_dict,
+    structure_problem,
+    trainable_problem,
+)
 
-FORMAT = "bpsim-session"
-MAX_FILE_PARAMETERS = 10_000_000  # checked before building: a file asking for more is no lesson
-SCHEMA_VERSION = 2  # 2: a lecture (bookmarks); files of version 1 still open
+__all__ = [
+    "FORMAT",
+    "MAX_FILE_PARAMETERS",
+    "MAX_SESSION_BYTES",
+    "SCHEMA_VERSION",
+    "load_session",
+    "open_session",
+    "save_session",
+    "session_from_dict",
+    "session_to_dict",
+]
 
 
 # -- writing --------------------------------------------------------------------
@@ -104,245 +114,90 @@ def _dataset_to_dict(ds: Dataset) -> dict[str, Any]:
     }
 
 
-def _names(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _InvalidError(f"{where} must be a list of names")
-    return tuple(value)
-
-
-def _dataset_from_dict(dd: Any, where: str) -> Dataset:
-    if not isinstance(dd, dict):
-        raise _InvalidError(f"{where} must be an object")
-    names = dd.get("class_names")
-    units = dd.get("feature_units")
-    target_name = dd.get("target_name", "")
-    if not isinstance(target_name, str):
-        raise _InvalidError(f"{where}.target_name must be a name")
-    return Dataset(
-        name=_get(dd, "name", str, where),
-        X=np.array(_get(dd, "X", list, where), dtype=np.float64),
-        Y=np.array(_get(dd, "Y", list, where), dtype=np.float64),
-        task=_get(dd, "task", str, where),
-        feature_names=_names(_get(dd, "feature_names", list, where), f"{where}.feature_names"),
-        class_names=None if names is None else _names(names, f"{where}.class_names"),
-        description=str(dd.get("description", "")),
-        feature_units=() if units is None else _names(units, f"{where}.feature_units"),
-        target_name=target_name,
-        input_scaling=_scaling_from_dict(dd.get("input_scaling"), f"{where}.input_scaling"),
-    )
-
-
-def _scaling_from_dict(sd: Any, where: str) -> Scaling | None:
-    if sd is None:
-        return None
-    if not isinstance(sd, dict):
-        raise _InvalidError(f"{where} must be an object or null")
-    mean = _get(sd, "mean", list, where)
-    return Scaling(
-        _array(mean, (len(mean),), f"{where}.mean"),
-        _array(_get(sd, "scale", list, where), (len(mean),), f"{where}.scale"),
-    )
-
-
 def save_session(path: str | os.PathLike[str], session: Session) -> None:
     """Write ``session`` to ``path`` atomically: the old file, if any, stays
-    whole until the new one is complete."""
+    whole until the new one is complete, and the folder is synced after the
+    rename. Temporary files that earlier, interrupted saves left in the
+    folder are removed first.
+
+    Only what :func:`load_session` opens is written: the same rules on the
+    network's size, the settings, the next step (it must not diverge) and the
+    file's size are checked first, and a session that breaks one raises
+    SessionError and writes nothing.
+    """
     target = Path(path)
-    text = json.dumps(session_to_dict(session), indent=1, allow_nan=False)
+    shown = shown_path(target)
+    tr = session.trainer
+    problem = structure_problem(tr.net.sizes, tr.batch_size, tr.net.train_biases, tr.net.loss_name)
+    problem = problem or settings_problem(session.settings) or trainable_problem(tr)
+    if problem is not None:
+        raise SessionError(bounded(f"cannot save {shown}: {problem}"))
+    try:
+        text = json.dumps(session_to_dict(session), indent=1, allow_nan=False)
+    except (ValueError, TypeError):
+        raise SessionError(
+            bounded(f"cannot save {shown}: the session holds a value that is not a finite number")
+        ) from None
+    data = text.encode("utf-8")
+    if len(data) > MAX_SESSION_BYTES:
+        raise SessionError(
+            bounded(
+                f"cannot save {shown}: it would take {len(data) / 2**20:.0f} MB; "
+                f"bpsim opens session files up to {MAX_SESSION_BYTES >> 20} MB"
+            )
+        )
 
     def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
 
     try:
+        clean_stale_temp_files(target.parent)
         atomic_write(target, write)
     except OSError as exc:
-        raise SessionError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise SessionError(bounded(f"cannot write {shown}: {exc.strerror or exc}")) from None
 
 
 # -- reading --------------------------------------------------------------------
 
 
-class _InvalidError(Exception):
-    pass
-
-
-def _get(doc: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in doc:
-        raise _InvalidError(f"{where} has no {key!r}")
-    value = doc[key]
-    if isinstance(value, bool) and kind in (int, float, (int, float)):
-        raise _InvalidError(f"{where}.{key} must be a number")
-    if not isinstance(value, kind):
-        raise _InvalidError(f"{where}.{key} has the wrong type ({type(value).__name__})")
-    return value
-
-
-def _array(value: Any, shape: tuple[int, ...], where: str) -> NDArray[np.float64]:
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise _InvalidError(f"{where} must hold numbers only") from None
-    if arr.shape != shape:
-        raise _InvalidError(f"{where} has shape {arr.shape}, expected {shape}")
-    if not np.isfinite(arr).all():
-        raise _InvalidError(f"{where} holds a value that is not a finite number")
-    return arr
-
-
-def session_from_dict(doc: Any) -> Session:
-    """Build a session from a parsed document; raises SessionError."""
-    try:
-        return _build(doc)
-    except _InvalidError as exc:
-        raise SessionError(f"not a usable bpsim session: {exc}") from None
-    except (BpsimError, ValueError, TypeError, KeyError) as exc:
-        raise SessionError(f"not a usable bpsim session: {exc}") from None
-
-
-def _build(doc: Any) -> Session:
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise _InvalidError("the file is not a bpsim session (no 'format': 'bpsim-session')")
-    version = _get(doc, "schema_version", int, "file")
-    if version > SCHEMA_VERSION:
-        raise _InvalidError(
-            f"schema version {version} is newer than this bpsim reads ({SCHEMA_VERSION})"
-        )
-    if version < 1:
-        raise _InvalidError(f"unknown schema version {version}")
-
-    nd = _get(doc, "network", dict, "file")
-    sizes = _get(nd, "sizes", list, "network")
-    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
-        raise _InvalidError("network.sizes must be whole numbers of units, 1 or more")
-    n_params = sum(a * b + b for a, b in itertools.pairwise(sizes))
-    if n_params > MAX_FILE_PARAMETERS:
-        raise _InvalidError(
-            f"the network has {n_params:,} parameters; bpsim handles {MAX_FILE_PARAMETERS:,}"
-        )
-    seed = nd.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise _InvalidError("network.seed must be an integer or null")
-    net = Network(
-        sizes,
-        _get(nd, "activations", list, "network"),
-        _get(nd, "loss", str, "network"),
-        seed,
-        init=_get(nd, "init", str, "network"),
-        l1=_get(nd, "l1", (int, float), "network"),
-        l2=_get(nd, "l2", (int, float), "network"),
-        train_biases=_get(nd, "train_biases", bool, "network"),
-    )
-    weights, biases = _get(nd, "weights", list, "network"), _get(nd, "biases", list, "network")
-    if len(weights) != net.n_layers or len(biases) != net.n_layers:
-        raise _InvalidError(f"network needs {net.n_layers} weight and bias layers")
-    for layer in range(net.n_layers):
-        shape = (sizes[layer], sizes[layer + 1])
-        net.weights[layer] = _array(weights[layer], shape, f"network.weights[{layer}]")
-        net.biases[layer] = _array(biases[layer], shape[1:], f"network.biases[{layer}]")
-
-    od = _get(doc, "optimizer", dict, "file")
-    opt_settings = _get(od, "settings", dict, "optimizer")
-    for key, value in opt_settings.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _InvalidError(f"optimizer.settings.{key} must be a number")
-    optimizer = make_optimizer(_get(od, "name", str, "optimizer"), **opt_settings)
-    state = _get(od, "state", dict, "optimizer")
-    optimizer.load_state(
-        {
-            k: (v if isinstance(v, int) else np.asarray(v, dtype=np.float64))
-            for k, v in state.items()
-        },
-        net.params.size,
-    )
-
-    dataset = _dataset_from_dict(_get(doc, "dataset", dict, "file"), "dataset")
-    test_doc = doc.get("test_dataset")
-    test = None if test_doc is None else _dataset_from_dict(test_doc, "test_dataset")
-    if test is not None and (test.n_features, test.n_outputs) != (
-        dataset.n_features,
-        dataset.n_outputs,
-    ):
-        raise _InvalidError("test_dataset does not match the training data's columns")
-    scaling = dataset.input_scaling
-    if test is not None and scaling is not None and not scaling.same_as(test.input_scaling):
-        raise _InvalidError("test_dataset is not standardized as the training data is")
-
-    td = _get(doc, "training", dict, "file")
-    trainer = Trainer(
-        net,
-        dataset.X,
-        dataset.Y,
-        optimizer,
-        batch_size=_get(td, "batch_size", int, "training"),
-        shuffle=_get(td, "shuffle", bool, "training"),
-    )
-    raw_order = _get(td, "order", list, "training")
-    if not all(isinstance(k, int) and not isinstance(k, bool) for k in raw_order):
-        raise _InvalidError("training.order must list sample numbers")
-    order = np.array(raw_order, dtype=np.intp)
-    if sorted(order.tolist()) != list(range(len(dataset.X))):
-        raise _InvalidError("training.order must be a permutation of the samples")
-    position = _get(td, "position", int, "training")
-    if not 0 <= position <= len(order):
-        raise _InvalidError("training.position is outside the data set")
-    trainer.order, trainer.position = order, position
-    trainer.step = _get(td, "step", int, "training")
-    trainer.epoch = _get(td, "epoch", int, "training")
-    if trainer.step < 0 or trainer.epoch < 0:
-        raise _InvalidError("training.step and training.epoch must not be negative")
-    trainer.rng.bit_generator.state = _get(td, "rng_state", dict, "training")
-
-    settings = _get(doc, "settings", dict, "file")
-    for key, value in settings.items():
-        if value is not None and not isinstance(value, str | int | float | bool):
-            raise _InvalidError(f"settings.{key} must be a plain value")
-    history = _history_from_dict(doc.get("loss_history", {}))
-    lecture = lecture_from_dict(doc.get("lecture"))
-    return Session(trainer, dataset, dict(settings), test, history, lecture)
-
-
-def _history_from_dict(doc: Any) -> dict[str, tuple[list[float], list[float]]]:
-    if not isinstance(doc, dict):
-        raise _InvalidError("loss_history must be an object")
-    history = {}
-    for name, series in doc.items():
-        where = f"loss_history.{name}"
-        if not isinstance(series, dict):
-            raise _InvalidError(f"{where} must be an object")
-        steps = _get(series, "step", list, where)
-        values = _get(series, "value", list, where)
-        if len(steps) != len(values):
-            raise _InvalidError(f"{where} has {len(steps)} steps but {len(values)} values")
-        s_arr = _array(steps, (len(steps),), f"{where}.step")
-        v_arr = _array(values, (len(values),), f"{where}.value")
-        if np.any(np.diff(s_arr) < 0):
-            raise _InvalidError(f"{where}.step must not go back")
-        history[str(name)] = (s_arr.tolist(), v_arr.tolist())
-    return history
-
-
 def load_session(path: str | os.PathLike[str]) -> Session:
-    """Read a session file; any problem raises one SessionError."""
-    p = Path(path)
+    """Read a session file; any problem raises one SessionError (and nothing else).
+
+    The file must be a regular file of at most :data:`MAX_SESSION_BYTES`
+    (128 MB), checked before a byte is read: a folder, a pipe or a device is
+    refused at once, without blocking. Its brackets may nest at most
+    :data:`~bpsim.model.sessions.session_json.MAX_DEPTH` deep, checked before
+    parsing. The message (at most 200 characters) names the file and the
+    field at fault. The session returned is complete and validated; nothing
+    that existed before is changed, whether the file opens or not.
+    """
+    shown = shown_path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SessionError(f"{p}: no such file") from None
-    except UnicodeDecodeError:
-        raise SessionError(f"{p}: not a text file (not UTF-8)") from None
-    except OSError as exc:
-        raise SessionError(f"{p}: cannot read it ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SessionError(f"{p}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    try:
+        doc = parse_json(read_bounded(path, MAX_SESSION_BYTES))
         return session_from_dict(doc)
+    except UnreadableFileError as exc:
+        message = _UNREADABLE.get(exc.kind, "cannot read it") + f" ({exc.detail})"
+        if exc.kind == "missing":
+            message = "no such file"
+    except JsonLimitError as exc:
+        message = str(exc)
     except SessionError as exc:
-        raise SessionError(f"{p}: {exc}") from None
+        message = str(exc)
+    except MemoryError:
+        message = "too large to open with the memory available"
+    except Exception:  # a safety net: whatever happens, one message and no traceback
+        message = "not a usable bpsim session"
+    raise SessionError(bounded(f"{shown}: {message}"))
+
+
+_UNREADABLE = {
+    "folder": "cannot open it",
+    "special": "cannot open it",
+    "too large": "too large to open",
+}
 
 
 def open_session(preset: str | None = None, session: str | None = None) -> Session:

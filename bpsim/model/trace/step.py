@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.engine.divergence import NO_LIMITS, DivergenceLimits
 from bpsim.model.engine.optimizers import Optimizer, Proposal
-from bpsim.model.errors import DivergedError, quiet_fp
+from bpsim.model.errors import quiet_fp
 from bpsim.model.trace.backward import TraceBuilder
 from bpsim.model.trace.data import StepData
 from bpsim.model.trace.frames import Frames, Trace
@@ -30,30 +31,34 @@ if TYPE_CHECKING:  # the network runs the trace; the trace only reads it
 Array = NDArray[np.float64]
 
 
-def trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
+def trace_step(
+    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits = NO_LIMITS
+) -> Trace:
     """Trace one step of ``net`` with ``opt`` on the batch ``X, Y`` and apply it.
 
     The step runs vectorised, as training runs it; its frames are built
     when they are asked for, from the arrays it keeps. Raises
     :class:`~bpsim.model.errors.DivergedError` (and changes nothing, the
-    optimizer's state included) if the step would diverge.
+    optimizer's state included) if the step would diverge (beyond ``limits``).
     """
     with quiet_fp():
-        return _trace_step(net, X, Y, opt)
+        return _trace_step(net, X, Y, opt, limits)
 
 
-def _trace_step(net: Network, X: Array, Y: Array, opt: Optimizer) -> Trace:
+def _trace_step(
+    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits
+) -> Trace:
     zs, acts = net.forward_cache(X)
     loss = net._loss.value(zs[-1], acts[-1], Y)
     reg = net._regularization() if net.l1 or net.l2 else 0.0
     loss += reg
-    if not np.isfinite(loss):
-        raise DivergedError(f"the loss became {loss}")
+    if not loss <= limits.loss:  # refused before the frames are built
+        limits.check(loss, net.params, {})
     deltas, grad = net.backward(zs, acts, Y)
     before = _frozen(net.params)
     grad.flags.writeable = False  # the frames read it: nothing may write to it
     proposal = opt.propose(grad)
-    net.apply_update(proposal.update, loss)
+    net.apply_update(proposal.update, loss, limits, proposal.new_state)
     proposal.commit()
     # the frames read the proposal later: keep copies of its arrays
     extras = {name: _frozen(v) for name, v in proposal.extras.items()}

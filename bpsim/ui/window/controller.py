@@ -247,7 +247,7 @@ class Controller(QObject):
         failed = tl.trainer.step
         self.record_progress(tl.session)
         with contextlib.suppress(DivergedError):  # else the last good step stays shown
-            tl.go_to_step(failed - 1, at_end=True)
+            tl.go_to_step(failed - 1 - exc.step_back, at_end=True)
         self.refresh()
         message = (
             f"Training diverged at step {failed}: {exc.reason}. "
