@@ -32,7 +32,7 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
 
     from PySide6.QtWidgets import QApplication
 
-    from bpsim.ui.window.main_window import MainWindow
+    from bpsim.ui.safety.startup import start_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -40,7 +40,7 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
     app.setApplicationDisplayName("bpsim")
     app.setApplicationVersion(__version__)
     limit_blas_threads()
-    window = MainWindow(start, session_path=session)
+    window = start_window(start, session)  # crash guard, recovery, autosave
     if fullscreen:
         window.showFullScreen()
     else:

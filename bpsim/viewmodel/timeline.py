@@ -18,7 +18,9 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,10 +28,11 @@ from numpy.typing import NDArray
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.training import Snapshot, Trainer
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
-from bpsim.model.sessions.session_file import save_session
+from bpsim.model.sessions.session_file import save_session, session_to_dict
 from bpsim.model.trace.frames import Frame, FrameKind, Phase, Trace
 
 Point = tuple[float, float | None, float | None]  # training loss, test loss, accuracy
+_T = TypeVar("_T")
 
 
 class Granularity(StrEnum):
@@ -329,6 +332,23 @@ class Timeline:
         """Save the session as it stands before the shown step, so that
         opening the file shows this very step again; ``history`` is the loss
         curve, kept up to that step."""
+        self._at_shown_step(settings, history, lambda: save_session(path, self.session))
+
+    def document(
+        self,
+        settings: dict[str, SettingValue],
+        history: dict[str, tuple[list[float], list[float]]] | None = None,
+    ) -> dict[str, Any]:
+        """What :meth:`save` writes, as a JSON-ready document sharing nothing
+        with the live session (so another thread may write it)."""
+        return self._at_shown_step(settings, history, lambda: session_to_dict(self.session))
+
+    def _at_shown_step(
+        self,
+        settings: dict[str, SettingValue],
+        history: dict[str, tuple[list[float], list[float]]] | None,
+        then: Callable[[], _T],
+    ) -> _T:
         after = self.trainer.snapshot()
         self.trainer.restore(self._checkpoints[self.step])
         try:
@@ -338,7 +358,7 @@ class Timeline:
                     name: _upto(steps, values, self.step)
                     for name, (steps, values) in history.items()
                 }
-            save_session(path, self.session)
+            return then()
         finally:
             self.trainer.restore(after)
 
