@@ -60,7 +60,8 @@ def recover(folder: Path, ask: Ask) -> tuple[Orphan | None, Session | None, str]
         session = load_session(orphan.session_file)
     except (BpsimError, ValueError, RecursionError, OverflowError, MemoryError) as exc:
         aside = orphan.set_aside()
-        return None, None, f"The autosave could not be opened ({shorten(str(exc), 160)}). It is kept as {aside}."
+        why = shorten(str(exc), 160)
+        return None, None, f"The autosave could not be opened ({why}). It is kept as {aside}."
     return orphan, session, f"Recovered {orphan.describe()}. Save it to keep it."
 
 
