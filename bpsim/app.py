@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 
 from bpsim import __version__
-from bpsim.model.errors import BpsimError
 from bpsim.model.sessions.session_file import open_session
+from bpsim.viewmodel.file_errors import FILE_ERRORS, file_error_message
 
 ORGANIZATION = "bpsim"
 APPLICATION = "bpsim"
@@ -26,8 +26,8 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
     """Open the main window and run the event loop; returns the exit status."""
     try:
         start = open_session(preset, session)
-    except (BpsimError, ValueError) as exc:
-        print(f"bpsim: {exc}", file=sys.stderr)
+    except FILE_ERRORS as exc:  # one line, whatever is wrong with the file
+        print(f"bpsim: {file_error_message(exc, session)}", file=sys.stderr)
         return 2
 
     from PySide6.QtWidgets import QApplication

@@ -307,6 +307,10 @@ class Timeline:
         """The parameters before the shown step (as its first frame shows them)."""
         return self._checkpoints[self.step].params
 
+    def rewind_to_shown_step(self) -> None:
+        """Put the trainer back where the shown step starts (its checkpoint)."""
+        self.trainer.restore(self._checkpoints[self.step])
+
     def set_learning_rate(self, lr: float) -> None:
         """Use learning rate ``lr`` from the shown step on: redo that step with
         it and forget the checkpoints after it (that future has changed).

@@ -32,6 +32,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from bpsim import __version__
+from bpsim.viewmodel.file_errors import shorten
+
+__all__ = ["CrashGuard", "describe", "shorten"]
 
 LOG_NAME = "bpsim.log"
 LOG_BYTES = 1_000_000
@@ -41,15 +44,9 @@ MESSAGE_CHARS = 200  # the error's own words, shortened, in the dialog's sentenc
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
-def shorten(text: str, limit: int = MESSAGE_CHARS) -> str:
-    """``text`` on one line, at most ``limit`` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def describe(exc: BaseException) -> str:
     """One sentence for the user: what went wrong, in the error's own words."""
-    words = shorten(str(exc)) or "no details"
+    words = shorten(str(exc), MESSAGE_CHARS) or "no details"
     return f"Something went wrong inside bpsim ({type(exc).__name__}: {words})."
 
 

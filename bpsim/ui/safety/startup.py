@@ -11,15 +11,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
-from bpsim.model.errors import BpsimError
 from bpsim.model.sessions.session import Session
 from bpsim.model.sessions.session_file import load_session
 from bpsim.ui.safety import paths
 from bpsim.ui.safety.autosave import AutoSaver
-from bpsim.ui.safety.crash_guard import CrashGuard, shorten
+from bpsim.ui.safety.crash_guard import CrashGuard
 from bpsim.ui.safety.recovery import DISCARD, RECOVER, Orphan, ask_to_recover, find_orphans
 from bpsim.ui.window import dialogs
 from bpsim.ui.window.main_window import MainWindow
+from bpsim.viewmodel.file_errors import FILE_ERRORS, file_error_message
 
 Ask = Callable[[Orphan], str]
 
@@ -58,9 +58,9 @@ def recover(folder: Path, ask: Ask) -> tuple[Orphan | None, Session | None, str]
         return None, None, ""
     try:
         session = load_session(orphan.session_file)
-    except (BpsimError, ValueError, RecursionError, OverflowError, MemoryError) as exc:
+    except FILE_ERRORS as exc:
         aside = orphan.set_aside()
-        why = shorten(str(exc), 160)
+        why = file_error_message(exc)
         return None, None, f"The autosave could not be opened ({why}). It is kept as {aside}."
     return orphan, session, f"Recovered {orphan.describe()}. Save it to keep it."
 
