@@ -223,3 +223,21 @@ def test_a_killed_app_leaves_its_work_for_the_next_start(tmp_path, how: str) -> 
     assert orphan.meta == json.loads(meta.read_text())
     assert load_session(orphan.session_file).settings.get("preset") == "xor"
     orphan.release()
+
+
+def test_the_autosave_holds_what_save_writes(qtbot, tmp_path) -> None:
+    """The data sets are converted once per session, apart from the rest:
+    the file is the very document File → Save writes."""
+    window = MainWindow(new_session("iris"))
+    qtbot.addWidget(window)
+    saver = AutoSaver(window, tmp_path / "autosave", poll_ms=3_600_000)
+    c = window.controller
+    for _ in range(2):
+        c.timeline.forward(Granularity.STEP)
+        c.refresh()
+        saver.save_now(wait=True)
+        c.files.save(str(tmp_path / "saved.bpsim.json"))
+        saved = json.loads((tmp_path / "saved.bpsim.json").read_text())
+        assert json.loads(saver.session_file.read_text()) == saved
+        assert saved["test_dataset"] is not None and len(saved["dataset"]["X"]) > 1
+    saver.finish()

@@ -342,10 +342,12 @@ class Timeline:
         self,
         settings: dict[str, SettingValue],
         history: dict[str, tuple[list[float], list[float]]] | None = None,
+        build: Callable[[Session], dict[str, Any]] = session_to_dict,
     ) -> dict[str, Any]:
         """What :meth:`save` writes, as a JSON-ready document sharing nothing
-        with the live session (so another thread may write it)."""
-        return self._at_shown_step(settings, history, lambda: session_to_dict(self.session))
+        with the live session (so another thread may write it); ``build``
+        makes it from the session as it stands before the shown step."""
+        return self._at_shown_step(settings, history, lambda: build(self.session))
 
     def _at_shown_step(
         self,

@@ -14,25 +14,32 @@ Each instance writes its own ``<id>.bpsim.json`` (a session file like any
 other) and ``<id>.meta.json`` (what the recovery prompt says about it), and
 holds ``<id>.lock`` (a :class:`QLockFile`) while it runs: a lock whose
 process is gone marks an autosave to recover (:mod:`.recovery`). The
-document is built on the GUI thread (a few milliseconds for lecture-size
-data) and written atomically by a worker thread. The window's preferences
+document is built on the GUI thread (about a millisecond) and written
+atomically by a worker thread; the data sets, which do not change within a
+session, are converted to JSON once per session, by the worker. The window's preferences
 are saved with it (``QSettings.sync``). A clean exit (:meth:`finish`)
 removes the files; after SIGTERM they are kept, to be offered next time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
 import time
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLockFile, QObject, QSettings, Qt, QTimer, Signal
 
+from bpsim.model.data.dataset import Dataset
 from bpsim.model.sessions.files import atomic_write
+from bpsim.model.sessions.session import Session
+from bpsim.model.sessions.session_file import _dataset_to_dict as dataset_to_dict
 from bpsim.model.sessions.session_file import session_to_dict
 
 if TYPE_CHECKING:
@@ -45,9 +52,8 @@ META_SUFFIX = ".meta.json"
 LOCK_SUFFIX = ".lock"
 
 
-def write_json(path: Path, doc: dict[str, Any]) -> None:
-    """``doc`` as JSON at ``path``, atomically and synced to disk."""
-    text = json.dumps(doc, indent=1, allow_nan=False)
+def write_text(path: Path, text: str) -> None:
+    """``text`` at ``path``, atomically and synced to disk."""
 
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8") as f:
@@ -56,6 +62,61 @@ def write_json(path: Path, doc: dict[str, Any]) -> None:
             os.fsync(f.fileno())
 
     atomic_write(path, write)
+
+
+@dataclass(frozen=True, eq=False)
+class _Data:
+    """A data set standing in a document for its JSON, written by :class:`_DataText`."""
+
+    dataset: Dataset
+    marker: str = field(default_factory=lambda: f"bpsim-data-{uuid.uuid4().hex}")
+
+
+def _stub(ds: Dataset) -> Dataset:
+    return dataclasses.replace(ds, X=ds.X[:1], Y=ds.Y[:1])
+
+
+def _without_data(session: Session) -> dict[str, Any]:
+    """``session_to_dict`` without converting the data sets (they do not
+    change within a session; :class:`_DataText` converts each once)."""
+    test = session.test
+    light = dataclasses.replace(
+        session, dataset=_stub(session.dataset), test=None if test is None else _stub(test)
+    )
+    doc = session_to_dict(light)
+    doc["dataset"] = _Data(session.dataset)
+    doc["test_dataset"] = None if test is None else _Data(test)
+    return doc
+
+
+class _DataText:
+    """The JSON text of documents from :func:`_without_data`, each data set
+    converted once (the latest ones are kept; used by one thread at a time)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Dataset, str]] = {}
+
+    def json(self, doc: dict[str, Any]) -> str:
+        found: dict[str, str] = {}
+        texts: dict[int, tuple[Dataset, str]] = {}
+        for key in ("dataset", "test_dataset"):
+            data = doc.get(key)
+            if isinstance(data, _Data):
+                ds = data.dataset
+                kept = self._texts.get(id(ds))
+                text = (
+                    kept[1]
+                    if kept is not None and kept[0] is ds
+                    else json.dumps(dataset_to_dict(ds), allow_nan=False)
+                )
+                texts[id(ds)] = (ds, text)
+                found[data.marker] = text
+                doc = {**doc, key: data.marker}
+        self._texts = texts
+        text = json.dumps(doc, allow_nan=False)
+        for marker, data_text in found.items():
+            text = text.replace(json.dumps(marker), data_text, 1)
+        return text
 
 
 class AutoSaver(QObject):
@@ -90,6 +151,7 @@ class AutoSaver(QObject):
         self._fingerprint: tuple[object, ...] | None = None
         self._saved_at = -float("inf")
         self._writer: threading.Thread | None = None
+        self._data = _DataText()
         self._finished = False
         self.timer = QTimer(self)
         self.timer.setInterval(poll_ms)
@@ -124,7 +186,8 @@ class AutoSaver(QObject):
 
     def document(self) -> dict[str, Any]:
         """The session as the window shows it (as File → Save would write it),
-        or, while training, as training stands."""
+        or, while training, as training stands; its data sets stand in as
+        :class:`_Data` markers (written out by the worker thread)."""
         c = self.w.controller
         tl = c.timeline
         settings = {
@@ -134,8 +197,8 @@ class AutoSaver(QObject):
         }
         history = c.plot.history()
         if not c.a["train"].isChecked():
-            return tl.document(settings, history)
-        doc = session_to_dict(tl.session)  # between two chunks of training: a whole step
+            return tl.document(settings, history, build=_without_data)
+        doc = _without_data(tl.session)  # between two chunks of training: a whole step
         doc["settings"] = {**doc["settings"], **settings, "frame": 0}
         doc["loss_history"] = {
             name: {"step": steps, "value": values} for name, (steps, values) in history.items()
@@ -171,8 +234,8 @@ class AutoSaver(QObject):
 
     def _write(self, doc: dict[str, Any], meta: dict[str, Any], when: datetime) -> None:
         try:
-            write_json(self.session_file, doc)
-            write_json(self.meta_file, meta)
+            write_text(self.session_file, self._data.json(doc))
+            write_text(self.meta_file, json.dumps(meta, indent=1))
         except (OSError, ValueError) as exc:  # a full disk; a value JSON cannot hold
             self.last_error = str(exc)
             self.sigFailed.emit(str(exc))

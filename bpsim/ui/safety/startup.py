@@ -8,7 +8,7 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bpsim.model.sessions.session import Session
@@ -110,7 +110,7 @@ def _quit_on_sigterm(saver: AutoSaver) -> None:
 
     def on_sigterm(_signum: int, _frame: object) -> None:
         saver.keep_on_finish = True
-        QApplication.quit()
+        QTimer.singleShot(0, QApplication.quit)  # quit() before exec() would be lost
 
     signal.signal(signal.SIGTERM, on_sigterm)
     signal.signal(signal.SIGINT, on_sigterm)
