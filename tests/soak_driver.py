@@ -100,13 +100,15 @@ def run(
     faults.update({"diverging rate": 0, "failed save": 0})
     lost: list[str] = []
 
-    def inject(kind: str) -> None:
+    def inject(kind: str, r: int) -> None:
         before = state()
         if kind == "malformed file":
             c.files.load_file(str(deep))
         elif kind == "slot exception":
             QTimer.singleShot(0, boom)
-            pump(0.05)
+            deadline = time.monotonic() + 10
+            while guard.dialog is None and time.monotonic() < deadline:
+                pump(0.01)  # the hook, then the dialog from the event loop
         elif kind == "absurd loss":
             c.plot.append(c.plotted_until + 1, 1e307)
             c.plot.refresh()
@@ -126,13 +128,13 @@ def run(
                 lost.append("non-finite parameters after divergence")
         shown = close_boxes()
         if kind in ("malformed file", "failed save", "slot exception") and shown != 1:
-            lost.append(f"{kind}: {shown} dialogs")
+            lost.append(f"round {r}, {kind}: {shown} dialogs")
         faults[kind] += 1
         after = state()
         if kind == "diverging rate":
             after, before = after[:2] + after[3:], before[:2] + before[3:]
         if after != before:
-            lost.append(f"{kind} changed the session")
+            lost.append(f"round {r}, {kind} changed the session")
 
     pump(0.5)
     for _ in range(200):  # warm up: caches, fonts, the first traces
@@ -157,7 +159,7 @@ def run(
         a["train"].setChecked(False)
         pump()
         trained += max(0, c.timeline.trainer.step - step_before)
-        inject(kinds[r % len(kinds)])
+        inject(kinds[r % len(kinds)], r)
         saver.save_now(wait=True)
         saved = load_session(saver.session_file)
         expected = c.timeline.params_before_step()
@@ -168,7 +170,7 @@ def run(
         if progress is not None:
             line = {"round": r, "frames": done, "steps_trained": trained}
             line |= {"rss_mb": rss_by_round[-1], "none_refs": sys.getrefcount(None)}
-            line |= {"seconds": round(time.monotonic() - t0), "lost": len(lost)}
+            line |= {"seconds": round(time.monotonic() - t0), "lost": lost}
             with progress.open("a") as f:
                 f.write(json.dumps(line) + "\n")
     gc.collect()

@@ -122,18 +122,31 @@ def find_orphans(folder: Path) -> list[Orphan]:
 RECOVER, DISCARD, LATER = "recover", "discard", "later"
 
 
-def ask_to_recover(orphan: Orphan, parent: QWidget | None = None) -> str:
-    """The prompt before the window shows: RECOVER, DISCARD or LATER."""
+def recovery_box(orphan: Orphan, parent: QWidget | None = None) -> QMessageBox:
+    """The prompt: Recover (the default), Discard, or Not Now (Escape)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover your work?")
     box.setText("bpsim did not close properly last time. Its work was autosaved.")
-    box.setInformativeText(f"Recover {orphan.describe()}?")
+    box.setInformativeText(
+        f"Recover {orphan.describe()}?\n\n"
+        "Not Now keeps the autosave for the next start; Discard deletes it."
+    )
     recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     later = box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(recover)
     box.setEscapeButton(later)
+    return box
+
+
+def ask_to_recover(orphan: Orphan, parent: QWidget | None = None) -> str:
+    """The prompt before the window shows: RECOVER, DISCARD or LATER."""
+    box = recovery_box(orphan, parent)
     box.exec()
-    clicked = box.clickedButton()
-    return RECOVER if clicked is recover else DISCARD if clicked is discard else LATER
+    role = box.buttonRole(box.clickedButton()) if box.clickedButton() else None
+    if role == QMessageBox.ButtonRole.AcceptRole:
+        return RECOVER
+    if role == QMessageBox.ButtonRole.DestructiveRole:
+        return DISCARD
+    return LATER
