@@ -213,9 +213,14 @@ def wait_for_autosave(data: Path, proc: subprocess.Popen[str]) -> Path:
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT"])
 def test_a_killed_app_leaves_its_work_for_the_next_start(tmp_path, how: str) -> None:
     proc = run_app(tmp_path, "--preset", "xor")
-    meta = wait_for_autosave(tmp_path, proc)
-    proc.send_signal(getattr(signal, how))
-    _, err = proc.communicate(timeout=60)
+    try:
+        meta = wait_for_autosave(tmp_path, proc)
+        proc.send_signal(getattr(signal, how))
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert "Traceback" not in err
     if how != "SIGKILL":
         assert proc.returncode == 0  # a quit that keeps the autosave
