@@ -27,7 +27,8 @@ def test_the_ceiling_follows_the_typical_loss() -> None:
     assert typical_loss([]) is None and typical_loss([np.nan, -1.0, 0.0, np.inf]) is None
     assert loss_ceiling([]) == PLOT_LIMIT
     ys = [1.0, 0.5, 0.2, 0.1, 0.1, 2.15e302]
-    assert typical_loss(ys) == 1.0  # the first loss beats the median (0.35)
+    assert typical_loss(ys) == 1.0  # the first loss
+    assert typical_loss([np.nan, 0.0, 0.5] + [1e300] * 40) == 0.5  # not the absurd majority
     assert loss_ceiling(ys) == OUTLIER_FACTOR
     assert loss_ceiling([1e300, 1e301]) == PLOT_LIMIT  # never above the limit
     clamped = clamp_losses([0.5, 2e5, math.inf, -math.inf, math.nan], 1e3)
@@ -64,10 +65,10 @@ def test_an_absurd_loss_is_drawn_at_the_ceiling_and_the_view_stays_readable(
 
 def test_a_test_series_is_redrawn_when_the_ceiling_moves() -> None:
     history = LossHistory(100)
-    history.append_many([0, 1, 2], [1.0, 0.9, 0.8], [1.1, 1.0, 5e4])
+    history.append_many([0, 1, 2], [np.nan] * 3, [1.0, 0.9, 5e4])  # test losses alone
     history.take_changed()
     assert history.shown("test")[1][-1] == 1000.0
-    history.append_many(np.arange(3, 200), np.full(197, 100.0))  # the typical loss rises
+    history.append_many([0, 1, 2, 3], [100.0, 90.0, 80.0, 70.0])  # training starts higher
     assert history.take_changed() == {"train", "test"}
     assert history.shown("test")[1][-1] == 5e4
 

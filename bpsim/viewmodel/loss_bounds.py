@@ -7,10 +7,12 @@ itself (Qt's transforms overflow, pyqtgraph raises "Maximum allowed
 dimension exceeded", a paint that raises ends the process). So the plot
 draws a loss no higher than a *ceiling*:
 
-- :data:`OUTLIER_FACTOR` times the typical loss of the curve (the larger of
-  the median of its finite positive values and the first of them, where
-  training usually starts, highest), so the curve stays readable and a
-  divergence shows as the curve running off the top of the plot; and never above
+- :data:`OUTLIER_FACTOR` times the typical loss of the curve: its first
+  finite positive value, where training starts (the first point a history
+  ever held is always kept). Not a median or a quantile: a run that diverged
+  for most of its steps would make the absurd values typical. So the curve
+  stays readable, and a divergence shows as the curve running off the top of
+  the plot; and never above
 - :data:`PLOT_LIMIT`, far inside what Qt can draw.
 
 On a linear axis the view itself shows at most :data:`VIEW_FACTOR` times
@@ -35,13 +37,12 @@ VIEW_FACTOR = 10.0  # a linear axis fitted to the data shows at most this many t
 
 
 def typical_loss(values: ArrayLike) -> float | None:
-    """The larger of the median and the first of the finite positive
-    ``values`` (None: there is none)."""
+    """The first of the finite positive ``values`` (None: there is none)."""
     ys = np.asarray(values, dtype=np.float64).ravel()
     ys = ys[np.isfinite(ys) & (ys > 0)]
     if len(ys) == 0:
         return None
-    return max(float(np.median(ys)), float(ys[0]))
+    return float(ys[0])
 
 
 def loss_ceiling(values: ArrayLike) -> float:
