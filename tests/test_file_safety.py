@@ -242,3 +242,19 @@ def test_the_command_line_says_one_line_and_exits_2(tmp_path, capsys) -> None:
         assert main(args) == 2, name
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("bpsim export: "), (name, err)
+
+
+def test_csv_files_go_the_same_way(qtbot, window, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(loading, "BIG_FILE_BYTES", 1)
+    good = tmp_path / "exam.csv"
+    good.write_text("hours,passed\n" + "".join(f"{k / 10},{int(k > 20)}\n" for k in range(40)))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n" + "9" * 5000 + ",1\n")
+    before = state(window)
+    window.controller.files.load_csv(str(bad))
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    assert one_warning(window).windowTitle() == "Cannot use this CSV file"
+    assert state(window) == before
+    window.controller.files.load_csv(str(good))
+    qtbot.waitUntil(lambda: window.controller.timeline.session.dataset.name == "exam")
+    assert window.controller.timeline is not before[0]
