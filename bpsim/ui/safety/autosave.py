@@ -176,6 +176,8 @@ class AutoSaver(QObject):
         return (tl.step, tl.cursor, trainer.step, trainer.optimizer.lr, c.edge_mode())
 
     def _on_poll(self) -> None:
+        if self._writer is not None and self._writer.is_alive():
+            return  # the last one is still being written: never wait for it here
         c = self.w.controller
         structural = c.timeline.session is not self._shown or c.session_path != self._path
         due = time.monotonic() - self._saved_at >= self.interval
