@@ -52,3 +52,19 @@ def test_the_window_survives_a_soak_and_loses_nothing(tmp_path: Path) -> None:
     if sys.version_info < (3, 12):  # from 3.12 on None is immortal
         assert result["none_refs_end"] >= result["none_refs_start"] - NONE_REF_SLACK
     assert "Traceback" not in out.stderr
+
+
+def test_the_traced_samples_ring_does_not_grow_a_symbol_atlas(qtbot) -> None:
+    """Found by the soak: a new pen for the ring every frame added a picture
+    to pyqtgraph's symbol atlas (keyed by the pen object) every frame, and 6
+    references to None, without end."""
+    from bpsim.model.sessions.session import new_session
+    from bpsim.ui.window.main_window import MainWindow
+
+    window = MainWindow(new_session("xor"))
+    qtbot.addWidget(window)
+    window.show()
+    atlas = window.data_view._ring.fragmentAtlas
+    for _ in range(60):
+        window.actions_by_name["next"].trigger()
+    assert len(atlas) <= 2  # one ring style (and at most one more after a theme change)
