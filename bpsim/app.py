@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 
 from bpsim import __version__
-from bpsim.model.errors import BpsimError
 from bpsim.model.sessions.session_file import open_session
+from bpsim.viewmodel.file_errors import FILE_ERRORS, file_error_message
 
 ORGANIZATION = "bpsim"
 APPLICATION = "bpsim"
@@ -26,13 +26,13 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
     """Open the main window and run the event loop; returns the exit status."""
     try:
         start = open_session(preset, session)
-    except (BpsimError, ValueError) as exc:
-        print(f"bpsim: {exc}", file=sys.stderr)
+    except FILE_ERRORS as exc:  # one line, whatever is wrong with the file
+        print(f"bpsim: {file_error_message(exc, session)}", file=sys.stderr)
         return 2
 
     from PySide6.QtWidgets import QApplication
 
-    from bpsim.ui.window.main_window import MainWindow
+    from bpsim.ui.safety.startup import start_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -40,7 +40,7 @@ def run_app(preset: str | None = None, session: str | None = None, fullscreen: b
     app.setApplicationDisplayName("bpsim")
     app.setApplicationVersion(__version__)
     limit_blas_threads()
-    window = MainWindow(start, session_path=session)
+    window = start_window(start, session)  # crash guard, recovery, autosave
     if fullscreen:
         window.showFullScreen()
     else:

@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from bpsim.model.errors import BpsimError
 from bpsim.model.sessions.session_file import open_session
 from bpsim.ui.export.gif import check_fps, check_gif_path, write_gif
 from bpsim.ui.export.images import ExportError, write_frames
+from bpsim.viewmodel.file_errors import FILE_ERRORS, file_error_message
 from bpsim.viewmodel.timeline import Timeline
 
 
@@ -70,8 +70,8 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             shown = write_gif(trace, names, args.animation, size, args.fps, args.edges)
             print(f"wrote {args.animation} ({len(shown.frames)} frames, {shown.describe()})")
-    except (BpsimError, ValueError) as exc:
-        print(f"bpsim export: {exc}", file=sys.stderr)
+    except FILE_ERRORS as exc:  # one line, whatever is wrong with the file or the options
+        print(f"bpsim export: {file_error_message(exc)}", file=sys.stderr)
         return 2
     return 0
 

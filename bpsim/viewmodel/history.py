@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bpsim.viewmodel.loss_bounds import PLOT_LIMIT, clamp_losses, loss_ceiling
 from bpsim.viewmodel.loss_view import LOSS_NAMES, Moment
 
 Array = NDArray[np.float64]
@@ -286,6 +287,7 @@ class LossHistory:
     def __init__(self, capacity: int = 10_000) -> None:
         self._series = {name: BoundedSeries(capacity) for name in SERIES}
         self._changed: set[str] = set()
+        self._ceiling = PLOT_LIMIT  # the highest loss drawn (loss_bounds.py)
 
     def __getitem__(self, name: str) -> BoundedSeries:
         return self._series[name]
@@ -371,11 +373,25 @@ class LossHistory:
         return LOSS_NAMES[name]
 
     def loss_points(self) -> tuple[Array, Array]:
-        """The training and test losses' points together (for the view's range)."""
-        parts = [self._series[name].data() for name in ("train", "test")]
+        """The training and test losses' points together, as drawn (for the view's range)."""
+        parts = [self.shown(name) for name in ("train", "test")]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
+    def shown(self, name: str) -> tuple[Array, Array]:
+        """A series' points as the plot draws them: losses no higher than the
+        ceiling of :mod:`~bpsim.viewmodel.loss_bounds` (the stored points keep
+        their true values)."""
+        x, y = self._series[name].data()
+        return x, clamp_losses(y, PLOT_LIMIT if name == "accuracy" else self._ceiling)
+
     def take_changed(self) -> set[str]:
-        """The series changed since the last call."""
+        """The series changed since the last call (both losses when the
+        ceiling they are drawn under moved)."""
         changed, self._changed = self._changed, set()
+        if changed & {"train", "test"}:
+            ys = [self._series[name].data()[1] for name in ("train", "test")]
+            ceiling = loss_ceiling(np.concatenate(ys))
+            if ceiling != self._ceiling:
+                self._ceiling = ceiling
+                changed.update(n for n in ("train", "test") if len(self._series[n]))
         return changed

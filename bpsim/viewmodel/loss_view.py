@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bpsim.viewmodel.loss_bounds import VIEW_FACTOR, typical_loss
+
 LOSS_NAMES = {
     "sample": "sample loss",
     "batch": "batch loss",
@@ -122,6 +124,8 @@ def fit_range(
         room = max(LOG_ROOM, LOG_ROOM * (top - bottom))
         return x_range, (bottom - room, top + room)
     top = float(ys.max())
+    typical = typical_loss(ys)  # an absurd loss runs off the top: the rest stays readable
+    top = top if typical is None else min(top, typical * VIEW_FACTOR)
     return x_range, (0.0, top * (1 + TOP_ROOM) if top > 0 else 1.0)
 
 

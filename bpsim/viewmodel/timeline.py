@@ -20,6 +20,8 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +29,7 @@ from numpy.typing import NDArray
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.training import Snapshot, Trainer
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
-from bpsim.model.sessions.session_file import save_session
+from bpsim.model.sessions.session_file import save_session, session_to_dict
 from bpsim.model.trace.frames import Frame, Phase, Trace
 from bpsim.viewmodel.groups import (
     GRANULARITY_LABELS,
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 Point = tuple[float, float | None, float | None]  # training loss, test loss, accuracy
+_T = TypeVar("_T")
 
 
 CHECKPOINT_BYTES = 64 * 2**20  # what the checkpoints may hold, whatever the network
@@ -322,6 +325,10 @@ class Timeline:
         """The parameters before the shown step (as its first frame shows them)."""
         return self._checkpoints[self.step].params
 
+    def rewind_to_shown_step(self) -> None:
+        """Put the trainer back where the shown step starts (its checkpoint)."""
+        self.trainer.restore(self._checkpoints[self.step])
+
     def set_learning_rate(self, lr: float) -> None:
         """Use learning rate ``lr`` from the shown step on: redo that step with
         it and forget the checkpoints after it (that future has changed).
@@ -347,6 +354,25 @@ class Timeline:
         """Save the session as it stands before the shown step, so that
         opening the file shows this very step again; ``history`` is the loss
         curve, kept up to that step."""
+        self._at_shown_step(settings, history, lambda: save_session(path, self.session))
+
+    def document(
+        self,
+        settings: dict[str, SettingValue],
+        history: dict[str, tuple[list[float], list[float]]] | None = None,
+        build: Callable[[Session], dict[str, Any]] = session_to_dict,
+    ) -> dict[str, Any]:
+        """What :meth:`save` writes, as a JSON-ready document sharing nothing
+        with the live session (so another thread may write it); ``build``
+        makes it from the session as it stands before the shown step."""
+        return self._at_shown_step(settings, history, lambda: build(self.session))
+
+    def _at_shown_step(
+        self,
+        settings: dict[str, SettingValue],
+        history: dict[str, tuple[list[float], list[float]]] | None,
+        then: Callable[[], _T],
+    ) -> _T:
         after = self.trainer.snapshot()
         self.trainer.restore(self._checkpoints[self.step])
         try:
@@ -356,7 +382,7 @@ class Timeline:
                     name: _upto(steps, values, self.step)
                     for name, (steps, values) in history.items()
                 }
-            save_session(path, self.session)
+            return then()
         finally:
             self.trainer.restore(after)
 

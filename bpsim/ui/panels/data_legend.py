@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPalette, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from bpsim.model.data.dataset import Dataset
@@ -165,3 +166,14 @@ def sample_colors(
         rgb = diverging_rgb(scaled, palette_for(dark))
         return [QColor(int(r), int(g), int(b)) for r, g, b in rgb]
     return [QColor((DARK_SAMPLES if dark else LIGHT_SAMPLES)[1 if test else 0])] * data.n_samples
+
+
+@lru_cache(maxsize=16)
+def ring_style(rgba: int, width: float) -> tuple[QPen, QBrush]:
+    """The pen and (empty) brush of the ring around the traced sample, one
+    pair per color and width: pyqtgraph's symbol atlas keeps one picture per
+    pen and brush *object*, so a new pen each frame grew it without end."""
+    pen = QPen(QColor.fromRgba(rgba))
+    pen.setWidthF(width)
+    pen.setCosmetic(True)
+    return pen, QBrush(Qt.BrushStyle.NoBrush)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from bpsim.model.data.dataset import Dataset
 from bpsim.ui.panels.data_axes import RawAxis, SmoothImageItem, sample_tip
-from bpsim.ui.panels.data_legend import DataHeader, class_colors, sample_colors
+from bpsim.ui.panels.data_legend import DataHeader, class_colors, ring_style, sample_colors
 from bpsim.ui.panels.plot_axes import color_axes, label_axes
 from bpsim.ui.panels.plot_fit import PANEL_MIN, fit_panel_type
 from bpsim.viewmodel import boundary as bd
@@ -338,9 +338,8 @@ class DataView(QWidget):
             self._ring.setData([], [])
             return
         x, y = bd.sample_coordinates(self._train)
-        pen = pg.mkPen(self._foreground(), width=self._line_width() * 1.25)
-        size = self._dot_size() * 2.2
-        self._ring.setData(x=[x[i]], y=[y[i]], size=size, pen=pen, brush=pg.mkBrush(None))
+        pen, brush = ring_style(self._foreground().rgba(), self._line_width() * 1.25)  # shared
+        self._ring.setData(x=[x[i]], y=[y[i]], size=self._dot_size() * 2.2, pen=pen, brush=brush)
 
     def _paint_surface(self) -> None:
         surface = self._surface

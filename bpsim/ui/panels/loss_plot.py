@@ -143,7 +143,7 @@ class LossPlot(QWidget):
             return
         for name in SERIES:
             if name in changed:
-                x, y = self._history[name].data()
+                x, y = self._history.shown(name)  # absurd losses drawn at a ceiling
                 self._curves[name].setData(x, y)
                 # a lone point draws no line: show it as a dot until there are two
                 lone = "o" if len(x) == 1 else None

@@ -1,6 +1,8 @@
 """File actions: open and save sessions, open CSV data, export pictures.
 
-Each problem is reported in a dialog and changes nothing.
+Each problem is reported in a dialog and changes nothing. Big files are
+read off the GUI thread (:mod:`bpsim.ui.safety.loading`), and a session is
+swapped in whole or not at all (:mod:`bpsim.ui.safety.swap`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 from bpsim.model.errors import BpsimError
+from bpsim.ui.safety.loading import read_csv, read_file, read_session
+from bpsim.ui.safety.swap import swap_in
 from bpsim.ui.window import dialogs
+from bpsim.viewmodel.file_errors import FILE_ERRORS, file_error_message
 
 if TYPE_CHECKING:
     from bpsim.ui.window.controller import Controller
@@ -43,28 +48,37 @@ class FileController(QObject):
             self.load_file(path)
 
     def load_file(self, path: str) -> None:
-        from bpsim.model.sessions.session_file import load_session
-
-        try:
-            session = load_session(path)
-        except BpsimError as exc:
-            dialogs.warn(self.c.w, "Cannot open this session", str(exc))
-            return
-        self.c.load(session, path)
+        """Open a session file (a big one off the GUI thread); swapped in
+        whole, or a dialog says why not and nothing changes."""
+        self._stop_for_reading()
+        read_file(
+            self.c.w,
+            path,
+            read_session,
+            lambda session: swap_in(self.c, session, path),
+            lambda why: dialogs.warn(self.c.w, "Cannot open this session", why),
+        )
 
     def _on_open_csv(self) -> None:
-        from bpsim.model.data.csvdata import load_csv
-        from bpsim.model.sessions.session import session_for_dataset
-
         path = dialogs.ask_open_csv(self.c.w)
-        if not path:
-            return
-        try:
-            session = session_for_dataset(load_csv(path))
-        except (BpsimError, ValueError) as exc:
-            dialogs.warn(self.c.w, "Cannot use this CSV file", str(exc))
-            return
-        self.c.load(session)
+        if path:
+            self.load_csv(path)
+
+    def load_csv(self, path: str) -> None:
+        self._stop_for_reading()
+        read_file(
+            self.c.w,
+            path,
+            read_csv,
+            lambda session: swap_in(self.c, session, None),
+            lambda why: dialogs.warn(self.c.w, "Cannot use this CSV file", why),
+        )
+
+    def _stop_for_reading(self) -> None:
+        if self.c.a["train"].isChecked():
+            self.c.a["train"].setChecked(False)
+        if self.c.a["play"].isChecked():
+            self.c.a["play"].setChecked(False)
 
     def _settings_to_save(self) -> dict[str, str | int | float | bool | None]:
         return {
@@ -89,8 +103,8 @@ class FileController(QObject):
             self.c.a["train"].setChecked(False)  # pause on a step: that is what is saved
         try:
             self.c.timeline.save(path, self._settings_to_save(), self.c.plot.history())
-        except BpsimError as exc:
-            dialogs.warn(self.c.w, "Cannot save the session", str(exc))
+        except FILE_ERRORS as exc:  # the old file, if any, is untouched
+            dialogs.warn(self.c.w, "Cannot save the session", file_error_message(exc, path))
             return
         self.c.session_path = path
         self.c.w.setWindowTitle(f"{Path(path).name} — bpsim")
