@@ -82,8 +82,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             "order": tr.order.tolist(),
             "rng_state": tr.rng.bit_generator.state,
         },
-        "dataset": _dataset_to_dict(ds),
-        "test_dataset": None if session.test is None else _dataset_to_dict(session.test),
+        "dataset": dataset_to_dict(ds),
+        "test_dataset": None if session.test is None else dataset_to_dict(session.test),
         "settings": dict(session.settings),
         "loss_history": {
             name: {"step": list(steps), "value": list(values)}
@@ -93,7 +93,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     }
 
 
-def _dataset_to_dict(ds: Dataset) -> dict[str, Any]:
+def dataset_to_dict(ds: Dataset) -> dict[str, Any]:
     return {
         "name": ds.name,
         "task": ds.task,

@@ -39,8 +39,7 @@ from PySide6.QtCore import QLockFile, QObject, QSettings, Qt, QTimer, Signal
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.sessions.files import atomic_write
 from bpsim.model.sessions.session import Session
-from bpsim.model.sessions.session_file import _dataset_to_dict as dataset_to_dict
-from bpsim.model.sessions.session_file import session_to_dict
+from bpsim.model.sessions.session_file import dataset_to_dict, session_to_dict
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow

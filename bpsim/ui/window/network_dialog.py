@@ -35,6 +35,7 @@ from bpsim.model.data.dataset import Dataset
 from bpsim.model.engine.activations import ACTIVATIONS
 from bpsim.model.engine.losses import REQUIRED_OUTPUT
 from bpsim.model.sessions.session import Session, suggested_output
+from bpsim.model.sessions.session_checks import MAX_SEED
 from bpsim.model.sessions.setup import (
     ACTIVATION_LABELS,
     INIT_LABELS,
@@ -51,7 +52,6 @@ from bpsim.model.sessions.setup import (
 from bpsim.ui.window.spin_boxes import LEARNING_RATES, LogSpinBox
 
 PROBLEM_COLOR = "#d55e00"  # Okabe–Ito vermillion: readable on light and dark backgrounds
-MAX_SEED = 2_147_483_647
 RANDOM_SEED = -1  # the seed box's "random" entry: seed None
 W = TypeVar("W", bound=QWidget)
 
