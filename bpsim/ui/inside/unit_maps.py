@@ -165,7 +165,7 @@ class UnitMapsPanel(QWidget):
         painter = QPainter(self)
         try:
             self._paint(painter)
-        except Exception:  # noqa: BLE001  (a raise here would end the process)
+        except Exception:  # a raise here would end the process
             pass
         finally:
             painter.end()
