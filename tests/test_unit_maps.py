@@ -49,7 +49,10 @@ def test_the_maps_are_the_hidden_activations_on_the_grid(acts) -> None:
     for k, layer in enumerate(maps.layers):
         for u in range(layer.shape[0]):
             np.testing.assert_allclose(layer[u].ravel(), expected[k][:, u], rtol=1e-12, atol=1e-14)
-    assert maps.names == (("h1", "h2", "h3", "h4", "h5"), ("h6", "h7", "h8"))
+    assert maps.names == (
+        ("h1,1", "h1,2", "h1,3", "h1,4", "h1,5"),
+        ("h2,1", "h2,2", "h2,3"),
+    )
     first = maps.ranges[0]
     if acts[0] == "tanh":
         assert first == (-1.0, 1.0)

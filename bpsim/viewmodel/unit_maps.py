@@ -47,8 +47,8 @@ class UnitMaps:
     """Hidden layer ``k``'s maps are ``layers[k]``, shape ``(units, ny, nx)``:
     row ``i`` of a map is the grid row at ``y_min + i·dy`` (as a
     :class:`~bpsim.viewmodel.boundary.Surface`). ``ranges[k]`` is the layer's
-    colour range (low, high); ``names[k]`` its units' labels (h1, h2, …,
-    numbered through the layers)."""
+    colour range (low, high); ``names[k]`` its units' labels, as the network
+    view names them: ``h2,3`` is hidden layer 2's third unit."""
 
     extent: Extent
     layers: tuple[Array, ...]
@@ -116,14 +116,12 @@ def unit_maps(net: Layered, points: ArrayLike, shape: tuple[int, int]) -> UnitMa
     layers: list[Array] = []
     ranges: list[tuple[float, float]] = []
     names: list[tuple[str, ...]] = []
-    count = 0
     for a, name in zip(acts, net.activation_names, strict=False):
         values = np.nan_to_num(np.asarray(a, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
         maps = np.ascontiguousarray(values.T.reshape(values.shape[1], ny, nx))
         layers.append(maps)
         ranges.append(layer_range(name, maps))
-        names.append(tuple(f"h{count + j + 1}" for j in range(maps.shape[0])))
-        count += maps.shape[0]
+        names.append(tuple(f"h{len(names) + 1},{j + 1}" for j in range(maps.shape[0])))
     extent = (float(pts[0, 0]), float(pts[-1, 0]), float(pts[0, 1]), float(pts[-1, 1]))
     hidden = tuple(net.activation_names[: len(layers)])
     return UnitMaps(extent, tuple(layers), tuple(ranges), tuple(names), hidden)

@@ -4,7 +4,7 @@ Draws :class:`bpsim.viewmodel.unit_maps.UnitMaps` with the network view's
 diverging blue–orange scale (:func:`bpsim.ui.colors.diverging_rgb`): orange
 is a high output, blue a low one, as the units themselves are filled. Each
 layer is a group headed by its number and activation; each map is labelled
-h1, h2, … as the hidden units are counted. The tiles take the largest size
+h1,1, h1,2, … as the network view names the units. The tiles take the largest size
 that fits the widget. For data without two inputs the strip shows a note.
 
 Images are built when maps arrive (:meth:`UnitMapsPanel.show_maps`), not in
@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from bpsim.ui.colors import diverging_rgb, is_dark, palette_for
@@ -26,6 +35,7 @@ from bpsim.viewmodel.unit_maps import UnitMaps, scaled
 GAP = 6.0  # px between tiles
 GROUP_GAP = 18.0  # px between layers
 MIN_TILE, MAX_TILE = 20, 220
+LABEL_SCALE = 0.85  # labels and layer titles, of the window's type
 
 
 @dataclass(frozen=True)
@@ -103,8 +113,13 @@ class UnitMapsPanel(QWidget):
                 row.append(image.copy())  # own the pixels
             self._images.append(row)
 
+    def _label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * LABEL_SCALE, 7.0))
+        return font
+
     def _line(self) -> float:
-        return QFontMetricsF(self.font()).height()
+        return QFontMetricsF(self._label_font()).height()
 
     def _layout(self) -> None:
         """The largest tiles with which every layer's grid fits the widget."""
@@ -130,7 +145,7 @@ class UnitMapsPanel(QWidget):
         for k, n in enumerate(counts):
             title = f"layer {k + 1} · {maps.activations[k]}"
             group_w = max(
-                cols[k] * (size + GAP), QFontMetricsF(self.font()).horizontalAdvance(title)
+                cols[k] * (size + GAP), QFontMetricsF(self._label_font()).horizontalAdvance(title)
             )
             self._titles.append((QRectF(x, 0, group_w, line + GAP / 2), title))
             for u in range(n):
@@ -179,6 +194,7 @@ class UnitMapsPanel(QWidget):
             flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
             painter.drawText(QRectF(self.rect()).adjusted(12, 6, -12, -6), flags, self._note)
             return
+        painter.setFont(self._label_font())
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         for rect, title in self._titles:
             painter.drawText(rect, left, title)
