@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 
 from bpsim.model.engine.network import Network
 from bpsim.model.sessions.session import new_session
-from bpsim.ui.inside import unit_maps_dock
+from bpsim.ui.inside import unit_focus, unit_maps_dock
 from bpsim.ui.window.main_window import MainWindow
 from bpsim.viewmodel import unit_maps as um
 
@@ -166,4 +166,23 @@ def test_hovering_a_hidden_unit_rings_its_map(qtbot) -> None:
     assert panel._selected == (0, 0)
     view.sigUnitHovered.emit(0, 1)  # an input: no map
     assert panel._selected is None
+    window.close()
+
+
+def test_hovering_a_hidden_unit_shows_its_map_in_the_data_panel(qtbot) -> None:
+    window = _window(qtbot, "xor")
+    window.unit_maps.dock.hide()  # works without the strip
+    focus, view = window.unit_maps.focus, window.network_view
+    view.sigUnitHovered.emit(1, 1)
+    assert focus.unit == (0, 1) and focus.image.isVisible()
+    net = window.controller.panels.network
+    (x0, x1), (y0, y1) = window.data_view.plot_item.vb.viewRange()
+    n = unit_focus.FOCUS_RESOLUTION
+    dx, dy = (x1 - x0) / n, (y1 - y0) / n
+    corner = np.array([[x0 + dx / 2, y0 + dy / 2], [x1 - dx / 2, y1 - dy / 2]])
+    assert net.activation_names[0] == "sigmoid"  # xor's hidden layer
+    hidden = 1 / (1 + np.exp(-(corner @ net.weights[0] + net.biases[0])[:, 1]))
+    np.testing.assert_allclose([focus.values[0, 0], focus.values[-1, -1]], hidden, rtol=1e-12)
+    view.sigUnitHovered.emit(-1, -1)
+    assert focus.unit is None and not focus.image.isVisible()
     window.close()

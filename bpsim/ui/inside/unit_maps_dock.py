@@ -6,7 +6,8 @@ surface, so its maps are recomputed only when the shown parameters change
 (a step's update shown, or training at the panels' rate), never on a press
 of Right within one step. While the dock is hidden nothing is computed; it
 catches up when shown. Hovering a hidden unit in the network view rings its
-map.
+map in the strip and lays it, big, over the data panel
+(:mod:`bpsim.ui.inside.unit_focus`), whether the dock is open or not.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.engine.network import Network
+from bpsim.ui.inside.unit_focus import UnitFocus
 from bpsim.ui.inside.unit_maps import UnitMapsPanel
 from bpsim.viewmodel import unit_maps as um
 
@@ -57,6 +59,7 @@ class UnitMapsDock(QObject):
         self._grid: tuple[um.Array, tuple[int, int]] | None = None
         self._stale = True
         self.computed = 0  # how often the maps were computed (for tests)
+        self.focus = UnitFocus(window.data_view)  # the hovered unit's map, big
         c = window.controller
         c.panels.followers.append(self)
         session = c.timeline.session
@@ -73,6 +76,7 @@ class UnitMapsDock(QObject):
         self._grid = um.grid_for_data(train, test) if um.has_maps(train) else None
         self._net = None
         self._stale = True
+        self.focus.hide()
         self._show()
 
     def update_network(self, net: Network) -> None:
@@ -80,6 +84,8 @@ class UnitMapsDock(QObject):
         self._stale = True
         if self.dock.isVisible():
             self._show()
+        if self.focus.unit is not None:
+            self.focus.show(net, *self.focus.unit)
 
     # -- showing -------------------------------------------------------------------
 
@@ -105,3 +111,7 @@ class UnitMapsDock(QObject):
         net = self._net
         hidden = net is not None and 1 <= layer < len(net.sizes) - 1
         self.panel.select(layer - 1 if hidden else -1, unit if hidden else -1)
+        if net is not None and hidden and self._grid is not None:
+            self.focus.show(net, layer - 1, unit)
+        else:
+            self.focus.hide()
