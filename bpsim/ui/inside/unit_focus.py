@@ -2,8 +2,9 @@
 
 Hovering a hidden unit in the network view lays that unit's output over the
 whole visible plane of the data panel (as TensorFlow Playground does), on
-the diverging blue–orange scale, under the samples and over the output's
-surface and boundary, with the unit's name in a corner. Leaving the unit
+the diverging blue–orange scale (a little paler, so that the samples stay
+readable), under the samples and over the output's surface and boundary,
+with the unit's name in a corner. Leaving the unit
 shows the output's surface again. The map is computed on hover (one forward
 pass of a 64 × 64 grid), and again when the shown parameters change while
 the pointer stays on the unit.
@@ -24,6 +25,7 @@ from bpsim.viewmodel import unit_maps as um
 from bpsim.viewmodel.boundary import grid_over
 
 FOCUS_RESOLUTION = 64
+FOCUS_STRENGTH = 0.7  # blended towards the background: the samples stay readable on it
 FOCUS_Z = -7.5  # above the surface (-10) and the boundary (-9), under the samples (-7)
 
 
@@ -62,7 +64,8 @@ class UnitFocus:
         pal = palette_for(is_dark(self.data_view.palette()))
         rgb = diverging_rgb(scaled.reshape(-1), pal).reshape(*scaled.shape, 3)
         rgba = np.empty((*scaled.shape, 4), dtype=np.uint8)
-        rgba[:, :, :3] = rgb
+        bg = np.array(pal.background.getRgb()[:3], dtype=np.float64)
+        rgba[:, :, :3] = np.rint(bg + FOCUS_STRENGTH * (rgb - bg))
         rgba[:, :, 3] = 255
         self.image.setImage(rgba, autoLevels=False)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
