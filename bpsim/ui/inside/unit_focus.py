@@ -4,10 +4,10 @@ Hovering a hidden unit in the network view lays that unit's output over the
 whole visible plane of the data panel (as TensorFlow Playground does), on
 the diverging blue–orange scale (a little paler, so that the samples stay
 readable), under the samples and over the output's surface and boundary,
-with the unit's name in a corner. Leaving the unit
-shows the output's surface again. The map is computed on hover (one forward
-pass of a 64 × 64 grid), and again when the shown parameters change while
-the pointer stays on the unit.
+with the unit's name in a corner. Leaving the unit shows the output's
+surface again. The map is computed on hover (one forward pass of a 64 × 64
+grid), and again when the shown parameters change while the pointer stays
+on the unit.
 """
 
 from __future__ import annotations
