@@ -65,6 +65,12 @@ def test_the_maps_are_the_hidden_activations_on_the_grid(acts) -> None:
     assert maps.extent[0] == points[0, 0] and maps.extent[3] == points[-1, 1]
 
 
+def test_a_single_hidden_layer_names_its_units_as_the_network_view() -> None:
+    net = Network((2, 3, 1), "tanh", seed=1)
+    points, shape = um.grid_for_data(new_session("xor").dataset, resolution=4)
+    assert um.unit_maps(net, points, shape).names == (("h1", "h2", "h3"),)
+
+
 def test_no_maps_without_two_inputs_or_a_hidden_layer() -> None:
     iris = new_session("iris").dataset
     assert not um.has_maps(iris)
@@ -92,6 +98,9 @@ def test_the_dock_shows_the_shown_networks_maps(qtbot) -> None:
     net = window.controller.timeline.net_before_step()  # the step is shown from it
     assert maps.n_units == sum(net.sizes[1:-1])
     assert len(panel.tiles) == maps.n_units
+    for tile in panel.tiles:  # every tile and its label inside the panel
+        assert tile.rect.bottom() + panel._line() <= panel.height()
+        assert tile.rect.right() <= panel.width()
     session = window.controller.timeline.session
     assert session.test is not None  # the grid covers the test points too, as the data panel
     points, shape = um.grid_for_data(session.dataset, session.test)

@@ -48,7 +48,8 @@ class UnitMaps:
     row ``i`` of a map is the grid row at ``y_min + i·dy`` (as a
     :class:`~bpsim.viewmodel.boundary.Surface`). ``ranges[k]`` is the layer's
     colour range (low, high); ``names[k]`` its units' labels, as the network
-    view names them: ``h2,3`` is hidden layer 2's third unit."""
+    view names them: ``h2,3`` is hidden layer 2's third unit, and with a
+    single hidden layer ``h3`` is its third."""
 
     extent: Extent
     layers: tuple[Array, ...]
@@ -113,6 +114,10 @@ def unit_maps(net: Layered, points: ArrayLike, shape: tuple[int, int]) -> UnitMa
         raise ValueError(f"expected {ny * nx} points of two coordinates, got shape {pts.shape}")
     with quiet_fp():
         acts = net.forward_cache(pts)[1][1:-1]  # the hidden layers'
+
+    def prefix(k: int) -> str:  # one hidden layer: h1, h2, …; more: h1,1, h2,1, …
+        return "h" if len(acts) == 1 else f"h{k + 1},"
+
     layers: list[Array] = []
     ranges: list[tuple[float, float]] = []
     names: list[tuple[str, ...]] = []
@@ -121,7 +126,7 @@ def unit_maps(net: Layered, points: ArrayLike, shape: tuple[int, int]) -> UnitMa
         maps = np.ascontiguousarray(values.T.reshape(values.shape[1], ny, nx))
         layers.append(maps)
         ranges.append(layer_range(name, maps))
-        names.append(tuple(f"h{len(names) + 1},{j + 1}" for j in range(maps.shape[0])))
+        names.append(tuple(f"{prefix(len(names))}{j + 1}" for j in range(maps.shape[0])))
     extent = (float(pts[0, 0]), float(pts[-1, 0]), float(pts[0, 1]), float(pts[-1, 1]))
     hidden = tuple(net.activation_names[: len(layers)])
     return UnitMaps(extent, tuple(layers), tuple(ranges), tuple(names), hidden)

@@ -133,7 +133,10 @@ class UnitMapsPanel(QWidget):
         best = None
         for size in range(MAX_TILE, MIN_TILE - 1, -2):
             cell_h = size + line + GAP
-            rows = max(int((height - line - GAP) // cell_h), 1)
+            rows = int((height - line - GAP) // cell_h)
+            if rows < 1 and size > MIN_TILE:
+                continue  # not even one row of this size fits the height
+            rows = max(rows, 1)
             cols = [-(-n // min(rows, n)) for n in counts]
             used = sum(c * (size + GAP) for c in cols) + GROUP_GAP * (len(counts) - 1)
             if used <= width or size == MIN_TILE:
