@@ -117,7 +117,7 @@ class ComparedRuns:
             raise ValueError("a kept curve needs as many steps as losses")
         finite = np.isfinite(xs) & np.isfinite(ys)
         xs, ys = xs[finite], ys[finite]
-        if len(xs) == 0:
+        if len(xs) < 2:  # a lone point is no curve yet
             raise ValueError("there is no training loss to keep yet: train a few steps first")
         run = KeptRun(setup, data, xs, ys)
         self._runs.append(run)
@@ -130,7 +130,7 @@ class ComparedRuns:
     def labels(self, now: NetworkSetup, data: str) -> list[str]:
         """Each kept run's label beside the current set-up; equal labels numbered."""
         labels = [difference(run, now, data) for run in self._runs]
-        for i, label in enumerate(labels):
-            if labels.count(label) > 1:
-                labels[i] = f"{label} (run {i + 1})"
-        return labels
+        return [
+            f"{label} (run {i + 1})" if labels.count(label) > 1 else label
+            for i, label in enumerate(labels)
+        ]

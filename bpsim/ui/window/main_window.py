@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
 
         self.see_inside = SeeInside(self)  # chain-rule dock, sample pictures, gradient check
         self.lecture = LectureParts(self)
+        from bpsim.ui.compare.runs import CompareRuns
+
+        self.compare = CompareRuns(self)  # kept loss curves (Simulation menu, plot menu)
         self._restore_settings()
         self.lecture.offer()
         self.network_view.setFocus()
