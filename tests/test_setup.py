@@ -15,8 +15,8 @@ from bpsim.model.sessions.setup import (
     MAX_PARAMETERS,
     NetworkSetup,
     format_hidden,
-    keeps_weights,
     frames_per_step,
+    keeps_weights,
     n_parameters,
     parse_activations,
     parse_hidden,
@@ -168,7 +168,7 @@ def test_parse_activations(text: str, names: tuple[str, ...]) -> None:
 
 
 def test_parse_activations_names_the_unknown_one() -> None:
-    with pytest.raises(ValueError, match="'swish' is not an activation; write e.g. tanh, relu"):
+    with pytest.raises(ValueError, match=r"'swish' is not an activation; write e\.g\. tanh, relu"):
         parse_activations("tanh, swish")
 
 
