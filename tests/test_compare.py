@@ -46,6 +46,7 @@ def test_at_most_three_kept_oldest_forgotten_and_clear() -> None:
     assert len(runs) == MAX_KEPT
     assert [r.setup.lr for r in runs.runs] == [0.2, 0.3, 0.4]
     assert runs.labels(BASE, "xor") == ["lr 0.2", "lr 0.3", "lr 0.4"]
+    assert runs.now_label(BASE, "xor") == "lr 0.5"  # what the live run does differently
     runs.clear()
     assert len(runs) == 0 and runs.labels(BASE, "xor") == []
 
@@ -119,6 +120,7 @@ def test_a_kept_curve_stays_through_a_new_learning_rate_and_a_new_run(qtbot) -> 
     ]
     assert compare.labels()[0] == f"lr {old_lr:g}"
     assert compare.labels()[0] in legend.text().replace("&nbsp;", " ")
+    assert f"this run (lr {old_lr / 5:g}) against:" in legend.text().replace("&nbsp;", " ")
 
     compare.clear_action.trigger()
     assert compare.ghosts.curves == [] and legend.isHidden()

@@ -134,3 +134,12 @@ class ComparedRuns:
             f"{label} (run {i + 1})" if labels.count(label) > 1 else label
             for i, label in enumerate(labels)
         ]
+
+    def now_label(self, now: NetworkSetup, data: str) -> str:
+        """What the live run does differently from the kept ones ("lr 3"):
+        each difference named once; "" when it differs from none."""
+        named: dict[str, None] = {}
+        for run in self._runs:
+            named |= dict.fromkeys(differences(now, data, run.setup, run.data))
+        listed = list(named)
+        return ", ".join([*listed[:MAX_NAMED], "…"] if len(listed) > MAX_NAMED else listed)

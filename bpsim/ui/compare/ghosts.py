@@ -23,9 +23,9 @@ from bpsim.viewmodel.compare import KeptRun
 
 # one dash per kept curve, so that three ghosts stay apart in print and for the colour-blind
 DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
-KEYS = ("\u254d\u254d", "\u2508\u2508", "\u2012\u00b7\u2012")
-GHOST_ALPHA = 150  # of 255: muted beside the live curve, still readable on a projector
-GREYS = ("#7f7f7f", "#a0a0a0")  # light, dark backgrounds
+KEYS = ("\u254d\u254d\u254d", "\u2508\u2508\u2508", "\u2012\u00b7\u2012\u00b7")
+GHOST_ALPHA = 210  # of 255: muted beside the live curve, still readable on a projector
+GREYS = ("#6f6f6f", "#a8a8a8")  # light, dark backgrounds
 
 
 class LossGhosts:
@@ -35,6 +35,7 @@ class LossGhosts:
         self.plot = plot
         self.curves: list[pg.PlotDataItem] = []
         self.labels: list[str] = []
+        self.now = ""
         self.legend = QLabel()
         self.legend.setObjectName("compared_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -49,8 +50,10 @@ class LossGhosts:
         if isinstance(layout, QVBoxLayout):
             layout.insertWidget(1, self.legend)  # under the header, above the plot
 
-    def show(self, runs: Sequence[KeptRun], labels: Sequence[str]) -> None:
-        """Draw ``runs`` (oldest first) with ``labels``; an empty list clears."""
+    def show(self, runs: Sequence[KeptRun], labels: Sequence[str], now: str = "") -> None:
+        """Draw ``runs`` (oldest first) with ``labels``; an empty list clears.
+        ``now`` names what the live run does differently."""
+        self.now = now
         item = self.plot.plot_item
         while len(self.curves) > len(runs):
             item.removeItem(self.curves.pop())
@@ -72,18 +75,20 @@ class LossGhosts:
         color = QColor(GREYS[dark])
         color.setAlpha(GHOST_ALPHA)
         pt = self.plot.shown_font_size()
-        width = max(1.5, pt / 6.0)
+        width = max(2.0, pt / 5.0)
         for i, curve in enumerate(self.curves):
             curve.setPen(pg.mkPen(color, width=width, style=DASHES[i % len(DASHES)]))
         font = QFont(self.legend.font())
-        font.setPointSizeF(pt * 0.92)
+        font.setPointSizeF(pt * 0.8)  # a second line under the header: a little smaller
         self.legend.setFont(font)
         parts = [
             f'<span style="color:{GREYS[dark]}">{KEYS[i % len(KEYS)]}</span>&nbsp;'
             + html.escape(label).replace(" ", "&nbsp;")
             for i, label in enumerate(self.labels)
         ]
-        self.legend.setText("compared: " + "&nbsp;&nbsp;&nbsp; ".join(parts) if parts else "")
+        head = f"this run ({html.escape(self.now)}) against:" if self.now else "compared:"
+        head = head.replace(" ", "&nbsp;")
+        self.legend.setText(head + " " + "&nbsp;&nbsp;&nbsp; ".join(parts) if parts else "")
         self.legend.setVisible(bool(parts))
 
     def points(self, index: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -101,5 +101,5 @@ class CompareRuns(QObject):
     def _update(self) -> None:
         now = self._now()
         self._shown_for = now
-        self.ghosts.show(self.runs.runs, self.runs.labels(*now))
+        self.ghosts.show(self.runs.runs, self.runs.labels(*now), self.runs.now_label(*now))
         self.clear_action.setEnabled(len(self.runs) > 0)
