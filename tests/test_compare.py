@@ -143,3 +143,15 @@ def test_a_kept_curve_is_relabelled_after_the_network_dialog(qtbot, monkeypatch)
     assert window.compare.labels() == [f"{hidden} hidden"]
     assert len(window.compare.ghosts.points(0)[0]) > 1
     assert window.compare.ghosts.curves[0].opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def test_a_kept_curve_stays_when_another_preset_opens(qtbot) -> None:
+    window = open_window(qtbot)
+    train(qtbot, window, 100)
+    assert window.compare.keep()
+    kept = window.compare.ghosts.points(0)
+    window.controller.load(new_session("mazur"))
+    np.testing.assert_array_equal(window.compare.ghosts.points(0)[0], kept[0])
+    assert window.compare.labels()[0].startswith("xor data")
+    window.loss_plot.set_log_y(True)  # the ghost follows the log axis as the live curves do
+    assert window.compare.ghosts.curves[0].opts["logMode"][1]
