@@ -13,17 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from bpsim.model.sessions.setup import NetworkSetup, setup_of
 from bpsim.ui.compare.ghosts import LossGhosts
-from bpsim.viewmodel.compare import MAX_KEPT, ComparedRuns
+from bpsim.viewmodel.compare import ComparedRuns
 
 if TYPE_CHECKING:
     from bpsim.ui.window.main_window import MainWindow
-
-KEEP_SHORTCUT = "Ctrl+K"
 
 
 class CompareRuns(QObject):
@@ -36,16 +33,9 @@ class CompareRuns(QObject):
         self.runs = ComparedRuns()
         self.ghosts = LossGhosts(window.loss_plot)
         self._shown_for: tuple[NetworkSetup, str] | None = None
-        self.keep_action = QAction("&Keep This Curve for Comparison", window)
-        self.keep_action.setShortcut(QKeySequence(KEEP_SHORTCUT))
-        self.keep_action.setStatusTip(
-            "Keep the training-loss curve on the plot, dashed, while you change a "
-            f"setting and train again (up to {MAX_KEPT}; {KEEP_SHORTCUT})"
-        )
-        self.clear_action = QAction("C&lear Compared Curves", window)
-        self.clear_action.setStatusTip("Remove the kept loss curves from the plot")
+        self.keep_action = window.actions_by_name["keep_curve"]  # specs: window/actions.py
+        self.clear_action = window.actions_by_name["clear_curves"]
         self.clear_action.setEnabled(False)
-        window.addAction(self.keep_action)  # works in full screen, with the menu bar hidden
         self._add_menus()
         self.keep_action.triggered.connect(self.keep)
         self.clear_action.triggered.connect(self.clear)
