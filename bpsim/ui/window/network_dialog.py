@@ -1,5 +1,7 @@
 """The Network dialog: choose another architecture, loss or optimizer for the
-current data, and start training it afresh.
+current data, and start training it afresh (from the current weights when the
+layer sizes, seed and initialisation stay; one activation per hidden layer may
+be typed in "Per layer").
 
 The dialog edits a :class:`~bpsim.model.sessions.setup.NetworkSetup`; the model checks
 it (:func:`~bpsim.model.sessions.setup.validate`) while the user types, and OK stays
