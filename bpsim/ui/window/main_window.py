@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
 
         self.unit_maps = UnitMapsDock(self)  # View → Unit Maps
         self.lecture = LectureParts(self)
+        from bpsim.ui.compare.runs import CompareRuns
+
+        self.compare = CompareRuns(self)  # kept loss curves (Simulation menu, plot menu)
         self._restore_settings()
         self.lecture.offer()
         self.network_view.setFocus()

@@ -1,5 +1,7 @@
 """The Network dialog: choose another architecture, loss or optimizer for the
-current data, and start training it afresh.
+current data, and start training it afresh (from the current weights when the
+layer sizes, seed and initialisation stay; one activation per hidden layer may
+be typed in "Per layer").
 
 The dialog edits a :class:`~bpsim.model.sessions.setup.NetworkSetup`; the model checks
 it (:func:`~bpsim.model.sessions.setup.validate`) while the user types, and OK stays
@@ -44,8 +46,10 @@ from bpsim.model.sessions.setup import (
     NetworkSetup,
     format_hidden,
     n_parameters,
+    parse_activations,
     parse_hidden,
     rebuild,
+    same_weights,
     setup_of,
     validate,
 )
@@ -121,6 +125,10 @@ class NetworkDialog(QDialog):
         self.output_label = _tip(QLabel(f"→ {ds.n_outputs}"), "Outputs: one per target column.")
         hidden = {k: v for k, v in ACTIVATION_LABELS.items() if not ACTIVATIONS[k].output_only}
         self.hidden_activation = _combo(hidden, "The activation function of every hidden unit.")
+        self.per_layer = _tip(
+            QLineEdit(), "One activation per hidden layer, e.g. tanh, relu (empty: all the same)."
+        )
+        self.per_layer.setPlaceholderText("same for every layer, or e.g. tanh, relu")
         self.output_activation = _combo(ACTIVATION_LABELS, "The activation of the output units.")
         self.loss = _combo(
             LOSS_LABELS, "What training minimises: how far outputs are from targets."
@@ -170,7 +178,8 @@ class NetworkDialog(QDialog):
         about = QLabel(
             f"Data: <b>{ds.name}</b> — {_plural(ds.n_features, 'input')}, "
             f"{_plural(ds.n_outputs, 'output')}, {_plural(ds.n_samples, 'training sample')} "
-            f"({ds.task}). A new network starts from fresh weights."
+            f"({ds.task}). The same layer sizes, seed and initial weights keep the "
+            "current weights; any other network starts from fresh ones."
         )
         about.setWordWrap(True)
 
@@ -183,6 +192,7 @@ class NetworkDialog(QDialog):
         form = QFormLayout(network)
         self._add_row(form, "&Hidden layers:", self.hidden_edit, hidden_row)
         self._add_row(form, "Hidden a&ctivation:", self.hidden_activation)
+        self._add_row(form, "Per la&yer:", self.per_layer)
         self._add_row(form, "&Output activation:", self.output_activation)
         self._add_row(form, "&Loss:", self.loss, loss_row)
         self._add_row(form, "&Initial weights:", self.init)
@@ -208,7 +218,8 @@ class NetworkDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-        order: list[QWidget] = [self.hidden_edit, self.hidden_activation, self.output_activation]
+        order: list[QWidget] = [self.hidden_edit, self.hidden_activation, self.per_layer]
+        order += [self.output_activation]
         order += [self.loss, self.suggest_button, self.init, self.seed, self.train_biases]
         order += [self.optimizer, self.learning_rate, self.momentum, self.batch_size]
         order += [self.shuffle, self.l1, self.l2, self.buttons]
@@ -226,6 +237,7 @@ class NetworkDialog(QDialog):
 
     def _connect_callbacks(self) -> None:
         self.hidden_edit.textChanged.connect(self._on_changed)
+        self.per_layer.textChanged.connect(self._on_changed)
         for combo in (self.hidden_activation, self.output_activation, self.init, self.optimizer):
             combo.currentIndexChanged.connect(self._on_changed)
         self.loss.currentIndexChanged.connect(self._on_loss_changed)
@@ -256,6 +268,7 @@ class NetworkDialog(QDialog):
         try:
             self.hidden_edit.setText(format_hidden(setup.hidden))
             _select(self.hidden_activation, setup.hidden_activation)
+            self.per_layer.setText(", ".join(setup.hidden_activations))
             _select(self.output_activation, setup.output_activation)
             _select(self.loss, setup.loss)
             _select(self.init, setup.init)
@@ -274,14 +287,20 @@ class NetworkDialog(QDialog):
 
     def setup(self) -> NetworkSetup:
         """The set-up the fields describe; raises ValueError while the hidden
-        layers field cannot be read (OK is disabled then)."""
-        return self._setup_with(parse_hidden(self.hidden_edit.text()))
+        layers or per-layer activations cannot be read (OK is disabled then)."""
+        hidden = parse_hidden(self.hidden_edit.text())
+        try:
+            acts = parse_activations(self.per_layer.text())
+        except ValueError as exc:
+            raise ValueError(f"per-layer activations: {exc}") from None
+        return self._setup_with(hidden, acts)
 
-    def _setup_with(self, hidden: tuple[int, ...]) -> NetworkSetup:
+    def _setup_with(self, hidden: tuple[int, ...], acts: tuple[str, ...] = ()) -> NetworkSetup:
         seed = self.seed.value()
         return NetworkSetup(
             hidden=hidden,
             hidden_activation=str(self.hidden_activation.currentData()),
+            hidden_activations=acts,
             output_activation=str(self.output_activation.currentData()),
             loss=str(self.loss.currentData()),
             init=str(self.init.currentData()),
@@ -300,9 +319,17 @@ class NetworkDialog(QDialog):
         """What keeps OK disabled, one sentence each (empty when OK is enabled)."""
         try:
             return [_sentence(p) for p in validate(self.setup(), self.dataset)]
-        except ValueError as exc:  # the hidden layers do not parse; check the rest
+        except ValueError as exc:  # a field does not parse; check the rest
             rest = validate(self._setup_with(()), self.dataset)
-            return [_sentence(p) for p in [f"hidden layers: {exc}", *rest]]
+            where = "" if str(exc).startswith("per-layer") else "hidden layers: "
+            return [_sentence(p) for p in [f"{where}{exc}", *rest]]
+
+    def keeps_weights(self) -> bool:
+        """True when OK keeps the current weights (same layer sizes, seed, init)."""
+        try:
+            return same_weights(self.current, self.setup())
+        except ValueError:
+            return False
 
     # -- reacting ---------------------------------------------------------------------
 
@@ -312,7 +339,9 @@ class NetworkDialog(QDialog):
         problems = self.problems()
         self.ok_button.setEnabled(not problems)
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
-        self.hidden_activation.setEnabled(bool(self.hidden_edit.text().strip("[]() ")))
+        has_hidden = bool(self.hidden_edit.text().strip("[]() "))
+        self.per_layer.setEnabled(has_hidden)
+        self.hidden_activation.setEnabled(has_hidden and not self.per_layer.text().strip())
         if problems:
             items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
             self.message.setText(
@@ -323,7 +352,8 @@ class NetworkDialog(QDialog):
             sizes = self.setup().sizes(self.dataset)
             shape = " → ".join(map(str, sizes))
             count = n_parameters(sizes)
-            self.message.setText(f"Ready: {shape} units, {count:,} weights and biases.")
+            kept = "keeps the current weights" if self.keeps_weights() else "fresh weights"
+            self.message.setText(f"Ready: {shape} units, {count:,} weights and biases ({kept}).")
 
     def _on_loss_changed(self) -> None:
         """Offer the output layer a newly chosen loss needs (or suits the data)."""
