@@ -164,17 +164,22 @@ def test_a_session_file_with_bad_generator_settings_is_refused(tmp_path) -> None
 
 
 def test_spiral_trains_with_derived_features_and_a_small_network() -> None:
+    """A 6-unit network learns the spiral from x1², x2², sin x1, sin x2 (train
+    loss 0.75 -> 0.21 in 1,500 steps), and not from x1, x2 alone (0.68 -> 0.63)."""
     from bpsim.model.engine.training import evaluate
     from bpsim.model.sessions.setup import rebuild, setup_of
 
     session = new_session("spiral")
-    s = dataclasses.replace(generator_of(session), features=("x1²", "x2²", "sin x1", "sin x2"))
-    fresh = regenerate(session, s)
-    assert fresh.net.sizes == (6, 10, 10, 1)
-    small = rebuild(fresh, dataclasses.replace(setup_of(fresh), hidden=(6,)))
-    assert small.net.sizes == (6, 6, 1)
-    trainer = small.trainer
-    start = evaluate(small.net, trainer.X, trainer.Y).loss
-    trainer.train(1500)
-    end = evaluate(small.net, trainer.X, trainer.Y).loss
-    assert end < 0.7 * start
+    losses = {}
+    for features in ((), ("x1²", "x2²", "sin x1", "sin x2")):
+        s = dataclasses.replace(generator_of(session), features=features)
+        fresh = regenerate(session, s)
+        small = rebuild(fresh, dataclasses.replace(setup_of(fresh), hidden=(6,)))
+        assert small.net.sizes == (2 + len(features), 6, 1)
+        trainer = small.trainer
+        start = evaluate(small.net, trainer.X, trainer.Y).loss
+        trainer.train(1500)
+        losses[len(features)] = (start, evaluate(small.net, trainer.X, trainer.Y).loss)
+    start, end = losses[4]
+    assert end < 0.4 * start
+    assert end < 0.5 * losses[0][1]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
+    QMainWindow,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -55,7 +56,10 @@ class DataDialog(QDialog):
 
     def __init__(self, current: GeneratorSettings | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        if isinstance(parent, QMainWindow):  # the window's type size (capped, as its menus)
+            self.setFont(parent.menuBar().font())
         self.setWindowTitle("Data Settings")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 52))
         self._create_widgets()
         self._lay_out()
         self._load(current or GeneratorSettings())
