@@ -11,7 +11,7 @@ The settings travel in a session's flat settings (:func:`to_settings`,
 :func:`from_settings`).
 """
 
-# ruff: noqa: N803  (X for a data matrix, as in bpsim.model)
+
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ class GeneratorSettings:
         low = 4 if self.dataset == "xor" else MIN_POINTS
         n = self.n_samples
         if isinstance(n, bool) or not isinstance(n, int) or not low <= n <= MAX_POINTS:
-            raise DataError(f"the number of points must be a whole number from {low} to {MAX_POINTS}")
+            raise DataError(
+                f"the number of points must be a whole number from {low} to {MAX_POINTS}"
+            )
         if not (math.isfinite(self.noise) and 0.0 <= self.noise <= MAX_NOISE):
             raise DataError(f"the noise must be from 0 to {MAX_NOISE:g}")
         if not (math.isfinite(self.test_ratio) and 0.0 <= self.test_ratio <= MAX_TEST_RATIO):

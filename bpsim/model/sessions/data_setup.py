@@ -46,7 +46,9 @@ def generator_of(session: Session) -> GeneratorSettings | None:
     if data.name in GENERATED and features is not None:
         n = data.n_samples + (0 if session.test is None else session.test.n_samples)
         ratio = 0.0 if session.test is None else round(session.test.n_samples / n, 2)
-        return GeneratorSettings(dataset=data.name, n_samples=n, test_ratio=ratio, features=features)
+        return GeneratorSettings(
+            dataset=data.name, n_samples=n, test_ratio=ratio, features=features
+        )
     return None
 
 
