@@ -11,8 +11,6 @@ The settings travel in a session's flat settings (:func:`to_settings`,
 :func:`from_settings`).
 """
 
-
-
 from __future__ import annotations
 
 import math
