@@ -29,9 +29,9 @@ def test_the_surface_is_recomputed_only_when_the_parameters_change(qtbot, monkey
     surfaces: list[np.ndarray] = []
     original = data_view.bd.decision_surface
 
-    def counting(net, points, shape):  # type: ignore[no-untyped-def]
+    def counting(net, points, shape, *data):  # type: ignore[no-untyped-def]
         surfaces.append(np.concatenate([w.ravel() for w in net.weights]))
-        return original(net, points, shape)
+        return original(net, points, shape, *data)
 
     monkeypatch.setattr(data_view.bd, "decision_surface", counting)
     tl = window.controller.timeline

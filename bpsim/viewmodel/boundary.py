@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from bpsim.model.data.dataset import Dataset
+from bpsim.model.data.generator import derived_features, with_features
 
 Array = NDArray[np.float64]
 Rgba = NDArray[np.uint8]
@@ -58,7 +59,7 @@ def plot_kind(data: Dataset) -> PlotKind:
     """
     if data.n_features == 1:
         return "curve" if data.n_outputs == 1 else "scatter"
-    if data.n_features == 2:
+    if data.n_features == 2 or derived_features(data):
         if data.task == "classification":
             return "binary" if data.n_outputs == 1 else "multiclass"
         if data.n_outputs == 1:
@@ -200,15 +201,34 @@ def forward_in_chunks(net: Forward, points: Array) -> Array:
     return out
 
 
-def decision_surface(net: Forward, points: ArrayLike, shape: tuple[int, int]) -> Surface:
+def network_inputs(data: Dataset | None, points: Array) -> Array:
+    """What the network sees at ``points`` of the plotted plane: the points
+    themselves, or for data with derived features (``x1²``, ``sin x1``…) the
+    points with those features added, computed on the raw values and scaled
+    as the data were."""
+    features = None if data is None else derived_features(data)
+    if data is None or not features:
+        return points
+    scaling = data.input_scaling
+    if scaling is None:
+        return with_features(points, features)
+    raw = points * scaling.scale[:2] + scaling.mean[:2]
+    return scaling.to_network(with_features(raw, features))
+
+
+def decision_surface(
+    net: Forward, points: ArrayLike, shape: tuple[int, int], data: Dataset | None = None
+) -> Surface:
     """One forward pass over the grid ``points`` (from :func:`grid_for`),
-    arranged as ``shape = (ny, nx)``. Non-finite outputs (a diverged
-    network) become 0."""
+    arranged as ``shape = (ny, nx)``. With ``data`` that have derived
+    features, the network sees them at every point (:func:`network_inputs`).
+    Non-finite outputs (a diverged network) become 0."""
     pts = np.asarray(points, dtype=np.float64)
     ny, nx = shape
     if pts.shape != (ny * nx, 2):
         raise ValueError(f"expected {ny * nx} points of two coordinates, got shape {pts.shape}")
-    out = np.nan_to_num(forward_in_chunks(net, pts), nan=0.0, posinf=0.0, neginf=0.0)
+    out = forward_in_chunks(net, network_inputs(data, pts))
+    out = np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
     k = out.shape[1]
     outputs = out.reshape(ny, nx, k)
     extent = (float(pts[0, 0]), float(pts[-1, 0]), float(pts[0, 1]), float(pts[-1, 1]))

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bpsim.model.data.generator import from_settings
+from bpsim.model.errors import DataError
 from bpsim.model.reading import shorten
 
 MAX_STEP = 10**12  # a trillion updates: years of training at the app's pace
@@ -136,6 +138,10 @@ SETTING_KINDS: dict[str, type] = {
     "preset": str,
     "source": str,
     "frame": int,
+    "data_set": str,  # the generator settings (bpsim.model.data.generator)
+    "data_points": int,
+    "data_seed": int,
+    "data_features": str,
 }
 
 
@@ -161,6 +167,10 @@ def settings(doc: Any, where: str = "settings") -> dict[str, str | int | float |
             out[key] = finite(value, field)
         else:
             raise InvalidError(f"{field} must be a plain value, not {_kind(value)}")
+    try:
+        from_settings(out)
+    except DataError as exc:
+        raise InvalidError(str(exc)) from None
     return out
 
 

@@ -144,7 +144,7 @@ class DataView(QWidget):
             self._curve.setData(*bd.curve_for(net, everything))
             return
         self._regrid()
-        self._surface = bd.decision_surface(net, self._points, self._shape)
+        self._surface = bd.decision_surface(net, self._points, self._shape, train)
         self._paint_surface()
         if self._kind != "value":
             segments = bd.boundary_segments(self._surface)

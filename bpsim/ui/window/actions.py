@@ -48,6 +48,7 @@ SPECS = [
     ActionSpec("finer", "Finer Steps", "Step by a smaller unit: operation, unit, layer… (Down)", ("Down",)),
     ActionSpec("coarser", "Coarser Steps", "Step by a larger unit: … pass, training step, epoch (Up)", ("Up",)),
     ActionSpec("network_settings", "&Network and Training…", "Change the architecture, activations, loss, optimizer, batch size… (Ctrl+Shift+N)", ("Ctrl+Shift+N",)),
+    ActionSpec("data_settings", "&Data Settings…", "Noise, points, test ratio, seed and extra input features of generated data (Ctrl+Shift+D)", ("Ctrl+Shift+D",)),
     ActionSpec("reset", "&Reset", "Start this session over from its first step", ("Ctrl+R",)),
     ActionSpec("faster", "Faster", "Play faster (])", ("]",)),
     ActionSpec("slower", "Slower", "Play slower ([)", ("[",)),

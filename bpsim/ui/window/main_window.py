@@ -36,6 +36,7 @@ MAX_CARD_SHARE = 0.4  # of the window's height, at most, for the formula card
 SIMULATION_MENU = ("play", "next", "prev", "start", "end", None, "finer", "coarser")
 SIMULATION_MENU += ("faster", "slower", None, "train", "train_faster", "train_slower", "reset")
 SIMULATION_MENU += (None, "go_to_step", "run_steps", None, "network_settings")
+SIMULATION_MENU += ("data_settings",)
 
 
 class MainWindow(QMainWindow):
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         from bpsim.ui.inside.unit_maps_dock import UnitMapsDock
 
         self.unit_maps = UnitMapsDock(self)  # View → Unit Maps
+        from bpsim.ui.window.data_dialog import DataSettings
+
+        self.data_settings = DataSettings(self)  # Simulation → Data Settings…
         self.lecture = LectureParts(self)
         from bpsim.ui.compare.runs import CompareRuns
 
