@@ -149,8 +149,10 @@ def same_weights(current: NetworkSetup, new: NetworkSetup) -> bool:
 
 
 def keeps_weights(session: Session, setup: NetworkSetup) -> bool:
-    """True when :func:`rebuild` keeps the session's current weights."""
-    return same_weights(setup_of(session), setup)
+    """True when :func:`rebuild` keeps the session's current weights (the
+    network's sizes on the session's data, its seed and initialisation stay)."""
+    sizes = setup.sizes(session.dataset)
+    return list(session.net.sizes) == list(sizes) and same_weights(setup_of(session), setup)
 
 
 def setup_of(session: Session) -> NetworkSetup:
