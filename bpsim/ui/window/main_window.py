@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
 
         self.see_inside = SeeInside(self)  # chain-rule dock, sample pictures, gradient check
         self.lecture = LectureParts(self)
+        from bpsim.ui.window.edit_controller import EditController
+
+        self.edits = EditController(self)  # select, type or drag a weight; undo and redo
         self._restore_settings()
         self.lecture.offer()
         self.network_view.setFocus()
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
             action.setData(name)
             self.preset_actions[name] = action
         self._fill(file_menu, FILE_MENU)
+        self._fill(self.menuBar().addMenu("&Edit"), ("undo", "redo", None, "edit_value"))
         view = self.menuBar().addMenu("&View")
         self._fill(view, VIEW_MENU)
         view.addSeparator()
