@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 from bpsim.ui.network.pointer import Hit
 from bpsim.ui.network.view import NetworkView
 
-SELECTION_COLOR = QColor(255, 170, 0)  # amber: reads on light and dark, unlike the edges' blue/red
+SELECTION_COLOR = QColor(150, 70, 230)  # violet: unlike the edges' blue and orange, the amber of the shown step
 
 
 class SelectionOverlay(QWidget):
@@ -61,10 +61,11 @@ class SelectionOverlay(QWidget):
         pen = QPen(SELECTION_COLOR, max(2.0, r * 0.14))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         if len(hit) == 2:
+            pen.setStyle(Qt.PenStyle.DashLine)  # a dashed ring: not the shown step's amber one
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             c: QPointF = view.unit_center(*hit)
-            grow = r + pen.widthF() * 1.5
+            grow = r + pen.widthF() * 1.2
             painter.drawEllipse(c, grow, grow)
             return
         layer, i, j = hit

@@ -38,6 +38,7 @@ class ValueEditor(QLineEdit):
         super().__init__(owner.view)
         self._owner = owner
         self.setObjectName("value_editor")
+        self.setToolTip("Type a number; Enter sets it, Esc cancels")
         self.hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -219,6 +220,7 @@ class EditController(QObject):
         )
         self.editor.move(x, y)
         self.editor.show()
+        self.editor.raise_()  # above the selection's overlay
         self.editor.setFocus()
 
     def commit_editor(self) -> None:
