@@ -96,7 +96,10 @@ def test_invalid_typed_values_change_nothing(qtbot, window: MainWindow, text: st
     qtbot.keyClick(edits.editor, Qt.Key.Key_Return)
     assert frames_of(window) == frames and not edits.stack.done
     assert edits.editor.isVisible()  # still open, to fix the text
-    assert "not" in window.statusBar().currentMessage() and "number" in window.statusBar().currentMessage()
+    assert (
+        "not" in window.statusBar().currentMessage()
+        and "number" in window.statusBar().currentMessage()
+    )
 
 
 def test_learning_rate_change_undone(qtbot, window: MainWindow) -> None:
@@ -109,3 +112,29 @@ def test_learning_rate_change_undone(qtbot, window: MainWindow) -> None:
     assert window.controls.learning_rate.value() == 0.5
     edits.redo()
     assert tl.trainer.optimizer.lr == 1.0 and window.controls.learning_rate.value() == 1.0
+
+
+def test_double_click_opens_the_editor_prefilled_and_escape_cancels(
+    qtbot, window: MainWindow
+) -> None:
+    view, edits = window.network_view, window.edits
+    qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=view.unit_center(2, 0).toPoint())
+    assert edits.selected == (2, 0) and edits.editor.isVisible()
+    assert float(edits.editor.text()) == 0.60
+    edits.editor.setText("5")
+    qtbot.keyClick(edits.editor, Qt.Key.Key_Escape)
+    assert not edits.editor.isVisible() and not edits.stack.done
+    assert window.controller.timeline.net_before_step().biases[1][0] == 0.60
+
+
+def test_an_edit_later_in_training_truncates_the_loss_curve(qtbot, window: MainWindow) -> None:
+    tl, edits = window.controller.timeline, window.edits
+    for _ in range(3):
+        window.actions_by_name["next"].trigger()
+    tl.go_to_step(5)
+    window.controller.refresh()
+    edits.select(W5)
+    assert edits.set_value(2.0)
+    assert window.controller.plotted_until == tl.step
+    edits.undo()
+    assert tl.step == 5 and tl.net_before_step().weights[1][0, 0] == edits.stack.undone[0].old

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QWidget
 from bpsim.ui.network.pointer import Hit
 from bpsim.ui.network.view import NetworkView
 
-SELECTION_COLOR = QColor(150, 70, 230)  # violet: unlike the edges' blue and orange, the amber of the shown step
+SELECTION_COLOR = QColor(
+    150, 70, 230
+)  # violet: unlike the edges' blue and orange, the amber of the shown step
 
 
 class SelectionOverlay(QWidget):
