@@ -46,10 +46,13 @@ class Edit:
     where: tuple[int, ...]
     old: float
     new: float
+    name: str = ""  # as the network view names it ("w5: h1 → o1", "b_o1")
 
     @property
     def label(self) -> str:
-        """What the Edit menu calls it ("Undo Edit w(2: 1→0)")."""
+        """What the Edit menu calls it ("Undo w5: h1 → o1")."""
+        if self.name:
+            return self.name
         if self.kind == "lr":
             return "Learning Rate"
         if self.kind == "bias":

@@ -10,7 +10,7 @@ resizes and zoom without knowing the layout.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QWidget
 
 from bpsim.ui.network.pointer import Hit
@@ -59,6 +59,10 @@ class SelectionOverlay(QWidget):
         if hit is None or view.scene() is None:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        clip = QRegion(self.rect())
+        for rect in view.label_rects():  # the numbers stay readable
+            clip -= QRegion(rect.toAlignedRect())
+        painter.setClipRegion(clip)
         r = view.unit_radius()
         pen = QPen(SELECTION_COLOR, max(2.0, r * 0.14))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)

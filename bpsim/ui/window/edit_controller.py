@@ -94,7 +94,18 @@ class EditController(QObject):
         kind = edit_kind(hit)
         assert kind is not None
         tl = self.c.timeline
-        return Edit(kind, tl.step, tuple(hit), current_value(tl, kind, tuple(hit)), new)
+        old = current_value(tl, kind, tuple(hit))
+        return Edit(kind, tl.step, tuple(hit), old, new, name=self._name(hit))
+
+    def _name(self, hit: Hit) -> str:
+        """The view's name for it: its tooltip's first line (an edge) or bias line."""
+        lines = self.view.tooltip_at(
+            self.view.edge_point(*hit) if len(hit) == 3 else self.view.unit_center(*hit)
+        ).splitlines()
+        if len(hit) == 3:
+            return lines[0] if lines else ""
+        bias = [line.split(" = ")[0] for line in lines if line.startswith("b")]
+        return f"bias {bias[-1]}" if bias else ""
 
     def value(self) -> float | None:
         """The selected weight's or bias's value as the shown step starts."""
