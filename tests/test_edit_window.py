@@ -55,6 +55,8 @@ def test_undo_and_redo_from_the_keyboard(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(window.network_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert frames_of(window) == frames and tl.losses()[0] == loss
     assert np.array_equal(tl.params_before_step(), params)
+    assert "w5: h1 → o1" in window.statusBar().currentMessage()
+    assert window.actions_by_name["redo"].text() == "&Redo w5: h1 → o1"
     qtbot.keyClick(
         window.network_view,
         Qt.Key.Key_Z,
