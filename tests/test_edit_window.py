@@ -33,6 +33,10 @@ def test_clicking_an_edge_selects_it_and_typing_edits_it(qtbot, window: MainWind
     assert edits.overlay.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert edits.editor.isVisible() and float(edits.editor.text()) == 0.40
+    qtbot.keyClick(edits.editor, Qt.Key.Key_Return)  # unchanged: closes, records nothing
+    assert not edits.editor.isVisible() and not edits.stack.done
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    assert edits.editor.isVisible()
     edits.editor.setText("1.0")
     qtbot.keyClick(edits.editor, Qt.Key.Key_Return)
     tl = window.controller.timeline

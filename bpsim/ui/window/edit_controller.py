@@ -235,10 +235,14 @@ class EditController(QObject):
         self.editor.setFocus()
 
     def commit_editor(self) -> None:
-        if self.set_text(self.editor.text()):
-            self.close_editor()
-        else:
+        try:
+            value = parse_value(self.editor.text())
+        except ValueError as exc:
+            self._say(f"Not changed: {exc}.")
             self.editor.selectAll()  # the message says why; the text stays to fix
+            return
+        self.set_value(value)  # the same value again: nothing to do
+        self.close_editor()
 
     def close_editor(self) -> None:
         if self.editor.isVisible():
