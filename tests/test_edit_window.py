@@ -144,3 +144,19 @@ def test_an_edit_later_in_training_truncates_the_loss_curve(qtbot, window: MainW
     assert window.controller.plotted_until == tl.step
     edits.undo()
     assert tl.step == 5 and tl.net_before_step().weights[1][0, 0] == edits.stack.undone[0].old
+
+
+def test_an_edited_weight_is_autosaved(qtbot, window: MainWindow, tmp_path) -> None:
+    from bpsim.model.sessions.session_file import load_session
+    from bpsim.ui.safety.autosave import AutoSaver
+
+    saver = AutoSaver(window, tmp_path, interval=0.0, poll_ms=20)
+    qtbot.waitUntil(lambda: saver.saves == 1)
+    qtbot.wait(100)
+    assert saver.saves == 1  # nothing changed since
+    window.edits.select(W5)
+    assert window.edits.set_value(1.0)
+    qtbot.waitUntil(lambda: saver.saves == 2)
+    saver.save_now(wait=True)
+    assert load_session(saver.session_file).trainer.net.weights[1][0, 0] == 1.0
+    saver.finish()
