@@ -87,6 +87,13 @@ class EditController(QObject):
         if hit is not None and edit_kind(hit) is None:
             hit = None  # input units hold no parameter
         self.close_editor()
+        value = None if hit is None else self.value_of(hit)
+        if hit != self.overlay.selected and hit is not None and value is not None:
+            name = self._name(hit) or "The value"
+            self._say(
+                f"{name} = {value:.6g}: Enter or double-click to type a value, "
+                "drag up or down to change it"
+            )
         self.overlay.select(hit)
         self.w.actions_by_name["edit_value"].setEnabled(hit is not None)
 
@@ -109,9 +116,11 @@ class EditController(QObject):
 
     def value(self) -> float | None:
         """The selected weight's or bias's value as the shown step starts."""
-        hit = self.selected
-        kind = None if hit is None else edit_kind(hit)
-        return None if hit is None or kind is None else current_value(self.c.timeline, kind, hit)
+        return None if self.selected is None else self.value_of(self.selected)
+
+    def value_of(self, hit: Hit) -> float | None:
+        kind = edit_kind(hit)
+        return None if kind is None else current_value(self.c.timeline, kind, hit)
 
     # -- changing -----------------------------------------------------------------------
 
