@@ -1,18 +1,14 @@
 """The timeline: a cursor over the frames of a training step, over steps and
 over epochs, forward and back in time.
 
-The timeline owns no Qt object and draws nothing: it moves a
+It owns no Qt object and draws nothing: it moves a
 :class:`~bpsim.model.engine.training.Trainer` through time and hands out the current
-:class:`~bpsim.model.trace.frames.Trace` and frame index. Going back in time
-restores a checkpoint and replays the steps after it, so the numbers are
-exactly those seen before. Checkpoints are kept for every traced step and
-every ``checkpoint_every`` steps of continuous training, at most
-``max_checkpoints`` of them and at most ``checkpoint_budget`` bytes (the
-parameters and the optimizer's state they copy, whatever the network's
-size): beyond that every other one goes and training checkpoints half as
-often, so the gaps stay even and a jump back replays a gap at most. The
-first checkpoint, the shown step's and every change of the optimizer's
-settings (a learning rate) are always kept.
+:class:`~bpsim.model.trace.frames.Trace` and frame index. Going back restores a
+checkpoint and replays the steps after it, so the numbers are exactly those seen
+before. Checkpoints are kept for every traced step and every ``checkpoint_every``
+steps of training, at most ``max_checkpoints`` and ``checkpoint_budget`` bytes of
+them: beyond that every other one goes and training checkpoints half as often. The
+first, the shown step's, every change of settings and every edit are always kept.
 """
 
 from __future__ import annotations
@@ -84,6 +80,7 @@ class Timeline:
         self._checkpoints: dict[int, Snapshot] = {}
         self._bytes = 0  # of the checkpoints, each order array counted once
         self._orders: dict[int, int] = {}  # id of an order array -> checkpoints sharing it
+        self._edited: set[int] = set()  # steps whose parameters were edited
         self.trace: Trace
         self._trace_step = 0
         self.batch_indices: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
@@ -185,7 +182,7 @@ class Timeline:
         doubles evenly, so no jump back replays more than a few times the
         average gap. The first and the shown step are kept, and every
         change of settings. Returns whether any went."""
-        keep = {self.first_step, self._trace_step, self.trainer.step}
+        keep = {self.first_step, self._trace_step, self.trainer.step, *self._edited}
         steps = sorted(self._checkpoints)
         for before, s in itertools.pairwise(steps):
             # a checkpoint where the settings change is where replay learns of it
@@ -256,7 +253,7 @@ class Timeline:
                 start -= self.steps_per_epoch
             self.go_to_step(start)
         else:
-            start = self._group_start(self.cursor, granularity)
+            start = group_start(self.trace, self.cursor, granularity)
             if start > 0:
                 self.cursor = start - 1
             elif self.cursor > 0:
@@ -281,9 +278,6 @@ class Timeline:
     def _group_end(self, k: int, granularity: Granularity) -> int:
         """The last frame of the group frame ``k`` belongs to."""
         return group_end(self.trace, k, granularity)
-
-    def _group_start(self, k: int, granularity: Granularity) -> int:
-        return group_start(self.trace, k, granularity)
 
     # -- continuous training -------------------------------------------------------
 
@@ -330,14 +324,27 @@ class Timeline:
         self.trainer.restore(self._checkpoints[self.step])
 
     def set_learning_rate(self, lr: float) -> None:
-        """Use learning rate ``lr`` from the shown step on: redo that step with
-        it and forget the checkpoints after it (that future has changed).
-        Going back before the change still replays the old rate exactly."""
+        """Use learning rate ``lr`` from the shown step on (:meth:`redo_shown_step`)."""
+        self.redo_shown_step(lambda: setattr(self.trainer.optimizer, "lr", float(lr)))
+
+    def set_parameter(self, layer: int, i: int, j: int | None, value: float) -> None:
+        """Set weight ``(i, j)`` into layer ``layer`` (``j`` None: the bias of its
+        unit ``i``) as the shown step starts, and redo that step from there."""
+        net = self.trainer.net
+        where = net.biases[layer - 1] if j is None else net.weights[layer - 1]
+        index = (i,) if j is None else (i, j)
+        self._edited.add(self.step)  # kept through thinning: replay must pass it
+        self.redo_shown_step(lambda: where.__setitem__(index, float(value)))
+
+    def redo_shown_step(self, change: Callable[[], None]) -> None:
+        """Apply ``change`` to the trainer as the shown step starts, redo the step
+        and forget the checkpoints after it (that future has changed)."""
         for s in [s for s in self._checkpoints if s > self.step]:
             self._drop(s)
+        self._edited = {s for s in self._edited if s <= self.step}
         cursor = self.cursor
         self.trainer.restore(self._checkpoints[self.step])
-        self.trainer.optimizer.lr = float(lr)
+        change()
         self._open_step()
         self.cursor = min(cursor, len(self.trace) - 1)
 

@@ -31,6 +31,10 @@ class PointerView(QWidget):
         """The tooltip text for a point of the widget ('' if nothing is there)."""
         return ""
 
+    def hit_at(self, pos: QPointF) -> Hit | None:
+        """The unit ``(layer, j)`` or edge ``(layer, i, j)`` under ``pos``, if any."""
+        return self._hit(pos)
+
     def _hit(self, pos: QPointF) -> Hit | None:
         """The unit or edge under ``pos``, if any."""
         return None

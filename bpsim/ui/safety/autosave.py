@@ -172,7 +172,8 @@ class AutoSaver(QObject):
         c = self.w.controller
         tl = c.timeline
         trainer = tl.trainer
-        return (tl.step, tl.cursor, trainer.step, trainer.optimizer.lr, c.edge_mode())
+        edits = hash(tl.params_before_step().tobytes())  # an edited weight or bias
+        return (tl.step, tl.cursor, trainer.step, trainer.optimizer.lr, c.edge_mode(), edits)
 
     def _on_poll(self) -> None:
         if self._writer is not None and self._writer.is_alive():

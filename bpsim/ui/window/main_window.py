@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         from bpsim.ui.compare.runs import CompareRuns
 
         self.compare = CompareRuns(self)  # kept loss curves (Simulation menu, plot menu)
+        from bpsim.ui.window.edit_controller import EditController
+
+        self.edits = EditController(self)  # select, type or drag a weight; undo and redo
         self._restore_settings()
         self.lecture.offer()
         self.network_view.setFocus()
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
             action.setData(name)
             self.preset_actions[name] = action
         self._fill(file_menu, FILE_MENU)
+        self._fill(self.menuBar().addMenu("&Edit"), ("undo", "redo", None, "edit_value"))
         view = self.menuBar().addMenu("&View")
         self._fill(view, VIEW_MENU)
         view.addSeparator()
