@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.training import Snapshot, Trainer
+from bpsim.model.engine.update_order import check_update_order
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
 from bpsim.model.sessions.session_file import save_session, session_to_dict
 from bpsim.model.trace.frames import Frame, Phase, Trace
@@ -329,15 +330,18 @@ class Timeline:
         """Put the trainer back where the shown step starts (its checkpoint)."""
         self.trainer.restore(self._checkpoints[self.step])
 
-    def set_learning_rate(self, lr: float) -> None:
-        """Use learning rate ``lr`` from the shown step on: redo that step with
-        it and forget the checkpoints after it (that future has changed).
-        Going back before the change still replays the old rate exactly."""
+    def set_learning_rate(self, lr: float, update_order: str | None = None) -> None:
+        """Use learning rate ``lr`` (and ``update_order``, if given) from the
+        shown step on: redo that step with it and forget the checkpoints after
+        it (that future has changed). Going back before the change still
+        replays the old rate (and order) exactly."""
         for s in [s for s in self._checkpoints if s > self.step]:
             self._drop(s)
         cursor = self.cursor
         self.trainer.restore(self._checkpoints[self.step])
         self.trainer.optimizer.lr = float(lr)
+        if update_order is not None:
+            self.trainer.update_order = check_update_order(update_order)
         self._open_step()
         self.cursor = min(cursor, len(self.trace) - 1)
 

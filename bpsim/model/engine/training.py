@@ -39,6 +39,7 @@ class Snapshot:
     position: int
     step: int
     epoch: int
+    update_order: str = "simultaneous"
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ class Trainer:
             position=self.position,
             step=self.step,
             epoch=self.epoch,
+            update_order=self.update_order,
         )
 
     def restore(self, snap: Snapshot) -> None:
@@ -254,6 +256,7 @@ class Trainer:
         self.position = snap.position
         self.step = snap.step
         self.epoch = snap.epoch
+        self.update_order = snap.update_order
 
 
 def evaluate(net: Network, X: Array, Y: Array) -> Evaluation:

@@ -25,6 +25,7 @@ from bpsim.model.engine.losses import LOSS_NAMES, REQUIRED_OUTPUT
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import OPTIMIZERS, Momentum, make_optimizer
 from bpsim.model.engine.training import Trainer
+from bpsim.model.engine.update_order import UPDATE_ORDERS
 from bpsim.model.sessions.session import Session
 from bpsim.model.trace.frames import frames_per_step as frames_per_step  # re-exported
 
@@ -75,6 +76,7 @@ class NetworkSetup:
     train_biases: bool = True
     l1: float = 0.0
     l2: float = 0.0
+    update_order: str = "simultaneous"  # or "in_place" (see engine.update_order)
 
     def sizes(self, dataset: Dataset) -> tuple[int, ...]:
         """Units per layer, input first, for this data set."""
@@ -138,6 +140,7 @@ def setup_of(session: Session) -> NetworkSetup:
         train_biases=net.train_biases,
         l1=net.l1,
         l2=net.l2,
+        update_order=trainer.update_order,
     )
 
 
@@ -159,6 +162,8 @@ def _names_problems(setup: NetworkSetup) -> list[str]:
         problems.append(_unknown("initialisation", setup.init, tuple(INITIALISERS)))
     if setup.optimizer not in OPTIMIZERS:
         problems.append(_unknown("optimizer", setup.optimizer, tuple(OPTIMIZERS)))
+    if setup.update_order not in UPDATE_ORDERS:
+        problems.append(_unknown("update order", setup.update_order, UPDATE_ORDERS))
     return problems
 
 
@@ -265,6 +270,7 @@ def rebuild(session: Session, setup: NetworkSetup) -> Session:
         batch_size=setup.batch_size,
         shuffle=setup.shuffle,
         seed=setup.seed,
+        update_order=setup.update_order,
     )
     settings = dict(session.settings)
     settings.pop("frame", None)

@@ -4,14 +4,16 @@ current data, and start training it afresh.
 The dialog edits a :class:`~bpsim.model.sessions.setup.NetworkSetup`; the model checks
 it (:func:`~bpsim.model.sessions.setup.validate`) while the user types, and OK stays
 disabled while anything is wrong. :func:`edit_network` runs it and returns
-the rebuilt session.
+the rebuilt session (or, when only the update order changed, that order:
+the shown step is then redone with it, as a learning-rate change is).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.engine.activations import ACTIVATIONS
 from bpsim.model.engine.losses import REQUIRED_OUTPUT
+from bpsim.model.engine.update_order import UPDATE_ORDER_NAMES
 from bpsim.model.sessions.session import Session, suggested_output
 from bpsim.model.sessions.session_checks import MAX_SEED
 from bpsim.model.sessions.setup import (
@@ -54,6 +57,12 @@ from bpsim.ui.window.spin_boxes import LEARNING_RATES, LogSpinBox
 PROBLEM_COLOR = "#d55e00"  # Okabe–Ito vermillion: readable on light and dark backgrounds
 RANDOM_SEED = -1  # the seed box's "random" entry: seed None
 W = TypeVar("W", bound=QWidget)
+
+
+class OrderChange(NamedTuple):
+    """The dialog's answer when only the update order changed."""
+
+    update_order: str
 
 
 def _tip(widget: W, tip: str) -> W:
@@ -152,6 +161,13 @@ class NetworkDialog(QDialog):
             QCheckBox("Shu&ffle samples each epoch"),
             "Visit the samples in a new random order every epoch.",
         )
+        self.update_order = _combo(
+            UPDATE_ORDER_NAMES,
+            "Simultaneous (the rule): every weight is updated from the same gradients. In place:"
+            " the output weights are updated before the hidden deltas are computed, which then"
+            " use the new weights (the worked example's published error after one update)."
+            " Changing only this redoes the shown step and keeps the weights.",
+        )
         self.l1 = _tip(LogSpinBox(0.0, 10.0), "L1 regularisation: adds λ₁·Σ|w| to the loss.")
         self.l2 = _tip(LogSpinBox(0.0, 10.0), "L2 regularisation (weight decay): adds ½λ₂·Σw².")
         self.message = QLabel()
@@ -196,6 +212,7 @@ class NetworkDialog(QDialog):
         self._add_row(form, "&Momentum μ:", self.momentum)
         self._add_row(form, "Batch si&ze:", self.batch_size)
         form.addRow(self.shuffle)
+        self._add_row(form, "&Update order:", self.update_order)
         self._add_row(form, "L&1 strength λ₁:", self.l1)
         self._add_row(form, "L&2 strength λ₂:", self.l2)
 
@@ -211,7 +228,7 @@ class NetworkDialog(QDialog):
         order: list[QWidget] = [self.hidden_edit, self.hidden_activation, self.output_activation]
         order += [self.loss, self.suggest_button, self.init, self.seed, self.train_biases]
         order += [self.optimizer, self.learning_rate, self.momentum, self.batch_size]
-        order += [self.shuffle, self.l1, self.l2, self.buttons]
+        order += [self.shuffle, self.update_order, self.l1, self.l2, self.buttons]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.hidden_edit.setFocus()
@@ -228,6 +245,7 @@ class NetworkDialog(QDialog):
         self.hidden_edit.textChanged.connect(self._on_changed)
         for combo in (self.hidden_activation, self.output_activation, self.init, self.optimizer):
             combo.currentIndexChanged.connect(self._on_changed)
+        self.update_order.currentIndexChanged.connect(self._on_changed)
         self.loss.currentIndexChanged.connect(self._on_loss_changed)
         for spin in (
             self.seed,
@@ -266,6 +284,7 @@ class NetworkDialog(QDialog):
             self.momentum.setValue(setup.momentum)
             self.batch_size.setValue(setup.batch_size)
             self.shuffle.setChecked(setup.shuffle)
+            _select(self.update_order, setup.update_order)
             self.l1.setValue(setup.l1)
             self.l2.setValue(setup.l2)
         finally:
@@ -294,6 +313,7 @@ class NetworkDialog(QDialog):
             train_biases=self.train_biases.isChecked(),
             l1=self.l1.value(),
             l2=self.l2.value(),
+            update_order=str(self.update_order.currentData()),
         )
 
     def problems(self) -> list[str]:
@@ -319,11 +339,23 @@ class NetworkDialog(QDialog):
                 f'<div style="color:{PROBLEM_COLOR}"><b>Cannot build this network:</b>'
                 f'<ul style="margin:0">{items}</ul></div>'
             )
+        elif self.order_only():
+            self.message.setText("Only the update order changes: the shown step is redone.")
         else:
             sizes = self.setup().sizes(self.dataset)
             shape = " → ".join(map(str, sizes))
             count = n_parameters(sizes)
             self.message.setText(f"Ready: {shape} units, {count:,} weights and biases.")
+        self.ok_button.setText("&Apply" if self.order_only() else "Build &Network")
+
+    def order_only(self) -> bool:
+        """Whether the fields differ from the current set-up in the update order alone."""
+        try:
+            setup = self.setup()
+        except ValueError:
+            return False
+        same = dataclasses.replace(setup, update_order=self.current.update_order)
+        return setup.update_order != self.current.update_order and same == self.current
 
     def _on_loss_changed(self) -> None:
         """Offer the output layer a newly chosen loss needs (or suits the data)."""
@@ -343,13 +375,15 @@ class NetworkDialog(QDialog):
         _select(self.loss, loss)
 
 
-def edit_network(parent: QWidget | None, session: Session) -> Session | None:
-    """Let the user change the session's network; the rebuilt session on OK,
-    ``None`` on Cancel."""
+def edit_network(parent: QWidget | None, session: Session) -> Session | OrderChange | None:
+    """Let the user change the session's network; the rebuilt session on OK
+    (only the update order when nothing else changed), ``None`` on Cancel."""
     dialog = NetworkDialog(session.dataset, setup_of(session), parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+        if dialog.order_only():
+            return OrderChange(dialog.setup().update_order)
         return rebuild(session, dialog.setup())
     finally:
         dialog.deleteLater()
