@@ -93,3 +93,20 @@ def test_the_note_is_only_at_in_place_hidden_deltas() -> None:
     assert order_note(next(f for f in in_place if f.label == "δ_h2")) == (
         "w6⁺, w8⁺ already updated: in-place order"
     )
+
+
+def test_the_chain_rule_graph_follows_the_in_place_order() -> None:
+    from bpsim.viewmodel.chain_rule import chain_graph
+
+    session = new_session("mazur")
+    X, Y = session.trainer.X, session.trainer.Y
+    before = session.net.copy()
+    trace = session.net.copy().trace(X[0], Y[0], 0.5, update_order="in_place")
+    delta = next(f for f in trace if f.kind is FrameKind.DELTA)
+    graph = chain_graph(delta, before, trace.X, trace.Y, trace.weights_after)
+    assert graph.result is not None
+    assert graph.result.value == pytest.approx(delta.value, rel=1e-12)
+    assert any("already updated" in note for note in graph.notes)
+    rule = chain_graph(delta, before, trace.X, trace.Y)
+    assert rule.result is not None and rule.result.value == pytest.approx(0.00877135, abs=1e-8)
+    assert any("old weights" in note for note in rule.notes)
