@@ -153,3 +153,27 @@ def test_the_order_is_saved_and_old_files_open(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc))
     with pytest.raises(SessionError, match=r"training\.update_order"):
         load_session(path)
+
+
+def test_a_mini_batch_in_place_trace_updates_each_layer_after_its_mean() -> None:
+    net = Network([2, 3, 2], "sigmoid", seed=2)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 2)), rng.uniform(size=(3, 2))
+    stepped, traced = net.copy(), net.copy()
+    stepped.step(X, Y, 0.3, update_order="in_place")
+    trace = traced.trace_batch(X, Y, 0.3, update_order="in_place")
+    assert np.array_equal(stepped.params, traced.params)
+    tail = [
+        (p.kind, p.layer) for p in map(trace.place, range(trace.layout.samples_end, len(trace)))
+    ]
+    kinds = [k for k, _ in tail]
+    assert kinds[0] is FrameKind.LOSS
+    layers_updated = [layer for k, layer in tail if k is FrameKind.WEIGHT_UPDATE]
+    first_hidden_mean = tail.index((FrameKind.WEIGHT_GRADIENT, 1))
+    assert set(layers_updated[: len(layers_updated) // 2]) == {2}
+    assert tail.index((FrameKind.WEIGHT_UPDATE, 2)) < first_hidden_mean
+    # each sample's hidden delta reads the new output weights
+    for s in range(3):
+        _, acts, deltas = trace.sample_rows(s)
+        g = deltas[1] @ trace.weights_after[1].T
+        np.testing.assert_allclose(deltas[0], g * acts[1] * (1 - acts[1]), rtol=1e-12)

@@ -107,8 +107,10 @@ class TraceLayout:
     train_biases: bool
     loss_terms: bool  # one frame per output's share of the loss (not cross-entropy)
     coupled: tuple[bool, ...]
-    # The in-place update order (one sample): each layer's updates follow its
-    # gradients, before the deltas of the layer below; nothing after the block.
+    # The in-place update order: each layer's updates follow its gradients, from
+    # the output back (one sample: before the deltas of the layer below, nothing
+    # after the block; a mini-batch: after the layer's mean gradients, at the end,
+    # the samples' blocks first, their hidden deltas already from the new weights).
     in_place: bool = False
     block: tuple[Segment, ...] = field(init=False)  # one sample's segments
     tail: tuple[Segment, ...] = field(init=False)  # after the samples, absolute
@@ -135,10 +137,11 @@ class TraceLayout:
         tail_parts: list[tuple[Part, int, int]] = []
         if batched:
             tail_parts.append((Part.BATCH_LOSS, L, 1))
-            tail_parts += [
-                (Part.MEAN_GRADIENTS, layer, self.parameters_of(layer)) for layer in range(L, 0, -1)
-            ]
-        if not in_place:
+            for layer in range(L, 0, -1):  # in place: each layer's mean, then its updates
+                tail_parts.append((Part.MEAN_GRADIENTS, layer, self.parameters_of(layer)))
+                if self.in_place:
+                    tail_parts.append((Part.UPDATES, layer, self.parameters_of(layer)))
+        if not self.in_place:
             tail_parts += [(Part.UPDATES, lay, self.parameters_of(lay)) for lay in range(1, L + 1)]
         tail = _segments(tail_parts, period * self.n_samples)
         object.__setattr__(self, "block", block)
