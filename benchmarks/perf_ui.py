@@ -282,6 +282,7 @@ def _run(*args: str) -> dict[str, float]:
     holds ``name=value`` pairs."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     env["XDG_CONFIG_HOME"] = tempfile.mkdtemp()  # no saved window state
+    env["BPSIM_DATA_DIR"] = tempfile.mkdtemp()  # no earlier autosave offered at start
     out = subprocess.run(
         [sys.executable, str(HERE / "perf_ui_run.py"), *args],
         capture_output=True,

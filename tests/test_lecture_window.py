@@ -32,11 +32,13 @@ def titles(window: MainWindow) -> list[str]:
 
 
 def test_the_preset_offers_its_lecture_without_a_dialog(window: MainWindow) -> None:
-    assert window.lecture_dock.isVisible()
     assert window.lecture_panel.list.count() == len(builtin_lecture("mazur").bookmarks)
     assert "lecture of 9 moments" in window.statusBar().currentMessage()
     assert QApplication.activeModalWidget() is None
     assert not window.actions_by_name["lecture_mode"].isChecked()  # Page Down still steps frames
+    assert not window.lecture_dock.isVisible()  # the network keeps its room until asked
+    window.actions_by_name["lecture_mode"].trigger()
+    assert window.lecture_dock.isVisible()
 
 
 def test_add_rename_reorder_and_delete_bookmarks(qtbot, window: MainWindow) -> None:

@@ -169,7 +169,8 @@ def test_tab_walks_the_fields_in_reading_order(qtbot, xor: Session) -> None:
     dialog = open_dialog(qtbot, xor, show=True)
     dialog.hidden_edit.setFocus()
     qtbot.waitUntil(dialog.hidden_edit.hasFocus)
-    expected = [dialog.hidden_activation, dialog.output_activation, dialog.loss]
+    expected = [dialog.hidden_activation, dialog.per_layer, dialog.output_activation]
+    expected += [dialog.loss]
     expected += [dialog.suggest_button, dialog.init, dialog.seed, dialog.train_biases]
     expected += [dialog.optimizer, dialog.learning_rate]  # momentum is disabled for sgd
     expected += [dialog.batch_size, dialog.shuffle, dialog.update_order, dialog.l1, dialog.l2]
@@ -256,3 +257,31 @@ def test_hidden_layers_take_the_usual_separators(qtbot, xor: Session, typed: str
     assert dialog.setup().hidden == (4, 3)
     assert dialog.problems() == [] and dialog.ok_button.isEnabled()
     assert "2 → 4 → 3 → 1" in dialog.message.text()
+
+
+def test_one_activation_per_hidden_layer(qtbot, xor: Session) -> None:
+    dialog = open_dialog(qtbot, xor)
+    dialog.hidden_edit.setText("4-3")
+    dialog.per_layer.setText("ReLU, tanh")
+    assert dialog.problems() == []
+    assert not dialog.hidden_activation.isEnabled()  # the per-layer field rules
+    setup = dialog.setup()
+    assert setup.activations == ("relu", "tanh", xor.net.activation_names[-1])
+    dialog.per_layer.setText("relu")
+    assert dialog.problems() == [
+        "Give one hidden activation per hidden layer: 2 layers, 1 activation."
+    ]
+    assert not dialog.ok_button.isEnabled()
+    dialog.per_layer.setText("relu, swish")
+    assert dialog.problems()[0].startswith("Per-layer activations: 'swish' is not an activation")
+    assert "Cannot build" in dialog.message.text()
+    dialog.per_layer.setText("")
+    assert dialog.hidden_activation.isEnabled() and dialog.problems() == []
+
+
+def test_the_message_says_whether_the_weights_are_kept(qtbot, xor: Session) -> None:
+    dialog = open_dialog(qtbot, xor)
+    dialog.learning_rate.setValue(0.05)
+    assert dialog.keeps_weights() and "keeps the current weights" in dialog.message.text()
+    dialog.hidden_edit.setText("5")
+    assert not dialog.keeps_weights() and "fresh weights" in dialog.message.text()

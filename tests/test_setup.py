@@ -16,7 +16,9 @@ from bpsim.model.sessions.setup import (
     NetworkSetup,
     format_hidden,
     frames_per_step,
+    keeps_weights,
     n_parameters,
+    parse_activations,
     parse_hidden,
     rebuild,
     setup_of,
@@ -108,12 +110,66 @@ def test_rebuild_drops_the_preset_and_the_saved_frame_but_keeps_other_settings()
 
 def test_rebuild_draws_new_weights_from_the_seed() -> None:
     session = new_session("mazur")  # hand-picked weights
-    setup = setup_of(session)
+    setup = dataclasses.replace(setup_of(session), seed=3)  # a new seed: fresh weights
     a, b = rebuild(session, setup), rebuild(session, setup)
     np.testing.assert_array_equal(a.net.params, b.net.params)
     assert a.net.weights[0][0, 0] != 0.15
     other = rebuild(session, dataclasses.replace(setup, seed=5))
     assert not np.array_equal(other.net.params, a.net.params)
+    wider = rebuild(session, dataclasses.replace(setup_of(session), hidden=(3,)))
+    assert wider.net.sizes[1] == 3  # other layer sizes: fresh weights too
+
+
+def test_a_change_that_keeps_the_layer_sizes_keeps_the_weights() -> None:
+    session = new_session("mazur")
+    session.trainer.train_step()  # trained weights, not the preset's
+    before = session.net.params.copy()
+    setup = dataclasses.replace(setup_of(session), lr=0.1, hidden_activation="tanh", loss="mse")
+    again = rebuild(session, setup)
+    np.testing.assert_array_equal(again.net.params, before)
+    assert again.net.params is not session.net.params  # a copy: the old session is left alone
+    assert again.net.activation_names == ("tanh", "sigmoid")
+    assert again.trainer.optimizer.lr == 0.1
+    assert keeps_weights(session, setup)
+    assert not keeps_weights(session, dataclasses.replace(setup, init="he"))
+
+
+def test_one_activation_per_hidden_layer() -> None:
+    session = new_session("xor")
+    setup = dataclasses.replace(
+        setup_of(session), hidden=(4, 3), hidden_activations=("relu", "tanh")
+    )
+    assert validate(setup, session.dataset) == []
+    net = rebuild(session, setup).net
+    assert net.activation_names[:2] == ("relu", "tanh")
+    again = setup_of(rebuild(session, setup))
+    assert again.hidden_activations == ("relu", "tanh")  # read back from the network
+    assert setup_of(session).hidden_activations == ()  # all alike: none listed
+    short = dataclasses.replace(setup, hidden=(4, 3, 2))
+    assert validate(short, session.dataset) == [
+        "give one hidden activation per hidden layer: 3 layers, 2 activations"
+    ]
+    soft = dataclasses.replace(setup, hidden_activations=("relu", "softmax"))
+    assert validate(soft, session.dataset) == ["softmax is allowed on the output layer only"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("", ()),
+        ("tanh, relu", ("tanh", "relu")),
+        ("ReLU;sigmoid", ("relu", "sigmoid")),
+        ("tanh relu", ("tanh", "relu")),
+        ("leaky ReLU, leaky_relu", ("leaky_relu", "leaky_relu")),
+    ],
+)
+def test_parse_activations(text: str, names: tuple[str, ...]) -> None:
+    assert parse_activations(text) == names
+
+
+def test_parse_activations_names_the_unknown_one() -> None:
+    with pytest.raises(ValueError, match=r"'swish' is not an activation; write e\.g\. tanh, relu"):
+        parse_activations("tanh, swish")
 
 
 def test_rebuild_keeps_adams_other_settings_when_adam_stays() -> None:

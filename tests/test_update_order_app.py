@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from bpsim.model.sessions.session import new_session
-from bpsim.model.sessions.setup import rebuild, setup_of
+from bpsim.model.sessions.setup import OrderChange, rebuild, setup_of
 from bpsim.model.trace.kinds import FrameKind
 from bpsim.ui.panels.frame_text import order_note
 from bpsim.ui.window import network_dialog
 from bpsim.ui.window.main_window import MainWindow
-from bpsim.ui.window.network_dialog import NetworkDialog, OrderChange, edit_network
+from bpsim.ui.window.network_dialog import NetworkDialog, edit_network
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,14 @@ UPDATE_ORDER_NAMES = {
 }
 
 
+UPDATE_ORDER_TIP = (
+    "Simultaneous (the rule): every weight is updated from the same gradients. In place:"
+    " the output weights are updated before the hidden deltas are computed, which then"
+    " use the new weights (the worked example's published error after one update)."
+    " Changing only this redoes the shown step and keeps the weights."
+)
+
+
 def check_update_order(order: object) -> str:
     """``order`` if it is one of :data:`UPDATE_ORDERS`, else ValueError."""
     if not isinstance(order, str) or order not in UPDATE_ORDERS:

@@ -11,10 +11,12 @@ session on the same training and test data.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -57,13 +59,15 @@ class NetworkSetup:
     """What can be chosen about a network and its training.
 
     ``hidden`` lists the units of each hidden layer (empty: no hidden layer);
-    every hidden layer uses ``hidden_activation``. ``seed`` draws the initial
+    every hidden layer uses ``hidden_activation``, unless ``hidden_activations``
+    names one per hidden layer. ``seed`` draws the initial
     weights and the order of the samples (``None``: different every time).
     ``momentum`` counts only for the ``"momentum"`` optimizer.
     """
 
     hidden: tuple[int, ...] = (8,)
     hidden_activation: str = DEFAULT_HIDDEN_ACTIVATION
+    hidden_activations: tuple[str, ...] = ()  # one per hidden layer; empty: all the same
     output_activation: str = "sigmoid"
     loss: str = "mse"
     init: str = "xavier"
@@ -85,7 +89,8 @@ class NetworkSetup:
     @property
     def activations(self) -> tuple[str, ...]:
         """One activation name per non-input layer."""
-        return (*([self.hidden_activation] * len(self.hidden)), self.output_activation)
+        hidden = self.hidden_activations or (self.hidden_activation,) * len(self.hidden)
+        return (*hidden, self.output_activation)
 
 
 def n_parameters(sizes: tuple[int, ...]) -> int:
@@ -116,11 +121,63 @@ def format_hidden(hidden: tuple[int, ...]) -> str:
     return "-".join(str(n) for n in hidden)
 
 
+def parse_activations(text: str) -> tuple[str, ...]:
+    """Hidden activations, one per layer, from text such as ``"tanh, relu"``.
+
+    Names or their labels are accepted, any case (``ReLU``, ``leaky ReLU``);
+    separators: commas, semicolons, or spaces. Empty text: ``()``, the same
+    activation for every layer. Raises ValueError naming what is unknown.
+    """
+    body = text.strip()
+    if not body:
+        return ()
+    by_name = {k.lower(): k for k in ACTIVATIONS}
+    by_name |= {v.lower(): k for k, v in ACTIVATION_LABELS.items()}
+    by_name |= {k.replace("_", " "): k for k in ACTIVATIONS}
+    by_name |= {k.replace("_", "-"): k for k in ACTIVATIONS}
+    parts = re.split(r"\s*[,;]\s*", body) if re.search(r"[,;]", body) else body.split()
+    names = []
+    for part in parts:
+        name = by_name.get(re.sub(r"\s+", " ", part.strip().lower()))
+        if name is None:
+            shown = ", ".join(k for k in ACTIVATION_LABELS if not ACTIVATIONS[k].output_only)
+            raise ValueError(f"{part!r} is not an activation; write e.g. tanh, relu ({shown})")
+        names.append(name)
+    return tuple(names)
+
+
+class OrderChange(NamedTuple):
+    """A change of set-up in the update order alone (the shown step is redone
+    with it, the weights kept, as a learning-rate change is)."""
+
+    update_order: str
+
+
+def order_change(current: NetworkSetup, new: NetworkSetup) -> OrderChange | None:
+    """The :class:`OrderChange` from ``current`` to ``new`` if only the
+    update order differs, else None."""
+    same = dataclasses.replace(new, update_order=current.update_order)
+    if new.update_order != current.update_order and same == current:
+        return OrderChange(new.update_order)
+    return None
+
+
+def same_weights(current: NetworkSetup, new: NetworkSetup) -> bool:
+    """True when going from ``current`` to ``new`` keeps the weights (see
+    :func:`rebuild`): the layer sizes, the seed and the initialisation stay."""
+    return (current.hidden, current.seed, current.init) == (new.hidden, new.seed, new.init)
+
+
+def keeps_weights(session: Session, setup: NetworkSetup) -> bool:
+    """True when :func:`rebuild` keeps the session's current weights."""
+    return same_weights(setup_of(session), setup)
+
+
 def setup_of(session: Session) -> NetworkSetup:
     """The set-up of a session's current network and trainer.
 
-    A network whose hidden layers use different activations is described by
-    its first hidden layer's activation.
+    A network whose hidden layers use different activations lists them in
+    ``hidden_activations`` (and its first in ``hidden_activation``).
     """
     trainer, net = session.trainer, session.net
     hidden_acts = net.activation_names[:-1]
@@ -128,6 +185,7 @@ def setup_of(session: Session) -> NetworkSetup:
     return NetworkSetup(
         hidden=net.sizes[1:-1],
         hidden_activation=hidden_acts[0] if hidden_acts else DEFAULT_HIDDEN_ACTIVATION,
+        hidden_activations=tuple(hidden_acts) if len(set(hidden_acts)) > 1 else (),
         output_activation=net.activation_names[-1],
         loss=net.loss_name,
         init=net.init_name,
@@ -150,12 +208,9 @@ def _unknown(kind: str, name: str, valid: dict[str, str] | tuple[str, ...]) -> s
 
 def _names_problems(setup: NetworkSetup) -> list[str]:
     problems = []
-    for kind, name in (
-        ("activation", setup.hidden_activation),
-        ("activation", setup.output_activation),
-    ):
+    for name in (setup.hidden_activation, *setup.hidden_activations, setup.output_activation):
         if name not in ACTIVATIONS:
-            problems.append(_unknown(kind, name, tuple(ACTIVATIONS)))
+            problems.append(_unknown("activation", name, tuple(ACTIVATIONS)))
     if setup.loss not in LOSS_NAMES:
         problems.append(_unknown("loss", setup.loss, LOSS_NAMES))
     if setup.init not in INITIALISERS:
@@ -167,15 +222,26 @@ def _names_problems(setup: NetworkSetup) -> list[str]:
     return problems
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _layer_problems(setup: NetworkSetup, dataset: Dataset) -> list[str]:
     problems = []
     if any(n < 1 for n in setup.hidden):
         problems.append("a hidden layer needs at least one unit")
     if len(setup.hidden) > MAX_HIDDEN_LAYERS:
         problems.append(f"at most {MAX_HIDDEN_LAYERS} hidden layers fit on the screen")
-    act = ACTIVATIONS.get(setup.hidden_activation)
-    if setup.hidden and act is not None and act.output_only:
-        problems.append(f"{setup.hidden_activation} is allowed on the output layer only")
+    n_acts, n_hidden = len(setup.hidden_activations), len(setup.hidden)
+    if n_acts and n_acts != n_hidden:
+        problems.append(
+            "give one hidden activation per hidden layer: "
+            f"{_count(n_hidden, 'layer')}, {_count(n_acts, 'activation')}"
+        )
+    for name in dict.fromkeys(setup.activations[:-1] if n_acts in (0, n_hidden) else ()):
+        act = ACTIVATIONS.get(name)
+        if act is not None and act.output_only:
+            problems.append(f"{name} is allowed on the output layer only")
     count = n_parameters(setup.sizes(dataset))
     if count > MAX_PARAMETERS:
         problems.append(
@@ -234,7 +300,10 @@ def validate(setup: NetworkSetup, dataset: Dataset) -> list[str]:
 def rebuild(session: Session, setup: NetworkSetup) -> Session:
     """A fresh session on the same training and test data: a new network
     with weights drawn from ``setup.seed``, a new optimizer and trainer at
-    step 0.
+    step 0. When the layer sizes, the seed and the initialisation stay the
+    same (:func:`keeps_weights`), the new network starts from the current
+    weights and biases instead: a change of activation, loss or learning rate
+    then shows its own effect on the same network.
 
     The session's settings are kept, except that it no longer is a preset
     (``"preset"`` is removed and ``"source"`` says where it came from) and the
@@ -256,6 +325,8 @@ def rebuild(session: Session, setup: NetworkSetup) -> Session:
         l2=setup.l2,
         train_biases=setup.train_biases,
     )
+    if keeps_weights(session, setup):
+        net.set_params(session.net.params.copy())
     old = session.trainer.optimizer
     opt_settings = dict(old.settings()) if old.name == setup.optimizer else {}
     opt_settings["lr"] = setup.lr

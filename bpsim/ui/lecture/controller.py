@@ -58,6 +58,7 @@ class LectureController(QObject):
         p.sigUpdate.connect(self.update_to_current)
         self.seek.sigStepClicked.connect(self._on_plot_clicked)
         p.add_toggle(a["lecture_mode"])
+        a["lecture_mode"].toggled.connect(lambda on: on and self._show_dock())
         p.add_toggle(a["presenter"])
         self.c.sigSessionLoaded.connect(self.on_session_loaded)
 
@@ -70,14 +71,15 @@ class LectureController(QObject):
         self.offer()
 
     def offer(self) -> None:
-        """A session with a lecture: show the panel and say how to walk it."""
+        """A session with a lecture: say how to walk it. The panel stays
+        closed (it would take room from the network at lecture-hall type)
+        until lecture mode, a new bookmark or View → Lecture opens it."""
         n = len(self.list)
         if n == 0:
             return
-        self._show_dock()
         self.c.w.statusBar().showMessage(
             f"This session comes with a lecture of {n} moments: Ctrl+L walks it with "
-            "Page Down and Page Up, F5 presents it."
+            "Page Down and Page Up (View → Lecture lists them), F5 presents it."
         )  # no timeout (no timer left running): the first move clears it
 
     def _show_dock(self) -> None:

@@ -72,6 +72,8 @@ SPECS = [
     ActionSpec("blank_white", "Blank to &White", "White screen; any key or click brings the picture back (W)", ("W",)),
     ActionSpec("go_to_step", "&Go to Step…", "Open training step N, training to it if need be (Ctrl+G; or click the loss plot)", ("Ctrl+G",)),
     ActionSpec("run_steps", "R&un Steps…", "Train N steps at once, e.g. 10,000, and show the next (Ctrl+Shift+T)", ("Ctrl+Shift+T",)),
+    ActionSpec("keep_curve", "&Keep This Curve for Comparison", "Keep the training-loss curve on the plot, dashed, while you change a setting and train again (up to 3; Ctrl+K)", ("Ctrl+K",)),
+    ActionSpec("clear_curves", "C&lear Compared Curves", "Remove the kept loss curves from the plot", ()),
     ActionSpec("export_lecture_pdf", "Export &Lecture as PDF…", "A handout: one page per bookmark, its picture, title and note"),
     ActionSpec("export_lecture_png", "Export Lecture as P&NGs…", "One picture per bookmark, numbered and titled, into a folder"),
     ActionSpec("shortcuts", "&Keyboard Shortcuts", "Every key bpsim knows", (Key.HelpContents, "F1")),

@@ -89,7 +89,13 @@ class MainWindow(QMainWindow):
         from bpsim.ui.window.see_inside import SeeInside
 
         self.see_inside = SeeInside(self)  # chain-rule dock, sample pictures, gradient check
+        from bpsim.ui.inside.unit_maps_dock import UnitMapsDock
+
+        self.unit_maps = UnitMapsDock(self)  # View → Unit Maps
         self.lecture = LectureParts(self)
+        from bpsim.ui.compare.runs import CompareRuns
+
+        self.compare = CompareRuns(self)  # kept loss curves (Simulation menu, plot menu)
         self._restore_settings()
         self.lecture.offer()
         self.network_view.setFocus()

@@ -1,19 +1,19 @@
 """The Network dialog: choose another architecture, loss or optimizer for the
-current data, and start training it afresh.
+current data, and start training it afresh (from the current weights when the
+layer sizes, seed and initialisation stay; one activation per hidden layer may
+be typed in "Per layer").
 
 The dialog edits a :class:`~bpsim.model.sessions.setup.NetworkSetup`; the model checks
 it (:func:`~bpsim.model.sessions.setup.validate`) while the user types, and OK stays
 disabled while anything is wrong. :func:`edit_network` runs it and returns
-the rebuilt session (or, when only the update order changed, that order:
-the shown step is then redone with it, as a learning-rate change is).
+the rebuilt session (or an :class:`~bpsim.model.sessions.setup.OrderChange`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import itertools
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.engine.activations import ACTIVATIONS
 from bpsim.model.engine.losses import REQUIRED_OUTPUT
-from bpsim.model.engine.update_order import UPDATE_ORDER_NAMES
+from bpsim.model.engine.update_order import UPDATE_ORDER_NAMES, UPDATE_ORDER_TIP
 from bpsim.model.sessions.session import Session, suggested_output
 from bpsim.model.sessions.session_checks import MAX_SEED
 from bpsim.model.sessions.setup import (
@@ -45,10 +45,14 @@ from bpsim.model.sessions.setup import (
     LOSS_LABELS,
     OPTIMIZER_LABELS,
     NetworkSetup,
+    OrderChange,
     format_hidden,
     n_parameters,
+    order_change,
+    parse_activations,
     parse_hidden,
     rebuild,
+    same_weights,
     setup_of,
     validate,
 )
@@ -57,12 +61,6 @@ from bpsim.ui.window.spin_boxes import LEARNING_RATES, LogSpinBox
 PROBLEM_COLOR = "#d55e00"  # Okabe–Ito vermillion: readable on light and dark backgrounds
 RANDOM_SEED = -1  # the seed box's "random" entry: seed None
 W = TypeVar("W", bound=QWidget)
-
-
-class OrderChange(NamedTuple):
-    """The dialog's answer when only the update order changed."""
-
-    update_order: str
 
 
 def _tip(widget: W, tip: str) -> W:
@@ -130,6 +128,10 @@ class NetworkDialog(QDialog):
         self.output_label = _tip(QLabel(f"→ {ds.n_outputs}"), "Outputs: one per target column.")
         hidden = {k: v for k, v in ACTIVATION_LABELS.items() if not ACTIVATIONS[k].output_only}
         self.hidden_activation = _combo(hidden, "The activation function of every hidden unit.")
+        self.per_layer = _tip(
+            QLineEdit(), "One activation per hidden layer, e.g. tanh, relu (empty: all the same)."
+        )
+        self.per_layer.setPlaceholderText("same for every layer, or e.g. tanh, relu")
         self.output_activation = _combo(ACTIVATION_LABELS, "The activation of the output units.")
         self.loss = _combo(
             LOSS_LABELS, "What training minimises: how far outputs are from targets."
@@ -161,13 +163,7 @@ class NetworkDialog(QDialog):
             QCheckBox("Shu&ffle samples each epoch"),
             "Visit the samples in a new random order every epoch.",
         )
-        self.update_order = _combo(
-            UPDATE_ORDER_NAMES,
-            "Simultaneous (the rule): every weight is updated from the same gradients. In place:"
-            " the output weights are updated before the hidden deltas are computed, which then"
-            " use the new weights (the worked example's published error after one update)."
-            " Changing only this redoes the shown step and keeps the weights.",
-        )
+        self.update_order = _combo(UPDATE_ORDER_NAMES, UPDATE_ORDER_TIP)
         self.l1 = _tip(LogSpinBox(0.0, 10.0), "L1 regularisation: adds λ₁·Σ|w| to the loss.")
         self.l2 = _tip(LogSpinBox(0.0, 10.0), "L2 regularisation (weight decay): adds ½λ₂·Σw².")
         self.message = QLabel()
@@ -186,7 +182,8 @@ class NetworkDialog(QDialog):
         about = QLabel(
             f"Data: <b>{ds.name}</b> — {_plural(ds.n_features, 'input')}, "
             f"{_plural(ds.n_outputs, 'output')}, {_plural(ds.n_samples, 'training sample')} "
-            f"({ds.task}). A new network starts from fresh weights."
+            f"({ds.task}). The same layer sizes, seed and initial weights keep the "
+            "current weights; any other network starts from fresh ones."
         )
         about.setWordWrap(True)
 
@@ -199,6 +196,7 @@ class NetworkDialog(QDialog):
         form = QFormLayout(network)
         self._add_row(form, "&Hidden layers:", self.hidden_edit, hidden_row)
         self._add_row(form, "Hidden a&ctivation:", self.hidden_activation)
+        self._add_row(form, "Per la&yer:", self.per_layer)
         self._add_row(form, "&Output activation:", self.output_activation)
         self._add_row(form, "&Loss:", self.loss, loss_row)
         self._add_row(form, "&Initial weights:", self.init)
@@ -225,7 +223,8 @@ class NetworkDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-        order: list[QWidget] = [self.hidden_edit, self.hidden_activation, self.output_activation]
+        order: list[QWidget] = [self.hidden_edit, self.hidden_activation, self.per_layer]
+        order += [self.output_activation]
         order += [self.loss, self.suggest_button, self.init, self.seed, self.train_biases]
         order += [self.optimizer, self.learning_rate, self.momentum, self.batch_size]
         order += [self.shuffle, self.update_order, self.l1, self.l2, self.buttons]
@@ -243,6 +242,7 @@ class NetworkDialog(QDialog):
 
     def _connect_callbacks(self) -> None:
         self.hidden_edit.textChanged.connect(self._on_changed)
+        self.per_layer.textChanged.connect(self._on_changed)
         for combo in (self.hidden_activation, self.output_activation, self.init, self.optimizer):
             combo.currentIndexChanged.connect(self._on_changed)
         self.update_order.currentIndexChanged.connect(self._on_changed)
@@ -274,6 +274,7 @@ class NetworkDialog(QDialog):
         try:
             self.hidden_edit.setText(format_hidden(setup.hidden))
             _select(self.hidden_activation, setup.hidden_activation)
+            self.per_layer.setText(", ".join(setup.hidden_activations))
             _select(self.output_activation, setup.output_activation)
             _select(self.loss, setup.loss)
             _select(self.init, setup.init)
@@ -293,14 +294,20 @@ class NetworkDialog(QDialog):
 
     def setup(self) -> NetworkSetup:
         """The set-up the fields describe; raises ValueError while the hidden
-        layers field cannot be read (OK is disabled then)."""
-        return self._setup_with(parse_hidden(self.hidden_edit.text()))
+        layers or per-layer activations cannot be read (OK is disabled then)."""
+        hidden = parse_hidden(self.hidden_edit.text())
+        try:
+            acts = parse_activations(self.per_layer.text())
+        except ValueError as exc:
+            raise ValueError(f"per-layer activations: {exc}") from None
+        return self._setup_with(hidden, acts)
 
-    def _setup_with(self, hidden: tuple[int, ...]) -> NetworkSetup:
+    def _setup_with(self, hidden: tuple[int, ...], acts: tuple[str, ...] = ()) -> NetworkSetup:
         seed = self.seed.value()
         return NetworkSetup(
             hidden=hidden,
             hidden_activation=str(self.hidden_activation.currentData()),
+            hidden_activations=acts,
             output_activation=str(self.output_activation.currentData()),
             loss=str(self.loss.currentData()),
             init=str(self.init.currentData()),
@@ -320,9 +327,17 @@ class NetworkDialog(QDialog):
         """What keeps OK disabled, one sentence each (empty when OK is enabled)."""
         try:
             return [_sentence(p) for p in validate(self.setup(), self.dataset)]
-        except ValueError as exc:  # the hidden layers do not parse; check the rest
+        except ValueError as exc:  # a field does not parse; check the rest
             rest = validate(self._setup_with(()), self.dataset)
-            return [_sentence(p) for p in [f"hidden layers: {exc}", *rest]]
+            where = "" if str(exc).startswith("per-layer") else "hidden layers: "
+            return [_sentence(p) for p in [f"{where}{exc}", *rest]]
+
+    def keeps_weights(self) -> bool:
+        """True when OK keeps the current weights (same layer sizes, seed, init)."""
+        try:
+            return same_weights(self.current, self.setup())
+        except ValueError:
+            return False
 
     # -- reacting ---------------------------------------------------------------------
 
@@ -332,7 +347,9 @@ class NetworkDialog(QDialog):
         problems = self.problems()
         self.ok_button.setEnabled(not problems)
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
-        self.hidden_activation.setEnabled(bool(self.hidden_edit.text().strip("[]() ")))
+        has_hidden = bool(self.hidden_edit.text().strip("[]() "))
+        self.per_layer.setEnabled(has_hidden)
+        self.hidden_activation.setEnabled(has_hidden and not self.per_layer.text().strip())
         if problems:
             items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
             self.message.setText(
@@ -345,17 +362,13 @@ class NetworkDialog(QDialog):
             sizes = self.setup().sizes(self.dataset)
             shape = " → ".join(map(str, sizes))
             count = n_parameters(sizes)
-            self.message.setText(f"Ready: {shape} units, {count:,} weights and biases.")
+            kept = "keeps the current weights" if self.keeps_weights() else "fresh weights"
+            self.message.setText(f"Ready: {shape} units, {count:,} weights and biases ({kept}).")
         self.ok_button.setText("&Apply" if self.order_only() else "Build &Network")
 
     def order_only(self) -> bool:
-        """Whether the fields differ from the current set-up in the update order alone."""
-        try:
-            setup = self.setup()
-        except ValueError:
-            return False
-        same = dataclasses.replace(setup, update_order=self.current.update_order)
-        return setup.update_order != self.current.update_order and same == self.current
+        """Whether only the update order differs from the current set-up."""
+        return not self.problems() and order_change(self.current, self.setup()) is not None
 
     def _on_loss_changed(self) -> None:
         """Offer the output layer a newly chosen loss needs (or suits the data)."""
@@ -382,8 +395,6 @@ def edit_network(parent: QWidget | None, session: Session) -> Session | OrderCha
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        if dialog.order_only():
-            return OrderChange(dialog.setup().update_order)
-        return rebuild(session, dialog.setup())
+        return order_change(dialog.current, dialog.setup()) or rebuild(session, dialog.setup())
     finally:
         dialog.deleteLater()

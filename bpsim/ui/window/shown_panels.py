@@ -11,6 +11,8 @@ thousands of forward passes for nothing.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 from bpsim.model.data.dataset import Dataset
@@ -18,6 +20,14 @@ from bpsim.model.engine.network import Network
 from bpsim.ui.panels.data_view import DataView
 
 NOT_SHOWN = -2  # no highlight has been set yet (None is "no ring")
+
+
+class Follower(Protocol):
+    """Something else drawn from the shown network (the unit maps)."""
+
+    def set_data(self, train: Dataset, test: Dataset | None) -> None: ...
+
+    def update_network(self, net: Network) -> None: ...
 
 
 class ShownPanels:
@@ -28,11 +38,15 @@ class ShownPanels:
         self._params: list[np.ndarray] | None = None
         self._highlight: int | None = NOT_SHOWN
         self.surfaces = 0  # how often the network was passed on (the surface recomputed)
+        self.followers: list[Follower] = []  # passed the same data and networks
+        self.network: Network | None = None  # the last one passed on
 
     def set_data(self, train: Dataset, test: Dataset | None = None) -> None:
         """Show other data (:meth:`DataView.set_data`); the next network and
         highlight are shown whatever they are."""
         self.data_view.set_data(train, test)
+        for follower in self.followers:
+            follower.set_data(train, test)
         self._params = None
         self._highlight = NOT_SHOWN
 
@@ -43,7 +57,10 @@ class ShownPanels:
             return
         self._params = [np.array(p, copy=True) for p in params]
         self.surfaces += 1
+        self.network = net
         self.data_view.update_network(net)
+        for follower in self.followers:
+            follower.update_network(net)
 
     def _same(self, params: list[np.ndarray]) -> bool:
         shown = self._params

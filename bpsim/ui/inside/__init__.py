@@ -1,0 +1,1 @@
+"""See inside the network: pictures of what its hidden units compute."""
