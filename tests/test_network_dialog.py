@@ -173,7 +173,7 @@ def test_tab_walks_the_fields_in_reading_order(qtbot, xor: Session) -> None:
     expected += [dialog.loss]
     expected += [dialog.suggest_button, dialog.init, dialog.seed, dialog.train_biases]
     expected += [dialog.optimizer, dialog.learning_rate]  # momentum is disabled for sgd
-    expected += [dialog.batch_size, dialog.shuffle, dialog.l1, dialog.l2]
+    expected += [dialog.batch_size, dialog.shuffle, dialog.update_order, dialog.l1, dialog.l2]
     for widget in expected:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         focus = QApplication.focusWidget()

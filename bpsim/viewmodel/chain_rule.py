@@ -143,10 +143,18 @@ def _terms(n_in: int, source: int | None) -> list[int]:
 
 
 class _Builder:
-    def __init__(self, net: Network, x: Array, y: Array) -> None:
+    def __init__(self, net: Network, x: Array, y: Array, after: tuple[Array, ...] | None) -> None:
         self.net, self.sizes = net, net.sizes
+        # the weights the deltas read: after the update in the in-place order
+        self.w_read = list(net.weights) if after is None else list(after)
         zs, acts = net.forward_cache(x[None])
-        deltas, _ = net.backward(zs, acts, y[None])
+        update = np.zeros_like(net.params)
+        for view, w, w_after in zip(
+            net._weight_views(update), net.weights, self.w_read, strict=True
+        ):
+            view[...] = w - w_after
+        propose = None if after is None else (lambda _grad: update)
+        deltas, _ = net.backward(zs, acts, y[None], propose=propose)
         self.z = [v[0] for v in zs]
         self.a = [v[0] for v in acts]
         self.d = [v[0] for v in deltas]
@@ -188,7 +196,7 @@ class _Builder:
             if self.net.loss_name == "bce":
                 return (a - t) / (a * (1.0 - a))
             return a - t
-        w_next = self.net.weights[layer]
+        w_next = self.w_read[layer]
         return float(np.dot(w_next[j], self.d[layer]))
 
     def d_act(self, layer: int, j: int) -> float:
@@ -198,11 +206,19 @@ class _Builder:
         return float(act.derivative(z, a)[0])
 
 
-def chain_graph(frame: Frame, net: Network, inputs: Array, targets: Array) -> ChainGraph:
+def chain_graph(
+    frame: Frame,
+    net: Network,
+    inputs: Array,
+    targets: Array,
+    in_place_weights: tuple[Array, ...] | None = None,
+) -> ChainGraph:
     """The graph behind ``frame`` of a step on the batch ``inputs, targets``
-    taken by ``net`` (the network as it was before the step)."""
+    taken by ``net`` (the network as it was before the step); with
+    ``in_place_weights`` (the weights after the step) in the in-place update
+    order, whose hidden deltas read the updated weights."""
     s = frame.sample or 0
-    b = _Builder(net, np.asarray(inputs[s]), np.asarray(targets[s]))
+    b = _Builder(net, np.asarray(inputs[s]), np.asarray(targets[s]), in_place_weights)
     n = len(inputs)
     sizes = net.sizes
     last = len(sizes) - 1
@@ -337,11 +353,16 @@ def _chain(
         if layer == last:
             rule = "out − t" if net.loss_name == "mse" else "(out − t) / (out·(1 − out))"
         else:
-            terms = [f"{weight_name(sizes, layer + 1, j, k)}·δ_{b.u(layer + 1, k)}"
+            new = "⁺" if b.w_read[layer] is not net.weights[layer] else ""  # in-place order
+            terms = [f"{weight_name(sizes, layer + 1, j, k)}{new}·δ_{b.u(layer + 1, k)}"
                      for k in range(sizes[layer + 1])]  # fmt: skip
             shown = " + ".join(terms[:3]) + (" + …" if len(terms) > 3 else "")
             rule = shown
-            notes.append(f"∂E/∂{out} = Σ_k w·δ_k uses the weights before the update (old weights)")
+            notes.append(
+                f"∂E/∂{out} = Σ_k w⁺·δ_k uses the weights already updated (in-place order)"
+                if new
+                else f"∂E/∂{out} = Σ_k w·δ_k uses the weights before the update (old weights)"
+            )
         factors.append(Factor(f"∂E/∂{out}", b.d_out(layer, j), rule))
         deriv = net.activations[layer - 1].derivative_symbolic.format(out=out, net=netn)
         factors.append(Factor(f"∂{out}/∂{netn}", b.d_act(layer, j), deriv))

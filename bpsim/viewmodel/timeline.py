@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.training import Snapshot, Trainer
+from bpsim.model.engine.update_order import check_update_order
 from bpsim.model.sessions.session import Session, SettingValue, evaluate_session
 from bpsim.model.sessions.session_file import save_session, session_to_dict
 from bpsim.model.trace.frames import Frame, Phase, Trace
@@ -323,9 +324,16 @@ class Timeline:
         """Put the trainer back where the shown step starts (its checkpoint)."""
         self.trainer.restore(self._checkpoints[self.step])
 
-    def set_learning_rate(self, lr: float) -> None:
-        """Use learning rate ``lr`` from the shown step on (:meth:`redo_shown_step`)."""
-        self.redo_shown_step(lambda: setattr(self.trainer.optimizer, "lr", float(lr)))
+    def set_learning_rate(self, lr: float, update_order: str | None = None) -> None:
+        """Use learning rate ``lr`` (and ``update_order``, if given) from the
+        shown step on (:meth:`redo_shown_step`)."""
+
+        def change() -> None:
+            self.trainer.optimizer.lr = float(lr)
+            if update_order is not None:
+                self.trainer.update_order = check_update_order(update_order)
+
+        self.redo_shown_step(change)
 
     def set_parameter(self, layer: int, i: int, j: int | None, value: float) -> None:
         """Set weight ``(i, j)`` into layer ``layer`` (``j`` None: the bias of its
@@ -385,15 +393,7 @@ class Timeline:
         try:
             self.session.settings = {**self.session.settings, **settings}
             if history is not None:
-                self.session.history = {
-                    name: _upto(steps, values, self.step)
-                    for name, (steps, values) in history.items()
-                }
+                self.session.keep_history(history, self.step)
             return then()
         finally:
             self.trainer.restore(after)
-
-
-def _upto(steps: list[float], values: list[float], last: int) -> tuple[list[float], list[float]]:
-    keep = [k for k, step in enumerate(steps) if step <= last]
-    return [steps[k] for k in keep], [values[k] for k in keep]

@@ -20,6 +20,12 @@ from bpsim.model.engine.init import get_initialiser
 from bpsim.model.engine.losses import REQUIRED_OUTPUT, Loss, get_loss
 from bpsim.model.engine.optimizers import SGD, Optimizer
 from bpsim.model.engine.threads import blas_threads_for
+from bpsim.model.engine.update_order import (
+    Propose,
+    backward_in_place,
+    check_update_order,
+    sgd_proposer,
+)
 from bpsim.model.errors import quiet_fp
 
 if TYPE_CHECKING:
@@ -233,13 +239,17 @@ class Network:
             return self._loss.value(zs[-1], acts[-1], y) + self._regularization()
 
     def backward(
-        self, zs: list[Array], acts: list[Array], y: Array, *, scratch: bool = False
-    ) -> tuple[list[Array], Array]:
+        self, zs: list[Array], acts: list[Array], y: Array, *, scratch: bool = False,
+        propose: Propose | None = None,
+    ) -> tuple[list[Array], Array]:  # fmt: skip
         """The deltas dE/dz of every layer and the flat gradient vector.
 
         With ``scratch`` the gradient is written into a buffer the network
         reuses (valid until the next call): the training loop's fast path.
+        With ``propose``, the in-place order (see :mod:`.update_order`).
         """
+        if propose is not None:
+            return backward_in_place(self, zs, acts, y, propose, scratch)
         if scratch:
             grad, gw, gb = self._scratch, self._scratch_w, self._scratch_b
         else:
@@ -276,12 +286,14 @@ class Network:
         with quiet_fp():
             return self._loss_and_gradient(X, Y)
 
-    def _loss_and_gradient(self, X: Array, Y: Array, scratch: bool = False) -> tuple[float, Array]:
+    def _loss_and_gradient(
+        self, X: Array, Y: Array, scratch: bool = False, propose: Propose | None = None
+    ) -> tuple[float, Array]:
         zs, acts = self.forward_cache(X)
         loss = self._loss.value(zs[-1], acts[-1], Y)
         if self.l1 or self.l2:
             loss += self._regularization()
-        return loss, self.backward(zs, acts, Y, scratch=scratch)[1]
+        return loss, self.backward(zs, acts, Y, scratch=scratch, propose=propose)[1]
 
     def gradients(self, X: ArrayLike, Y: ArrayLike) -> tuple[list[Array], list[Array]]:
         """The exact gradient of ``loss(X, Y)``, shaped like ``weights`` and ``biases``."""
@@ -324,28 +336,41 @@ class Network:
         suit their size at ``batch`` samples (see :mod:`.threads`)."""
         return blas_threads_for(batch * self._largest_product)
 
-    def step(self, X: ArrayLike, Y: ArrayLike, lr: float) -> float:
-        """One plain SGD step on the batch; returns the loss before the update."""
+    def step(
+        self, X: ArrayLike, Y: ArrayLike, lr: float, update_order: str = "simultaneous"
+    ) -> float:
+        """One plain SGD step on the batch; returns the loss before the update.
+        ``update_order``: ``"simultaneous"`` or ``"in_place"`` (:mod:`.update_order`)."""
         x = self._check_input(X)
         y = self._check_target(Y, len(x))
+        propose = sgd_proposer(lr) if check_update_order(update_order) == "in_place" else None
         with quiet_fp(), self.blas_threads(len(x)):
-            loss, grad = self._loss_and_gradient(x, y, scratch=True)
+            loss, grad = self._loss_and_gradient(x, y, scratch=True, propose=propose)
             grad *= lr
             self._apply_update(grad, loss)
         return loss
 
     def trace(
-        self, x: ArrayLike, y: ArrayLike, lr: float = 0.0, *, optimizer: Optimizer | None = None
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        lr: float = 0.0,
+        *,
+        optimizer: Optimizer | None = None,
+        update_order: str = "simultaneous",
     ) -> Trace:
         """Trace one training step on one sample, frame by frame, and apply it.
 
         The step is plain SGD with learning rate ``lr`` unless an
-        ``optimizer`` is given (then its own learning rate counts).
+        ``optimizer`` is given (then its own learning rate counts);
+        ``update_order`` as in :meth:`step`.
         """
         xs = self._check_input(np.atleast_2d(np.asarray(x, dtype=np.float64)))
         if len(xs) != 1:
             raise ValueError("trace takes one sample; use trace_batch for a mini-batch")
-        return self.trace_batch(xs, np.atleast_2d(y), lr, optimizer=optimizer)
+        return self.trace_batch(
+            xs, np.atleast_2d(y), lr, optimizer=optimizer, update_order=update_order
+        )
 
     def trace_batch(
         self,
@@ -355,16 +380,18 @@ class Network:
         *,
         optimizer: Optimizer | None = None,
         limits: DivergenceLimits = NO_LIMITS,
+        update_order: str = "simultaneous",
     ) -> Trace:
         """Trace one training step on a mini-batch (each sample's share of the
         gradient, then their mean) and apply it, unless it diverges (beyond
-        ``limits``)."""
+        ``limits``); ``update_order`` as in :meth:`step`."""
         from bpsim.model.trace.step import trace_step
 
         xs = self._check_input(X)
         ys = self._check_target(Y, len(xs))
         with self.blas_threads(len(xs)):
-            return trace_step(self, xs, ys, optimizer or SGD(lr), limits)
+            opt = optimizer or SGD(lr)
+            return trace_step(self, xs, ys, opt, limits, check_update_order(update_order))
 
     def __repr__(self) -> str:
         layers = "-".join(map(str, self.sizes))

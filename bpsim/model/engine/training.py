@@ -20,6 +20,7 @@ from bpsim.model.engine.divergence import limits_for
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import Optimizer
 from bpsim.model.engine.threads import blas_threads_for
+from bpsim.model.engine.update_order import Propose, check_update_order
 from bpsim.model.errors import quiet_fp
 from bpsim.model.trace.frames import Trace
 
@@ -38,6 +39,7 @@ class Snapshot:
     position: int
     step: int
     epoch: int
+    update_order: str = "simultaneous"
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class Trainer:
 
     Samples are visited in a fresh random order each epoch (``shuffle``),
     drawn from a generator seeded with ``seed``. ``step`` counts updates,
-    ``epoch`` complete passes over the data.
+    ``epoch`` complete passes over the data. ``update_order`` is
+    ``"simultaneous"`` (the rule) or ``"in_place"`` (see
+    :mod:`bpsim.model.engine.update_order`); it may be changed between steps.
     """
 
     def __init__(
@@ -66,6 +70,7 @@ class Trainer:
         batch_size: int = 1,
         shuffle: bool = True,
         seed: int | None = 0,
+        update_order: str = "simultaneous",
     ) -> None:
         if batch_size < 1:
             raise ValueError("the batch size must be at least 1")
@@ -76,6 +81,7 @@ class Trainer:
         if len(self.X) == 0:
             raise ValueError("the data set is empty")
         self.optimizer = optimizer
+        self.update_order = check_update_order(update_order)
         # Divergence is refused at limits set by the data's scale (see divergence.py).
         self.limits = limits_for(self.X, self.Y, net.loss_name, net.activation_names[-1])
         self.batch_size = min(int(batch_size), len(self.X))
@@ -153,7 +159,8 @@ class Trainer:
             self.position = min(end, len(self.order))
         net = self.net
         try:
-            loss, grad = net._loss_and_gradient(X, Y, scratch=True)
+            propose = self._in_place_proposer() if self.update_order == "in_place" else None
+            loss, grad = net._loss_and_gradient(X, Y, scratch=True, propose=propose)
             proposal = self.optimizer.propose(grad)
             net._apply_update(proposal.update, loss, self.limits, proposal.new_state)
         except FloatingPointError:
@@ -166,12 +173,23 @@ class Trainer:
         self.step += 1
         return loss
 
+    def _in_place_proposer(self) -> Propose:
+        """The optimizer's update of a gradient vector, nothing committed."""
+        optimizer = self.optimizer
+
+        def propose(grad: Array) -> Array:
+            return optimizer.propose(grad).update
+
+        return propose
+
     def trace_step(self) -> Trace:
         """The next step, traced frame by frame (and applied)."""
         state = self._position_state()
         X, Y = self._next_arrays()
         try:
-            trace = self.net.trace_batch(X, Y, optimizer=self.optimizer, limits=self.limits)
+            trace = self.net.trace_batch(
+                X, Y, optimizer=self.optimizer, limits=self.limits, update_order=self.update_order
+            )
         except FloatingPointError:
             self._restore_position(state)
             raise
@@ -223,6 +241,7 @@ class Trainer:
             position=self.position,
             step=self.step,
             epoch=self.epoch,
+            update_order=self.update_order,
         )
 
     def restore(self, snap: Snapshot) -> None:
@@ -237,6 +256,7 @@ class Trainer:
         self.position = snap.position
         self.step = snap.step
         self.epoch = snap.epoch
+        self.update_order = snap.update_order
 
 
 def evaluate(net: Network, X: Array, Y: Array) -> Evaluation:

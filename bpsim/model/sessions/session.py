@@ -41,6 +41,14 @@ class Session:
     def net(self) -> Network:
         return self.trainer.net
 
+    def keep_history(self, history: dict[str, tuple[list[float], list[float]]], last: int) -> None:
+        """Keep ``history`` (series name -> steps, values) up to step ``last``."""
+        kept = {}
+        for name, (steps, values) in history.items():
+            keep = [k for k, step in enumerate(steps) if step <= last]
+            kept[name] = ([steps[k] for k in keep], [values[k] for k in keep])
+        self.history = kept
+
 
 def evaluate_session(
     session: Session, net: Network | None = None

@@ -76,6 +76,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "training": {
             "batch_size": tr.batch_size,
             "shuffle": tr.shuffle,
+            "update_order": tr.update_order,
             "step": tr.step,
             "epoch": tr.epoch,
             "position": tr.position,

@@ -23,6 +23,7 @@ from bpsim.model.engine.losses import LOSS_NAMES
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from bpsim.model.engine.training import Trainer
+from bpsim.model.engine.update_order import UPDATE_ORDERS
 from bpsim.model.errors import BpsimError, DivergedError, SessionError
 from bpsim.model.reading import bounded, shorten
 from bpsim.model.sessions import session_checks as check
@@ -235,11 +236,15 @@ def _trainer(td: dict[str, Any], net: Network, optimizer: Optimizer, data: Datas
     if problem is not None:
         raise InvalidError(problem)
     shuffle = check.get(td, "shuffle", bool, "training")
+    # Files written before the setting existed: the rule, simultaneous updates.
+    update_order = td.get("update_order", "simultaneous")
+    check.name(update_order, "training.update_order", UPDATE_ORDERS)
     order = check.order(check.get(td, "order", list, "training"), n, "training.order")
     step, epoch, position = check.position(td, n, batch, "training")
     rng_state = check.rng_state(check.get(td, "rng_state", dict, "training"), "training.rng_state")
     try:
         trainer = Trainer(net, data.X, data.Y, optimizer, batch_size=batch, shuffle=shuffle)
+        trainer.update_order = update_order
         trainer.rng.bit_generator.state = rng_state
     except (ValueError, TypeError, OverflowError, KeyError):
         raise InvalidError("training.rng_state is not a usable random generator state") from None

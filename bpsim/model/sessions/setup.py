@@ -11,10 +11,12 @@ session on the same training and test data.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,6 +27,7 @@ from bpsim.model.engine.losses import LOSS_NAMES, REQUIRED_OUTPUT
 from bpsim.model.engine.network import Network
 from bpsim.model.engine.optimizers import OPTIMIZERS, Momentum, make_optimizer
 from bpsim.model.engine.training import Trainer
+from bpsim.model.engine.update_order import UPDATE_ORDERS
 from bpsim.model.sessions.session import Session
 from bpsim.model.trace.frames import frames_per_step as frames_per_step  # re-exported
 
@@ -77,6 +80,7 @@ class NetworkSetup:
     train_biases: bool = True
     l1: float = 0.0
     l2: float = 0.0
+    update_order: str = "simultaneous"  # or "in_place" (see engine.update_order)
 
     def sizes(self, dataset: Dataset) -> tuple[int, ...]:
         """Units per layer, input first, for this data set."""
@@ -142,6 +146,22 @@ def parse_activations(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+class OrderChange(NamedTuple):
+    """A change of set-up in the update order alone (the shown step is redone
+    with it, the weights kept, as a learning-rate change is)."""
+
+    update_order: str
+
+
+def order_change(current: NetworkSetup, new: NetworkSetup) -> OrderChange | None:
+    """The :class:`OrderChange` from ``current`` to ``new`` if only the
+    update order differs, else None."""
+    same = dataclasses.replace(new, update_order=current.update_order)
+    if new.update_order != current.update_order and same == current:
+        return OrderChange(new.update_order)
+    return None
+
+
 def same_weights(current: NetworkSetup, new: NetworkSetup) -> bool:
     """True when going from ``current`` to ``new`` keeps the weights (see
     :func:`rebuild`): the layer sizes, the seed and the initialisation stay."""
@@ -180,6 +200,7 @@ def setup_of(session: Session) -> NetworkSetup:
         train_biases=net.train_biases,
         l1=net.l1,
         l2=net.l2,
+        update_order=trainer.update_order,
     )
 
 
@@ -198,6 +219,8 @@ def _names_problems(setup: NetworkSetup) -> list[str]:
         problems.append(_unknown("initialisation", setup.init, tuple(INITIALISERS)))
     if setup.optimizer not in OPTIMIZERS:
         problems.append(_unknown("optimizer", setup.optimizer, tuple(OPTIMIZERS)))
+    if setup.update_order not in UPDATE_ORDERS:
+        problems.append(_unknown("update order", setup.update_order, UPDATE_ORDERS))
     return problems
 
 
@@ -320,6 +343,7 @@ def rebuild(session: Session, setup: NetworkSetup) -> Session:
         batch_size=setup.batch_size,
         shuffle=setup.shuffle,
         seed=setup.seed,
+        update_order=setup.update_order,
     )
     settings = dict(session.settings)
     settings.pop("frame", None)

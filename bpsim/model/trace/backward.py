@@ -102,13 +102,16 @@ class TraceBuilder(FrameBuilder):
         """Delta of unit ``j`` of ``layer``, from the deltas of ``layer + 1``."""
         zs, acts, ds = self.data.rows(s)
         z, a, delta_above, delta = zs[layer - 1], acts[layer], ds[layer], ds[layer - 1]
-        w = self.data.weights[layer]
+        w = self.data.delta_weights(layer)
         act = self.data.activations[layer - 1]
         g = delta_above[None] @ w.T  # dE/dout, as backward computes it
         n_above = self.sizes[layer + 1]
         name = self.u(layer, j)
         deriv = act.derivative_symbolic
-        sym = join_terms(n_above, lambda q: f"{self.w(layer + 1, j, q)}·δ_{self.u(layer + 1, q)}")
+        new = "⁺" if self.data.in_place else ""  # the in-place order: the updated weights
+        sym = join_terms(
+            n_above, lambda q: f"{self.w(layer + 1, j, q)}{new}·δ_{self.u(layer + 1, q)}"
+        )
         nums = join_terms(n_above, lambda q: f"{num(w[j, q])}·{factor(delta_above[q])}")
         return Frame(
             k,

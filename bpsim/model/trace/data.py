@@ -38,7 +38,8 @@ class StepData:
     rate), ``proposal`` the update it proposed; ``w_starts``, ``b_starts``
     where each layer's weights and biases start in the parameter vector.
     ``network`` makes the network as it stood before the step (for the
-    per-sample passes of a mini-batch).
+    per-sample passes of a mini-batch). ``in_place``: the in-place update
+    order, whose hidden deltas read :meth:`delta_weights` (the weights after).
     """
 
     sizes: tuple[int, ...]
@@ -65,6 +66,7 @@ class StepData:
     w_starts: tuple[int, ...]
     b_starts: tuple[int, ...]
     network: Callable[[], Network]
+    in_place: bool = False  # the update order: hidden deltas from the updated weights
     _passes: dict[int, Rows] = field(default_factory=dict, repr=False)
     _per_sample: list[Array] = field(default_factory=list, repr=False)
     _network: list[Network] = field(default_factory=list, repr=False)
@@ -96,7 +98,8 @@ class StepData:
             net = self._network[0]
             with quiet_fp():
                 zs, acts = net.forward_cache(self.X[s : s + 1])
-                deltas = net.backward(zs, acts, self.Y[s : s + 1])[0]
+                propose = self._applied_update if self.in_place else None
+                deltas = net.backward(zs, acts, self.Y[s : s + 1], propose=propose)[0]
             rows = (
                 tuple(z[0] for z in zs),
                 tuple(a[0] for a in acts),
@@ -106,6 +109,16 @@ class StepData:
                 row.flags.writeable = False
             self._passes[s] = rows
         return rows
+
+    def delta_weights(self, layer: int) -> Array:
+        """The weights feeding ``layer + 1`` (0-based: ``weights[layer]``) as
+        the deltas of ``layer`` read them: after the update in the in-place
+        order, before it in the simultaneous one."""
+        return (self.weights_after if self.in_place else self.weights)[layer]
+
+    def _applied_update(self, grad: Array) -> Array:
+        """The step's update, whatever the gradient (a sample's in-place pass)."""
+        return self.proposal.update
 
     def per_sample_loss(self) -> Array:
         """Each sample's loss, from the step's arrays."""

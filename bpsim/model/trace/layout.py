@@ -107,6 +107,11 @@ class TraceLayout:
     train_biases: bool
     loss_terms: bool  # one frame per output's share of the loss (not cross-entropy)
     coupled: tuple[bool, ...]
+    # The in-place update order: each layer's updates follow its gradients, from
+    # the output back (one sample: before the deltas of the layer below, nothing
+    # after the block; a mini-batch: after the layer's mean gradients, at the end,
+    # the samples' blocks first, their hidden deltas already from the new weights).
+    in_place: bool = False
     block: tuple[Segment, ...] = field(init=False)  # one sample's segments
     tail: tuple[Segment, ...] = field(init=False)  # after the samples, absolute
     _block_starts: list[int] = field(init=False, repr=False)
@@ -120,8 +125,11 @@ class TraceLayout:
         parts.append((Part.LOSS_TERMS, L, sizes[L] if self.loss_terms else 0))
         parts += [(Part.LOSS_TOTAL, L, 1), (Part.OUTPUT_DELTAS, L, sizes[L])]
         share = Part.CONTRIBUTIONS if batched else Part.GRADIENTS
+        in_place = self.in_place and not batched
         for layer in range(L, 0, -1):
             parts.append((share, layer, self.parameters_of(layer)))
+            if in_place:
+                parts.append((Part.UPDATES, layer, self.parameters_of(layer)))
             if layer > 1:
                 parts.append((Part.HIDDEN_DELTAS, layer - 1, sizes[layer - 1]))
         block = _segments(parts, 0)
@@ -129,11 +137,12 @@ class TraceLayout:
         tail_parts: list[tuple[Part, int, int]] = []
         if batched:
             tail_parts.append((Part.BATCH_LOSS, L, 1))
-            tail_parts += [
-                (Part.MEAN_GRADIENTS, layer, self.parameters_of(layer)) for layer in range(L, 0, -1)
-            ]
-        for layer in range(1, L + 1):
-            tail_parts.append((Part.UPDATES, layer, self.parameters_of(layer)))
+            for layer in range(L, 0, -1):  # in place: each layer's mean, then its updates
+                tail_parts.append((Part.MEAN_GRADIENTS, layer, self.parameters_of(layer)))
+                if self.in_place:
+                    tail_parts.append((Part.UPDATES, layer, self.parameters_of(layer)))
+        if not self.in_place:
+            tail_parts += [(Part.UPDATES, lay, self.parameters_of(lay)) for lay in range(1, L + 1)]
         tail = _segments(tail_parts, period * self.n_samples)
         object.__setattr__(self, "block", block)
         object.__setattr__(self, "tail", tail)
@@ -156,7 +165,7 @@ class TraceLayout:
         return self.block[-1].stop
 
     def __len__(self) -> int:
-        return self.tail[-1].stop
+        return self.tail[-1].stop if self.tail else self.samples_end
 
     @property
     def samples_end(self) -> int:
@@ -274,6 +283,7 @@ def trace_layout(
     train_biases: bool,
     loss_terms: bool,
     coupled: tuple[bool, ...],
+    in_place: bool = False,
 ) -> TraceLayout:
     """The (shared) layout of a trace of this shape."""
-    return TraceLayout(sizes, n_samples, train_biases, loss_terms, coupled)
+    return TraceLayout(sizes, n_samples, train_biases, loss_terms, coupled, in_place)

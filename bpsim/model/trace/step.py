@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,7 +33,12 @@ Array = NDArray[np.float64]
 
 
 def trace_step(
-    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits = NO_LIMITS
+    net: Network,
+    X: Array,
+    Y: Array,
+    opt: Optimizer,
+    limits: DivergenceLimits = NO_LIMITS,
+    update_order: str = "simultaneous",
 ) -> Trace:
     """Trace one step of ``net`` with ``opt`` on the batch ``X, Y`` and apply it.
 
@@ -40,13 +46,16 @@ def trace_step(
     when they are asked for, from the arrays it keeps. Raises
     :class:`~bpsim.model.errors.DivergedError` (and changes nothing, the
     optimizer's state included) if the step would diverge (beyond ``limits``).
+    With ``update_order`` ``"in_place"`` the hidden deltas are computed from
+    the weights above as already updated, and the frames show each layer's
+    updates before the deltas of the layer below.
     """
     with quiet_fp():
-        return _trace_step(net, X, Y, opt, limits)
+        return _trace_step(net, X, Y, opt, limits, update_order == "in_place")
 
 
 def _trace_step(
-    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits
+    net: Network, X: Array, Y: Array, opt: Optimizer, limits: DivergenceLimits, in_place: bool
 ) -> Trace:
     zs, acts = net.forward_cache(X)
     loss = net._loss.value(zs[-1], acts[-1], Y)
@@ -54,7 +63,7 @@ def _trace_step(
     loss += reg
     if not loss <= limits.loss:  # refused before the frames are built
         limits.check(loss, net.params, {})
-    deltas, grad = net.backward(zs, acts, Y)
+    deltas, grad = net.backward(zs, acts, Y, propose=_proposer(opt) if in_place else None)
     before = _frozen(net.params)
     grad.flags.writeable = False  # the frames read it: nothing may write to it
     proposal = opt.propose(grad)
@@ -94,10 +103,11 @@ def _trace_step(
         w_starts=tuple(s.start for s in net._w_slices),
         b_starts=tuple(s.start for s in net._b_slices),
         network=functools.partial(_network_with, net, before),
+        in_place=in_place,
     )
     coupled = tuple(act.derivative is None for act in net.activations)
     terms = net.loss_name != "cross_entropy"  # cross-entropy has no per-output terms
-    layout = trace_layout(net.sizes, len(X), net.train_biases, terms, coupled)
+    layout = trace_layout(net.sizes, len(X), net.train_biases, terms, coupled, in_place)
     builder = TraceBuilder(data, layout)
     return Trace(
         frames=Frames(len(layout), builder),
@@ -117,6 +127,15 @@ def _trace_step(
         biases_after=data.biases_after,
         layout=layout,
     )
+
+
+def _proposer(opt: Optimizer) -> Callable[[Array], Array]:
+    """The update ``opt`` proposes for a gradient vector (nothing committed)."""
+
+    def propose(grad: Array) -> Array:
+        return opt.propose(grad).update
+
+    return propose
 
 
 def _network_with(net: Network, params: Array) -> Network:

@@ -158,6 +158,29 @@ def inputs_tooltip(frame: Frame, notes: Mapping[str, str] | None = None) -> str:
     return f"<table>{rows}{more}</table>"
 
 
+_UPDATED = re.compile(r"([^\s(]+)⁺·")  # "w5⁺·δ_o1": a weight read after its update
+
+
+def order_note(frame: Frame) -> str:
+    """At a hidden delta of the in-place update order, which weights it reads
+    already updated ("w5⁺, w7⁺ already updated: in-place order"); else ""."""
+    if frame.kind is not FrameKind.DELTA:
+        return ""
+    names = _UPDATED.findall(frame.symbolic)
+    if not names:
+        return ""
+    shown = ", ".join(f"{n}⁺" for n in names[:3]) + (", …" if len(names) > 3 else "")
+    return f"{shown} already updated: in-place order"
+
+
+def order_note_html(frame: Frame, muted: str) -> str:
+    """:func:`order_note` on a line of its own, muted (nothing without one)."""
+    note = order_note(frame)
+    if not note:
+        return ""
+    return f'<br><span style="color:{muted}; font-size:small">({formula_html(note)})</span>'
+
+
 @dataclass(frozen=True)
 class FrameWhere:
     """Where a frame sits: its training ``step``, the number of frames of
@@ -191,7 +214,7 @@ class CardTexts:
         rows = {
             "title": title_html(frame, w.n_samples, accent, muted),
             "position": f'<span style="color:{muted}">{position}</span>',
-            "symbolic": formula_html(frame.symbolic),
+            "symbolic": formula_html(frame.symbolic) + order_note_html(frame, muted),
             "substituted": substituted_html(frame, digits),
             "inputs": inputs_html(frame, muted, digits=digits, notes=notes),
         }

@@ -1,10 +1,8 @@
 """The controller: moves the timeline, trains, and keeps the views in step.
 
-Views lay out and draw; this class holds the logic and connects every
-callback in :meth:`Controller._connect_callbacks`. It owns the app's timers
-(play, the pulse's animation; training's through :class:`TrainingRun`) and
-stops them in :meth:`shutdown`.
-"""
+Views lay out and draw; this class holds the logic, connects every callback (in
+:meth:`Controller._connect_callbacks`) and owns the app's timers (play, the pulse's
+animation; training's through :class:`TrainingRun`), stopped in :meth:`shutdown`."""
 
 from __future__ import annotations
 
@@ -155,7 +153,9 @@ class Controller(QObject):
 
         self._stop_motion()
         session = edit_network(self.w, self.timeline.session)
-        if session is not None:
+        if isinstance(session, tuple):  # only the update order: redo the shown step
+            self._on_learning_rate_changed(self.timeline.trainer.optimizer.lr, session[0])
+        elif session is not None:
             self.load(session)
 
     def _on_reset(self) -> None:
@@ -355,11 +355,11 @@ class Controller(QObject):
     def _on_edge_mode_changed(self, index: int) -> None:
         self.a["gradient_mode"].setChecked(index == 1)
 
-    def _on_learning_rate_changed(self, lr: float) -> None:
+    def _on_learning_rate_changed(self, lr: float, update_order: str | None = None) -> None:
         self._stop_motion()
         tl = self.timeline
         try:
-            tl.set_learning_rate(lr)
+            tl.set_learning_rate(lr, update_order)
         except DivergedError as exc:
             self.diverged(exc)
             return

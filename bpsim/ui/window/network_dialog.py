@@ -6,7 +6,7 @@ be typed in "Per layer").
 The dialog edits a :class:`~bpsim.model.sessions.setup.NetworkSetup`; the model checks
 it (:func:`~bpsim.model.sessions.setup.validate`) while the user types, and OK stays
 disabled while anything is wrong. :func:`edit_network` runs it and returns
-the rebuilt session.
+the rebuilt session (or an :class:`~bpsim.model.sessions.setup.OrderChange`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from bpsim.model.data.dataset import Dataset
 from bpsim.model.engine.activations import ACTIVATIONS
 from bpsim.model.engine.losses import REQUIRED_OUTPUT
+from bpsim.model.engine.update_order import UPDATE_ORDER_NAMES, UPDATE_ORDER_TIP
 from bpsim.model.sessions.session import Session, suggested_output
 from bpsim.model.sessions.session_checks import MAX_SEED
 from bpsim.model.sessions.setup import (
@@ -44,8 +45,10 @@ from bpsim.model.sessions.setup import (
     LOSS_LABELS,
     OPTIMIZER_LABELS,
     NetworkSetup,
+    OrderChange,
     format_hidden,
     n_parameters,
+    order_change,
     parse_activations,
     parse_hidden,
     rebuild,
@@ -160,6 +163,7 @@ class NetworkDialog(QDialog):
             QCheckBox("Shu&ffle samples each epoch"),
             "Visit the samples in a new random order every epoch.",
         )
+        self.update_order = _combo(UPDATE_ORDER_NAMES, UPDATE_ORDER_TIP)
         self.l1 = _tip(LogSpinBox(0.0, 10.0), "L1 regularisation: adds λ₁·Σ|w| to the loss.")
         self.l2 = _tip(LogSpinBox(0.0, 10.0), "L2 regularisation (weight decay): adds ½λ₂·Σw².")
         self.message = QLabel()
@@ -206,6 +210,7 @@ class NetworkDialog(QDialog):
         self._add_row(form, "&Momentum μ:", self.momentum)
         self._add_row(form, "Batch si&ze:", self.batch_size)
         form.addRow(self.shuffle)
+        self._add_row(form, "&Update order:", self.update_order)
         self._add_row(form, "L&1 strength λ₁:", self.l1)
         self._add_row(form, "L&2 strength λ₂:", self.l2)
 
@@ -222,7 +227,7 @@ class NetworkDialog(QDialog):
         order += [self.output_activation]
         order += [self.loss, self.suggest_button, self.init, self.seed, self.train_biases]
         order += [self.optimizer, self.learning_rate, self.momentum, self.batch_size]
-        order += [self.shuffle, self.l1, self.l2, self.buttons]
+        order += [self.shuffle, self.update_order, self.l1, self.l2, self.buttons]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.hidden_edit.setFocus()
@@ -240,6 +245,7 @@ class NetworkDialog(QDialog):
         self.per_layer.textChanged.connect(self._on_changed)
         for combo in (self.hidden_activation, self.output_activation, self.init, self.optimizer):
             combo.currentIndexChanged.connect(self._on_changed)
+        self.update_order.currentIndexChanged.connect(self._on_changed)
         self.loss.currentIndexChanged.connect(self._on_loss_changed)
         for spin in (
             self.seed,
@@ -279,6 +285,7 @@ class NetworkDialog(QDialog):
             self.momentum.setValue(setup.momentum)
             self.batch_size.setValue(setup.batch_size)
             self.shuffle.setChecked(setup.shuffle)
+            _select(self.update_order, setup.update_order)
             self.l1.setValue(setup.l1)
             self.l2.setValue(setup.l2)
         finally:
@@ -313,6 +320,7 @@ class NetworkDialog(QDialog):
             train_biases=self.train_biases.isChecked(),
             l1=self.l1.value(),
             l2=self.l2.value(),
+            update_order=str(self.update_order.currentData()),
         )
 
     def problems(self) -> list[str]:
@@ -348,12 +356,19 @@ class NetworkDialog(QDialog):
                 f'<div style="color:{PROBLEM_COLOR}"><b>Cannot build this network:</b>'
                 f'<ul style="margin:0">{items}</ul></div>'
             )
+        elif self.order_only():
+            self.message.setText("Only the update order changes: the shown step is redone.")
         else:
             sizes = self.setup().sizes(self.dataset)
             shape = " → ".join(map(str, sizes))
             count = n_parameters(sizes)
             kept = "keeps the current weights" if self.keeps_weights() else "fresh weights"
             self.message.setText(f"Ready: {shape} units, {count:,} weights and biases ({kept}).")
+        self.ok_button.setText("&Apply" if self.order_only() else "Build &Network")
+
+    def order_only(self) -> bool:
+        """Whether only the update order differs from the current set-up."""
+        return not self.problems() and order_change(self.current, self.setup()) is not None
 
     def _on_loss_changed(self) -> None:
         """Offer the output layer a newly chosen loss needs (or suits the data)."""
@@ -373,13 +388,13 @@ class NetworkDialog(QDialog):
         _select(self.loss, loss)
 
 
-def edit_network(parent: QWidget | None, session: Session) -> Session | None:
-    """Let the user change the session's network; the rebuilt session on OK,
-    ``None`` on Cancel."""
+def edit_network(parent: QWidget | None, session: Session) -> Session | OrderChange | None:
+    """Let the user change the session's network; the rebuilt session on OK
+    (only the update order when nothing else changed), ``None`` on Cancel."""
     dialog = NetworkDialog(session.dataset, setup_of(session), parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return rebuild(session, dialog.setup())
+        return order_change(dialog.current, dialog.setup()) or rebuild(session, dialog.setup())
     finally:
         dialog.deleteLater()

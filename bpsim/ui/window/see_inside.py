@@ -133,7 +133,8 @@ class SeeInside(QObject):
             settings = self.c.view_settings
             self.chain.set_digits(settings.digits, decimals=settings.decimals)
             net = tl.net_before_step()
-            self.chain.set_graph(chain_graph(tl.frame, net, tl.trace.X, tl.trace.Y))
+            after = tl.trace.weights_after if tl.trace.layout.in_place else None
+            self.chain.set_graph(chain_graph(tl.frame, net, tl.trace.X, tl.trace.Y, after))
         shape = image_shape(tl.session.dataset.feature_names)
         if shape is None:
             self.data_stack.setCurrentWidget(self.w.data_view)
