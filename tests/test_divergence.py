@@ -18,7 +18,7 @@ from bpsim.model.engine.divergence import (
     parameter_scale,
 )
 from bpsim.model.engine.network import Network
-from bpsim.model.engine.optimizers import Adam, Momentum, make_optimizer
+from bpsim.model.engine.optimizers import SGD, Adam, Momentum, make_optimizer
 from bpsim.model.engine.training import Trainer
 from bpsim.model.errors import DivergedError, SessionError
 from bpsim.model.sessions.session import Session, new_session
@@ -134,3 +134,17 @@ def test_12_without_limits_only_non_finite_numbers_are_refused() -> None:
     for loss, params in ((math.nan, [0.0]), (math.inf, [0.0]), (0.0, [math.nan])):
         with pytest.raises(DivergedError):
             limits.check(loss, np.array(params), {})
+
+
+def test_tiny_targets_do_not_make_a_tiny_loss_look_diverged() -> None:
+    """Targets of 1e-100 once set the loss limit at 9e-195, so a loss of
+    3e-188 was refused (found by the CSV fuzz test): the scale has a floor."""
+    from bpsim.model.engine.divergence import MIN_LOSS_SCALE
+
+    Y = np.full((4, 1), 1e-100)
+    assert loss_scale(Y, "mse", "linear") == MIN_LOSS_SCALE
+    net = Network([2, 3, 1], ["tanh", "linear"], "mse", seed=0)
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    trainer = Trainer(net, X, Y, SGD(0.1), batch_size=4, seed=0)
+    trainer.train(5)  # no DivergedError
+    assert trainer.step == 5

@@ -41,6 +41,7 @@ from bpsim.model.errors import DivergedError, quiet_fp
 Array = NDArray[np.float64]
 
 DIVERGENCE_FACTOR = 1e6
+MIN_LOSS_SCALE = 1e-6  # a loss scale is never smaller: the limit never falls below 1
 _LARGEST = float(np.finfo(np.float64).max)
 
 
@@ -81,7 +82,9 @@ NO_LIMITS = DivergenceLimits()
 
 def loss_scale(Y: Array, loss: str, output_activation: str) -> float:
     """The loss of a network whose output weighted sums are all zero: the
-    scale a loss is measured against. Positive (1 if that loss is 0)."""
+    scale a loss is measured against. Positive (1 if that loss is 0), and at
+    least :data:`MIN_LOSS_SCALE`: targets all as tiny as 1e-100 would
+    otherwise make a loss of 1e-188 look like divergence."""
     y = np.asarray(Y, dtype=np.float64)
     if y.ndim == 1:
         y = y[:, None]
@@ -89,7 +92,9 @@ def loss_scale(Y: Array, loss: str, output_activation: str) -> float:
     name = REQUIRED_OUTPUT.get(loss, output_activation)
     with quiet_fp():
         value = get_loss(loss).value(z, get_activation(name).function(z), y)
-    return value if math.isfinite(value) and value > 0 else 1.0
+    if not (math.isfinite(value) and value > 0):
+        return 1.0
+    return max(value, MIN_LOSS_SCALE)
 
 
 def parameter_scale(X: Array, Y: Array) -> float:
