@@ -195,3 +195,22 @@ def test_hovering_a_hidden_unit_shows_its_map_in_the_data_panel(qtbot) -> None:
     view.sigUnitHovered.emit(-1, -1)
     assert focus.unit is None and not focus.image.isVisible()
     window.close()
+
+
+def test_labels_too_wide_for_their_tiles_are_drawn_every_few(qtbot) -> None:
+    """At lecture-hall type "h1,10" is wider than a small tile: every k-th
+    label is drawn, k chosen so that drawn labels keep clear of each other."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from bpsim.ui.inside.unit_maps import GAP, Tile, label_stride
+
+    tiles = [Tile(0, u, QRectF(u * (20 + GAP), 0, 20, 20), f"h1,{u + 1}") for u in range(10)]
+    font = QFont()
+    font.setPointSizeF(12)
+    metrics = QFontMetricsF(font)
+    k = label_stride(tiles, metrics)
+    widest = max(metrics.horizontalAdvance(t.label) for t in tiles)
+    assert k > 1 and k * (20 + GAP) >= widest > (k - 1) * (20 + GAP)
+    big = [Tile(0, u, QRectF(u * 200, 0, 190, 190), f"h1,{u + 1}") for u in range(3)]
+    assert label_stride(big, metrics) == 1

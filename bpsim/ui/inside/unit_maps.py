@@ -13,6 +13,7 @@ Images are built when maps arrive (:meth:`UnitMapsPanel.show_maps`), not in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ GAP = 6.0  # px between tiles
 GROUP_GAP = 18.0  # px between layers
 MIN_TILE, MAX_TILE = 20, 220
 LABEL_SCALE = 0.85  # labels and layer titles, of the window's type
+MAX_LABEL_PT = 12.0  # at lecture-hall type the maps, not their labels, get the room
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class UnitMapsPanel(QWidget):
 
     def _label_font(self) -> QFont:
         font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF() * LABEL_SCALE, 7.0))
+        font.setPointSizeF(min(max(font.pointSizeF() * LABEL_SCALE, 7.0), MAX_LABEL_PT))
         return font
 
     def _line(self) -> float:
@@ -206,6 +208,7 @@ class UnitMapsPanel(QWidget):
         frame.setAlpha(90)
         line = self._line()
         centre = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        every = label_stride(self._tiles, QFontMetricsF(self._label_font()))
         for tile in self._tiles:
             images = self._images[tile.layer] if tile.layer < len(self._images) else []
             if tile.unit < len(images):
@@ -217,4 +220,14 @@ class UnitMapsPanel(QWidget):
             below = QRectF(
                 tile.rect.left() - GAP, tile.rect.bottom(), tile.rect.width() + 2 * GAP, line
             )
-            painter.drawText(below, centre, tile.label)
+            if tile.unit % every == 0 or chosen:  # labels too wide for their tiles: every few
+                painter.drawText(below, centre, tile.label)
+
+
+def label_stride(tiles: list[Tile], metrics: QFontMetricsF) -> int:
+    """Label one tile in this many, so that no label runs into the next one's."""
+    if not tiles:
+        return 1
+    pitch = tiles[0].rect.width() + GAP
+    widest = max(metrics.horizontalAdvance(t.label) for t in tiles)
+    return max(1, math.ceil(widest / pitch))
