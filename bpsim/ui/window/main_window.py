@@ -198,7 +198,8 @@ class MainWindow(QMainWindow):
         """Menus, toolbar, status bar, dock titles and controls in ``font``
         (the type the window's chrome is capped at)."""
         chrome = (self.menuBar(), self.toolbar, self.statusBar(), self.formula_dock)
-        for widget in (*chrome, self.lecture_dock):
+        maps = getattr(self, "unit_maps", None)  # made after the first call
+        for widget in (*chrome, self.lecture_dock, *([maps.dock] if maps else [])):
             widget.setFont(font)
         self.right_column.set_chrome_font(font)
 
