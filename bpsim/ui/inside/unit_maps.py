@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from bpsim.ui.colors import diverging_rgb, is_dark, palette_for
+from bpsim.ui.safe_paint import paint_safely
 from bpsim.viewmodel.unit_maps import UnitMaps, scaled
 
 GAP = 6.0  # px between tiles
@@ -182,13 +183,7 @@ class UnitMapsPanel(QWidget):
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # must never raise
-        painter = QPainter(self)
-        try:
-            self._paint(painter)
-        except Exception:  # a raise here would end the process
-            pass
-        finally:
-            painter.end()
+        paint_safely(self, self._paint)
 
     def _paint(self, painter: QPainter) -> None:
         text = self.palette().color(QPalette.ColorRole.Text)

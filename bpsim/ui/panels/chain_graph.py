@@ -14,7 +14,6 @@ Everything is measured when the graph, the font or the size changes;
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from bpsim.model.notation import DEFAULT_DIGITS, fmt, render
 from bpsim.ui.colors import Palette, blend, is_dark, palette_for
+from bpsim.ui.safe_paint import paint_safely
 from bpsim.viewmodel.chain_rule import ChainGraph, Node
 
 MAX_GROW = 2.0  # a panel with room to spare draws the graph up to this much larger
@@ -207,13 +207,7 @@ class ChainGraphPanel(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        try:
-            self._paint(painter)
-        except Exception:  # raised in paint, it would abort the process (PySide6)
-            logging.getLogger(__name__).exception("could not paint the panel")
-        finally:
-            painter.end()
+        paint_safely(self, self._paint)
 
     # -- painting --------------------------------------------------------------------
 

@@ -16,8 +16,6 @@ Everything is measured when the data change; :meth:`paintEvent` only draws
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
@@ -25,6 +23,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from bpsim.ui.colors import diverging_rgb, is_dark, palette_for
+from bpsim.ui.safe_paint import paint_safely
 
 Array = NDArray[np.float64]
 MAX_UNIT_PICTURES = 32  # hidden units drawn as pictures, at most
@@ -132,13 +131,7 @@ class SampleImageView(QWidget):
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        try:
-            self._paint(painter)
-        except Exception:  # raised in paint, it would abort the process (PySide6)
-            logging.getLogger(__name__).exception("could not paint the panel")
-        finally:
-            painter.end()
+        paint_safely(self, self._paint)
 
     def _paint(self, p: QPainter) -> None:
         pal = palette_for(self._dark())
